@@ -7,6 +7,7 @@ the edge, so no float ever takes part in arithmetic.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -67,6 +68,9 @@ class Answer:
     warnings: list[str] = field(default_factory=list)
     engine: str = "builtin"
     options: list[str] = field(default_factory=list)  # for status "clarify"
+    # What the engine understood (bureau, year, subject, …); a follow-up question reuses it.
+    # Internal: not part of the chat-protocol JSON.
+    frame: Any = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -79,6 +83,15 @@ class Answer:
             "warnings": list(self.warnings),
             "engine": self.engine,
         }
+
+
+@dataclass
+class Exchange:
+    """One turn of a conversation: what was asked, what was answered, and when."""
+
+    question: str
+    answer: Answer
+    asked_at: datetime = field(default_factory=lambda: datetime.now().astimezone())
 
 
 def _number(value: Decimal | int | float) -> float | int:
