@@ -41,7 +41,8 @@ def looks_like_body_row(cells: list[str]) -> bool:
     if not nonblank:
         return False
     first = nonblank[0]
-    if any(first.replace(" ", "").startswith(w.replace(" ", "")) for w in TOTAL_WORDS):
+    first_index = texts.index(first)
+    if first_index <= 1 and any(first.replace(" ", "").startswith(w.replace(" ", "")) for w in TOTAL_WORDS):
         return True
     if first[:2] in ("一、", "(一", "（一") or first.startswith("1、"):
         return True

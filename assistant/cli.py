@@ -1,0 +1,170 @@
+"""`budgetqa` command line: a thin layer over ingest/ and assistant/.
+
+Every command parses its options and calls the library; nothing here decides anything the
+app would decide differently.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from db.store import StoreError, connect_readonly
+
+DEFAULT_DB = "data/budgets.db"
+db_option = click.option("--db", "db_path", default=DEFAULT_DB, show_default=True,
+                         type=click.Path(dir_okay=False, path_type=Path), help="SQLite database file.")
+
+
+@click.group()
+@click.version_option(package_name="budgetqa")
+def main() -> None:
+    """budgetqa: ask questions about Chinese department budgets and get exact, cited figures."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@db_option
+@click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Worker processes that parse files in parallel (one writer stores them).")
+def ingest(paths: tuple[Path, ...], db_path: Path, jobs: int) -> None:
+    """Load budget files or folders (txt, pdf, xlsx, xls, csv) into the database."""
+    from ingest.pipeline import ingest_paths
+
+    bar = _ProgressBar() if sys.stderr.isatty() else None
+    report = ingest_paths(list(paths), db_path, jobs=jobs, progress=bar)
+    if bar:
+        bar.close()
+    for result in report.results:
+        if result.status == "ingested":
+            click.echo(f"已导入  {result.path.name}：{result.title}（{result.tables} 张表，{result.items} 个数）")
+        elif result.status == "unchanged":
+            click.echo(f"未变化  {result.path.name}：{result.message}")
+        else:
+            click.echo(f"失败    {result.message}", err=True)
+    click.echo(f"完成：导入 {report.count('ingested')}，未变化 {report.count('unchanged')}，"
+               f"失败 {report.count('failed')}；用时 {report.seconds:.2f} 秒。数据库：{db_path}")
+    if report.failed:
+        sys.exit(1)
+
+
+class _ProgressBar:
+    """A one-line progress bar on stderr."""
+
+    def __call__(self, done: int, total: int, name: str) -> None:
+        width = 30
+        filled = int(width * done / total) if total else width
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {name[:40]:<40}")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        sys.stderr.write("\n")
+
+
+def _open(db_path: Path):
+    try:
+        return connect_readonly(db_path)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@main.command()
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def docs(db_path: Path, as_json: bool) -> None:
+    """List the loaded documents with issuer, year, and table and item counts."""
+    from assistant.catalog import list_documents
+
+    documents = list_documents(_open(db_path))
+    if as_json:
+        click.echo(json.dumps([d.__dict__ for d in documents], ensure_ascii=False, indent=1))
+        return
+    for d in documents:
+        year = d.year if d.year else "年份未注明"
+        click.echo(f"{d.doc_id:>3}  {d.issuer}  {year}  {d.kind}  表 {d.tables}  数 {d.items}  "
+                   f"发现 {d.findings}  {Path(d.source_file).name}")
+
+
+@main.command()
+@db_option
+@click.argument("document")
+@click.argument("table", required=False)
+def table(db_path: Path, document: str, table: str | None) -> None:
+    """Print a stored table back as rows (DOCUMENT: id or part of its title; TABLE: number or part of its title)."""
+    from assistant.catalog import list_documents, list_tables, table_view
+
+    conn = _open(db_path)
+    docs_ = [d for d in list_documents(conn) if document == str(d.doc_id) or document in d.title]
+    if not docs_:
+        raise click.ClickException(f"没有找到文档“{document}”。用 budgetqa docs 查看已载入的文档。")
+    doc = docs_[0]
+    tables = list_tables(conn, doc.doc_id)
+    if table is None:
+        for table_id, seq, title, kind in tables:
+            click.echo(f"{seq:>3}  {title}  ({kind})")
+        return
+    chosen = [t for t in tables if table == str(t[1]) or table in t[2]]
+    if not chosen:
+        raise click.ClickException(f"《{doc.title}》中没有表“{table}”。不带表名运行可列出全部表。")
+    view = table_view(conn, chosen[0][0])
+    where = f"，第{view.page}页" if view.page else ""
+    click.echo(f"《{view.document}》{view.title}（单位：{view.unit or '未注明'}{where}）")
+    click.echo("\t".join(["行"] + view.columns))
+    for row_no, cells in view.rows:
+        click.echo("\t".join([str(row_no)] + cells))
+    if view.note:
+        click.echo(view.note)
+
+
+@main.command()
+@db_option
+@click.argument("question")
+@click.option("--json", "as_json", is_flag=True, help="Print the chat-protocol JSON object.")
+def ask(db_path: Path, question: str, as_json: bool) -> None:
+    """Answer one question."""
+    from assistant.engine import Assistant
+
+    answer = Assistant(db_path).ask(question)
+    if as_json:
+        click.echo(json.dumps(answer.to_json(), ensure_ascii=False))
+        return
+    click.echo(answer.answer)
+    for warning in answer.warnings:
+        click.echo(f"注意：{warning}")
+    if answer.sql:
+        click.echo(f"\nSQL:\n{answer.sql}")
+
+
+@main.command()
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per question (the chat protocol).")
+def chat(db_path: Path, as_json: bool) -> None:
+    """Read questions from stdin, one per line; '/reset' starts a new conversation."""
+    from assistant.answer import Exchange
+    from assistant.engine import Assistant
+
+    try:
+        assistant = Assistant(db_path)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+    history: list[Exchange] = []
+    for raw in sys.stdin:
+        question = raw.strip()
+        if not question:
+            continue
+        if question == "/reset":
+            history = []
+            continue
+        answer = assistant.ask(question, history)
+        history.append(Exchange(question, answer))
+        if as_json:
+            sys.stdout.write(json.dumps(answer.to_json(), ensure_ascii=False) + "\n")
+        else:
+            sys.stdout.write(answer.answer + "\n")
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,475 @@
+"""One normalization pipeline for every reader: ParsedDocument → NormalizedDocument.
+
+Per table: its kind (db/glossary.json), its unit, the role of each column (code, name,
+amount), full codes (joining 类/款/项 parts), then one line item per (row, amount column) with
+the amount in exact 分. Rows whose blank cells were lost go through ingest/identities.py.
+Projects and performance targets go to ingest/performance.py, explanatory text to
+ingest/narrative.py.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from db.glossary import canonical_measure, glossary
+
+from . import identities, metadata
+from .model import IngestError, ParsedDocument, RawTable
+from .records import ProjectRecord, TextFigure
+from .textutil import FEN_PER_UNIT, clean_cell, is_code, nfkc, parse_amount
+
+TOTAL_NAMES = {"合计", "总计", "总合计", "本年收入合计", "本年支出合计", "收入总计", "支出总计", "金额合计"}
+ORG_NAME = re.compile(r"(局|委员会|办公室|办事处|中心|本级|街道)[)）]?$")
+IGNORED_HEADERS = ("备注", "简介", "是否空表", "理由", "拟变动", "时间", "说明", "规格", "目录", "内容",
+                   "序号", "报表", "性质", "依据", "方向")
+COUNT_HEADERS = ("数量", "人数", "个数")
+_NUMBERING = re.compile(r"^([一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d{1,2}[、.．](?!\d))\s*")
+_UNIT_CODE_NAME = re.compile(r"^(\d{3,})\s*[-—]?\s*(\D.*)$")
+
+
+@dataclass
+class Item:
+    row_no: int
+    name: str
+    measure: str
+    column_label: str
+    amount_fen: int
+    amount_text: str
+    unit: str
+    classification: str
+    code: str | None = None
+    parent_code: str | None = None
+    level: str | None = None
+    side: str | None = None
+    is_total: bool = False
+    uncertain: bool = False
+    raw_text: str = ""
+    page: int | None = None
+    line: int | None = None
+
+
+@dataclass
+class NormalizedTable:
+    seq: int
+    title: str
+    table_kind: str
+    unit: str | None
+    page: int | None
+    line: int | None
+    columns: list[str]
+    rows: list[tuple[int, list[str], int | None, int | None]]  # (row_no, cells, page, line)
+    items: list[Item] = field(default_factory=list)
+    projects: list[ProjectRecord] = field(default_factory=list)
+    is_empty: bool = False
+    note: str | None = None
+
+
+@dataclass
+class NormalizedDocument:
+    issuer: str
+    year: int | None
+    kind: str
+    scope: str
+    title: str
+    layout: str
+    unit: str | None
+    pages: int | None
+    tables: list[NormalizedTable]
+    text_figures: list[TextFigure]
+
+
+def normalize(parsed: ParsedDocument) -> NormalizedDocument:
+    issuer = metadata.detect_issuer(parsed)
+    if not issuer or not parsed.tables:
+        raise IngestError(f"{_name(parsed)}：没有找到预算表或发布单位，看起来不是部门预算/决算文件。")
+    year = metadata.detect_year(parsed)
+    kind = metadata.detect_kind(parsed)
+    scope = metadata.detect_scope(parsed)
+    units = Counter(t.unit for t in parsed.tables if t.unit)
+    doc_unit = units.most_common(1)[0][0] if units else None
+    name_codes = _name_code_map(parsed.tables)
+    tables = [_table_shell(i + 1, raw, doc_unit) for i, raw in enumerate(parsed.tables)]
+    known: dict[tuple[str, int], set[str]] = {}
+    # Tables whose columns are certain first, then the lost-cell ones from the narrowest up, so
+    # a code decided in a narrow table decides it in a wider one.
+    order = sorted(range(len(tables)), key=lambda i: (not parsed.tables[i].cells_positional,
+                                                      len(parsed.tables[i].columns)))
+    for i in order:
+        _fill_table(tables[i], parsed.tables[i], name_codes, known)
+    only_targets = all(t.table_kind == "performance" for t in tables)
+    title = metadata.document_title(issuer, year, scope, kind, only_targets)
+    return NormalizedDocument(issuer, year, kind, scope, title, parsed.layout, doc_unit, parsed.pages,
+                              tables, _text_figures(parsed))
+
+
+def _name(parsed: ParsedDocument) -> str:
+    return parsed.source_path.rsplit("/", 1)[-1]
+
+
+def _text_figures(parsed: ParsedDocument) -> list[TextFigure]:
+    try:
+        from .narrative import extract_text_figures
+    except ImportError:  # pragma: no cover - the module is part of the package
+        return []
+    return extract_text_figures(parsed.paragraphs)
+
+
+def classify_table(title: str, columns: list[str], kind_hint: str | None) -> str:
+    if kind_hint and kind_hint.startswith("performance"):
+        return "performance"
+    kinds = glossary()["table_kinds"]
+    text = title.replace(" ", "")
+    order = ["performance", "sangong", "government_fund", "state_capital", "basic_expenditure",
+             "procurement", "assets", "income_expenditure_summary", "income", "project", "expenditure"]
+    for kind in order:
+        if any(word in text for word in kinds[kind]):
+            return kind
+    if any("因公出国" in c for c in columns):
+        return "sangong"
+    return "other"
+
+
+def _table_shell(seq: int, raw: RawTable, doc_unit: str | None) -> NormalizedTable:
+    kind = classify_table(raw.title, raw.columns, raw.kind_hint)
+    rows = []
+    for k, cells in enumerate(raw.rows):
+        page = raw.row_pages[k] if k < len(raw.row_pages) else raw.page
+        line = raw.row_lines[k] if k < len(raw.row_lines) else None
+        rows.append((k + 1, [clean_cell(c) for c in cells], page, line))
+    has_numbers = any(parse_amount(c) is not None for _, cells, _, _ in rows for c in cells)
+    return NormalizedTable(seq, raw.title, kind, raw.unit or doc_unit, raw.page, raw.line,
+                           list(raw.columns), rows, is_empty=not has_numbers, note=raw.note)
+
+
+def _fill_table(table: NormalizedTable, raw: RawTable, name_codes: dict[str, str],
+                known: dict[tuple[str, int], set[str]]) -> None:
+    try:  # TEMP until ingest/performance.py lands
+        from .performance import extract_projects, is_project_table
+    except ImportError:
+        extract_projects, is_project_table = (lambda t, u: []), (lambda t: False)
+    if table.table_kind == "performance" or is_project_table(raw):
+        table.projects = extract_projects(raw, table.unit)
+        if table.table_kind == "other":
+            table.table_kind = "project"
+        return
+    if not table.unit:
+        return  # no unit stated anywhere: amounts cannot be read exactly
+    if table.table_kind == "sangong" and any("因公出国" in c for c in raw.columns):
+        table.items = _wide_sangong_items(table, raw)
+    elif raw.cells_positional:
+        table.items = _positional_items(table, raw, name_codes)
+    else:
+        table.items = _lost_cell_items(table, raw, name_codes, known)
+    for item in table.items:
+        key = "__total__" if item.is_total else item.code
+        if not item.uncertain and key:
+            known.setdefault((key, item.amount_fen), set()).add(item.measure)
+
+
+# --- column roles --------------------------------------------------------------------------
+
+def _is_code_col(label: str) -> bool:
+    return "编码" in label or label in ("类", "款", "项")
+
+
+def _is_name_col(label: str) -> bool:
+    """项目 / 科目名称 / 单位（项目）名称 / 支出功能分类科目（按大类） / 预算单位 — not 项目支出."""
+    label = label.replace(" ", "")
+    return "编码" not in label and (label in ("项目", "预算单位", "采购项目") or label.endswith(("名称", "科目"))
+                                   or "按大类" in label)
+
+
+def _is_ignored_col(label: str) -> bool:
+    return any(h in label for h in IGNORED_HEADERS) and not _is_name_col(label)
+
+
+def _column_unit(label: str, table_unit: str) -> str:
+    m = re.search(r"(万元|元)", label)
+    if m and ("单位" in label or "（" in label or "(" in label):
+        return m.group(1)
+    return table_unit
+
+
+def _classification_of_header(label: str, group: str) -> str | None:
+    text = label + group
+    if "单位编码" in text or "单位名称" in text or "预算单位" in text:
+        return "unit"
+    if "功能" in text:
+        return "function"
+    if "部门" in text and "经济" in text:
+        return "dept_economic"
+    if "政府" in text and "经济" in text:
+        return "gov_economic"
+    return None
+
+
+def _classify_code(code: str, name: str, hint: str | None) -> str:
+    if hint == "unit" or len(code) == 6 or ORG_NAME.search(name):
+        return "unit"
+    if hint in ("function", "dept_economic", "gov_economic"):
+        return hint
+    return {"2": "function", "3": "dept_economic", "5": "gov_economic"}.get(code[0], "other")
+
+
+def _level_and_parent(code: str, classification: str) -> tuple[str | None, str | None]:
+    if classification not in ("function", "dept_economic", "gov_economic"):
+        return None, None
+    return {3: ("类", None), 5: ("款", code[:3]), 7: ("项", code[:5])}.get(len(code), (None, None))
+
+
+def clean_name(text: str) -> str:
+    """'八、社会保障和就业支出' → '社会保障和就业支出'; '合 计' → '合计'; '总合计：' → '总合计'."""
+    s = clean_cell(text)
+    s = _NUMBERING.sub("", s)
+    s = re.sub(r"^其中[:：]\s*", "", s).rstrip("：:")
+    if re.fullmatch(r"[\u4e00-\u9fff](\s[\u4e00-\u9fff])+", s):
+        s = s.replace(" ", "")
+    return s.strip()
+
+
+def _is_total(name: str) -> bool:
+    return name.replace(" ", "") in TOTAL_NAMES
+
+
+def _name_code_map(tables: list[RawTable]) -> dict[str, str]:
+    """name → full code, from rows that print a full code next to a name (for 类/款/项 parts)."""
+    out: dict[str, str] = {}
+    for table in tables:
+        for row in table.rows:
+            cells = [clean_cell(c) for c in row if clean_cell(c)]
+            if len(cells) >= 2 and is_code(cells[0]) and len(cells[0]) in (5, 7):
+                out.setdefault(clean_name(cells[1]), cells[0])
+    return out
+
+
+class _CodeJoiner:
+    """Joins 类/款/项 parts printed in one cell ("208", "05", "05") into full codes.
+
+    A two-digit part after a 款 is a 项 while the 款's children have not yet added up to it;
+    a name printed elsewhere in the document with its full code decides first."""
+
+    def __init__(self, name_codes: dict[str, str]):
+        self.name_codes = name_codes
+        self.lei: str | None = None
+        self.kuan: str | None = None
+        self.kuan_amount = 0
+        self.kuan_children = 0
+
+    def full_code(self, part: str, name: str, first_amount: int) -> str:
+        if len(part) != 2 or self.lei is None:
+            if len(part) == 3:
+                self.lei, self.kuan = part, None
+            elif len(part) == 5:
+                self.lei, self.kuan, self.kuan_amount, self.kuan_children = part[:3], part, first_amount, 0
+            return part
+        known = self.name_codes.get(name)
+        economic = self.lei[0] in "35"
+        if known and known.startswith(self.lei):
+            as_item = len(known) == 7
+        else:
+            as_item = (not economic and self.kuan is not None
+                       and self.kuan_children + first_amount <= self.kuan_amount
+                       and self.kuan_children < self.kuan_amount)
+        if as_item and self.kuan:
+            self.kuan_children += first_amount
+            return self.kuan + part
+        self.kuan, self.kuan_amount, self.kuan_children = self.lei + part, first_amount, 0
+        return self.kuan
+
+
+# --- positional tables ---------------------------------------------------------------------
+
+def _roles(raw: RawTable) -> tuple[int | None, list[int], dict[int, int], list[int]]:
+    """(code column, label-group columns, amount column → its label column, code-part columns)."""
+    cols = raw.columns
+    parts = [i for i, c in enumerate(cols) if c in ("类", "款", "项")]
+    code_col = next((i for i, c in enumerate(cols) if "编码" in c), parts[0] if parts else None)
+    groups: list[int] = []
+    owner: dict[int, int] = {}
+    last_was_amount = True
+    for i, label in enumerate(cols):
+        if _is_code_col(label):
+            last_was_amount = False if groups else last_was_amount
+            continue
+        if _is_name_col(label) and not _is_ignored_col(label):
+            if last_was_amount or not groups:
+                groups.append(i)
+            last_was_amount = False
+            continue
+        if _is_ignored_col(label) or not label and not _column_has_amounts(raw, i):
+            continue
+        if groups or code_col is not None:
+            owner[i] = groups[-1] if groups else code_col  # type: ignore[assignment]
+            last_was_amount = True
+    if not groups:
+        # No header said which column holds names: the first mostly-text column does.
+        text_col = next((i for i in range(len(cols)) if i != code_col and not _column_has_amounts(raw, i)), None)
+        if text_col is not None:
+            groups = [text_col]
+            owner = {i: text_col for i in range(text_col + 1, len(cols))
+                     if _column_has_amounts(raw, i) and not _is_ignored_col(cols[i])}
+    return code_col, groups, owner, parts
+
+
+def _column_has_amounts(raw: RawTable, col: int) -> bool:
+    return any(col < len(r) and parse_amount(r[col]) is not None for r in raw.rows)
+
+
+def _positional_items(table: NormalizedTable, raw: RawTable, name_codes: dict[str, str]) -> list[Item]:
+    code_col, groups, owner, parts = _roles(raw)
+    header_class = {g: _classification_of_header(raw.columns[g], _group(raw, g)) for g in groups}
+    code_hint = _classification_of_header(raw.columns[code_col], _group(raw, code_col)) if code_col is not None else None
+    items: list[Item] = []
+    lei = kuan = ""
+    for row_no, cells, page, line in table.rows:
+        get = lambda i: cells[i] if i is not None and i < len(cells) else ""  # noqa: E731
+        code = get(code_col) if code_col is not None and not parts else ""
+        if parts:
+            p = [get(i) for i in parts]
+            lei = p[0] or lei if p else lei
+            if len(p) > 1 and p[1]:
+                kuan = lei + p[1]
+            elif p and p[0]:
+                kuan = ""
+            code = (kuan + p[2]) if len(p) > 2 and p[2] and kuan else (kuan or lei if any(p) else "")
+        for g in groups:
+            name = clean_name(get(g))
+            row_code = code if g == groups[0] else ""
+            m = _UNIT_CODE_NAME.match(name)
+            if not row_code and m:
+                row_code, name = m.group(1), clean_name(m.group(2))
+            if not name and not row_code:
+                continue
+            for col, own in owner.items():
+                if own != g:
+                    continue
+                text = get(col)
+                value = parse_amount(text)
+                if value is None:
+                    continue
+                items.append(_make_item(table, raw, row_no, row_code or None, name, col, value, text,
+                                        header_class.get(g) or code_hint, cells, page, line))
+    return items
+
+
+def _group(raw: RawTable, col: int) -> str:
+    return raw.column_groups[col] if col < len(raw.column_groups) else ""
+
+
+def _side(raw: RawTable, col: int) -> str | None:
+    group = _group(raw, col)
+    return group if group in ("收入", "支出") else None
+
+
+def _make_item(table: NormalizedTable, raw: RawTable, row_no: int, code: str | None, name: str,
+               col: int, value: Decimal, text: str, hint: str | None, cells: list[str],
+               page: int | None, line: int | None, uncertain: bool = False) -> Item:
+    label = raw.columns[col] if col < len(raw.columns) else ""
+    unit = _column_unit(label, table.unit or "元")
+    measure = canonical_measure(re.sub(r"[（(].*?单位.*?[)）]", "", label) or "合计")
+    if any(h in label for h in COUNT_HEADERS):
+        m = re.search(r"[（(]([^）)]*)[)）]", name)
+        unit = m.group(1).replace("、", "/") if m else "个"
+        fen = int(value * 100)
+    else:
+        fen = int(value * FEN_PER_UNIT[unit])
+    side = _side(raw, col)
+    if code:
+        classification = _classify_code(code, name, hint)
+    elif hint:
+        classification = hint
+    elif side == "收入":
+        classification = "income"
+    elif side == "支出":
+        classification = "expenditure"
+    else:
+        classification = "sangong" if table.table_kind == "sangong" else "other"
+    level, parent = _level_and_parent(code, classification) if code else (None, None)
+    return Item(row_no, name, measure, label, fen, text, unit, classification, code, parent, level,
+                side, _is_total(name), uncertain, " | ".join(c for c in cells if c), page, line)
+
+
+# --- rows whose blank cells were lost ------------------------------------------------------
+
+def _lost_cell_items(table: NormalizedTable, raw: RawTable, name_codes: dict[str, str],
+                     known: dict[tuple[str, int], set[str]]) -> list[Item]:
+    cols = raw.columns
+    amount_cols = [i for i, c in enumerate(cols) if not _is_code_col(c) and not _is_name_col(c)
+                   and not _is_ignored_col(c) and c]
+    if not amount_cols:
+        return []
+    width = len(amount_cols)
+    code_col = next((i for i, c in enumerate(cols) if _is_code_col(c)), None)
+    hint = _classification_of_header(cols[code_col], _group(raw, code_col)) if code_col is not None else None
+    joiner = _CodeJoiner(name_codes)
+    parsed_rows = []
+    for row_no, cells, page, line in table.rows:
+        texts = [c for c in cells if c and parse_amount(c) is None or (c and is_code(c) and "." not in c
+                                                                         and cells.index(c) == 0)]
+        numbers = [c for c in cells if c and parse_amount(c) is not None and c not in texts]
+        if not numbers:
+            continue
+        code, name = None, ""
+        if texts and is_code(texts[0]):
+            code, name = texts[0], clean_name(" ".join(texts[1:]))
+        elif texts:
+            name = clean_name(" ".join(texts))
+            m = _UNIT_CODE_NAME.match(name)
+            if m:
+                code, name = m.group(1), clean_name(m.group(2))
+        fens = [int(parse_amount(n) * FEN_PER_UNIT[table.unit or "元"]) for n in numbers]
+        if code and len(code) <= 7 and not ORG_NAME.search(name):
+            code = joiner.full_code(code, name, fens[0])
+        parsed_rows.append((row_no, cells, page, line, code, name, numbers, fens))
+    solver_rows = []
+    for row_no, cells, page, line, code, name, numbers, fens in parsed_rows:
+        is_total = _is_total(name)
+        key = "__total__" if is_total else code
+        classification = _classify_code(code, name, hint) if code else None
+        parent = _level_and_parent(code, classification)[1] if code and classification else None
+        solver_rows.append(identities.SolverRow(key, parent, fens))
+    known_cols = {(k, v): {amount_cols.index(i) for i in amount_cols
+                           if canonical_measure(cols[i]) in measures}
+                  for (k, v), measures in known.items()}
+    placements = identities.solve(solver_rows, width, known_cols)
+    items: list[Item] = []
+    for (row_no, cells, page, line, code, name, numbers, fens), (placement, certain) in zip(parsed_rows, placements):
+        for text, col in zip(numbers, placement):
+            items.append(_make_item(table, raw, row_no, code, name, amount_cols[col], parse_amount(text),
+                                    text, hint, cells, page, line, uncertain=not certain))
+    return items
+
+
+# --- "三公" tables printed wide: the items are the columns ----------------------------------
+
+def _wide_sangong_items(table: NormalizedTable, raw: RawTable) -> list[Item]:
+    """Columns 因公出国（境）费 / 公务用车购置费 / … are the items; the 合计 row holds the
+    department's figures (unit rows repeat them). Year groups (上年/当年) become the measure."""
+    items: list[Item] = []
+    rows = [r for r in table.rows if any(_is_total(clean_name(c)) for c in r[1][:3] if c)] or table.rows[:1]
+    for row_no, cells, page, line in rows[:1]:
+        if not raw.cells_positional:
+            continue
+        for col, label in enumerate(raw.columns):
+            value = parse_amount(cells[col]) if col < len(cells) else None
+            if value is None or _is_code_col(label) or _is_name_col(label):
+                continue
+            group = _group(raw, col)
+            name = _sangong_name(label, group)
+            measure = "上年预算数" if "上年" in group else "合计"
+            fen = int(value * FEN_PER_UNIT[table.unit or "元"])
+            items.append(Item(row_no, name, measure, label, fen, cells[col], table.unit or "元",
+                              "sangong", is_total=False, raw_text=" | ".join(c for c in cells if c),
+                              page=page, line=line))
+    return items
+
+
+def _sangong_name(label: str, group: str) -> str:
+    label = nfkc(label).replace(" ", "").replace("(", "（").replace(")", "）")
+    if label in ("小计", "合计") and group and "三公" not in group and "上年" not in group and "当年" not in group:
+        return clean_name(nfkc(group).replace(" ", ""))
+    if label in ("合计", "小计") or "三公" in label:
+        return "“三公”经费合计"
+    return label.replace("因公出国（境）费用", "因公出国（境）费")
