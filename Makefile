@@ -1,0 +1,35 @@
+# budgetqa — two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DB ?= data/budgets.db
+SAMPLES := $(wildcard data/samples/*.txt)
+
+.PHONY: run test setup bench eval clean
+
+$(BIN)/budgetqa: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+setup: $(BIN)/budgetqa
+
+# The bundled samples, loaded once; re-run `make $(DB)` after changing them.
+$(DB): $(BIN)/budgetqa $(SAMPLES)
+	$(BIN)/budgetqa ingest data/samples --db $(DB)
+
+run: $(DB)
+	BUDGETQA_DB=$(DB) $(BIN)/streamlit run app.py --server.headless true
+
+test: $(BIN)/budgetqa
+	$(BIN)/pytest
+
+bench: $(DB)
+	$(BIN)/python benchmarks/chat_latency.py --db $(DB)
+
+eval: $(DB)
+	$(PYTHON) ../shared/eval/score.py ../shared/eval/dev_qa.jsonl --db-file $(DB) -- $(BIN)/budgetqa chat --json --db $(DB)
+
+clean:
+	rm -rf $(VENV) $(DB) .pytest_cache
