@@ -1,0 +1,82 @@
+"""Figures and sentences: exact values in the unit asked, each with its citation.
+
+Amounts come from the store as integer 分 and become Decimal in the unit stated (万元 by
+default, 元 when asked); text shows two decimals with thousands separators, the figure keeps
+the exact value. One citation builder serves every engine (built-in or LLM).
+"""
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from ingest.textutil import FEN_PER_UNIT
+
+from .answer import Figure, Source
+
+MONEY = set(FEN_PER_UNIT)
+
+
+def value_in(amount_fen: int, stored_unit: str, unit: str | None) -> tuple[Decimal, str]:
+    """(value, unit) of a stored amount: money in `unit` (default 万元), counts as printed."""
+    if stored_unit not in MONEY:
+        return (Decimal(amount_fen) / 100).normalize(), stored_unit.split("/")[-1]
+    unit = unit or "万元"
+    return Decimal(amount_fen) / FEN_PER_UNIT[unit], unit
+
+
+def show(value: Decimal, unit: str) -> str:
+    """'1,566.45万元', '2,153,894.44元', '88.25%', '1辆'."""
+    if unit in MONEY or unit == "%":
+        text = f"{value.quantize(Decimal('0.01'), ROUND_HALF_UP):,}"
+    else:
+        text = f"{value.normalize():,f}"
+    return f"{text}{unit}"
+
+
+def exact(value: Decimal) -> Decimal:
+    """The figure's value: exact, without float noise or trailing zeros beyond 分."""
+    return value.normalize() if value == value.to_integral_value() else value.normalize()
+
+
+def item_source(row: dict[str, Any]) -> Source:
+    return Source(document=row["document"], table=row.get("source_table"), page=row.get("page"),
+                  row=row.get("row_no"), line=row.get("line"), table_id=row.get("table_id"),
+                  item_id=row.get("item_id") or row.get("project_id") or row.get("indicator_id"))
+
+
+def text_source(row: dict[str, Any]) -> Source:
+    return Source(document=row["document"], section=row.get("section") or "说明", page=row.get("page"),
+                  line=row.get("line"), item_id=row.get("figure_id"))
+
+
+def item_figures(row: dict[str, Any], label: str, unit: str | None) -> tuple[list[Figure], str]:
+    """Figures and display text for a stored amount; a 元 table quoted in 万元 keeps its 元 too."""
+    value, shown_unit = value_in(row["amount_fen"], row["unit"], unit)
+    source = item_source(row)
+    figures = [Figure(exact(value), shown_unit, label, source)]
+    text = show(value, shown_unit)
+    if row["unit"] == "元" and shown_unit != "元":
+        yuan = Decimal(row["amount_fen"]) / 100
+        figures.append(Figure(exact(yuan), "元", label + "（原表）", source))
+        text += f"（原表为{show(yuan, '元')}）"
+    return figures, text
+
+
+def text_value(row: dict[str, Any], unit: str | None) -> tuple[Decimal, str]:
+    """A text figure's value in the unit asked (万元 default for money; % and counts as printed)."""
+    value = Decimal(row["value"])
+    stated = row["unit"] or ""
+    if stated in MONEY:
+        fen = value * FEN_PER_UNIT[stated]
+        target = unit or "万元"
+        return fen / FEN_PER_UNIT[target], target
+    return value, stated
+
+
+def label_for(row: dict[str, Any], subject: str, measure: str | None, english: bool = False) -> str:
+    year = f"{row['year']}" if row.get("year") else ("year not stated" if english else "年份未注明")
+    if english:
+        return f"{row['issuer']} {year} {subject}" + (f" ({measure})" if measure and measure != "合计" else "")
+    year_text = f"{row['year']}年" if row.get("year") else "（年份未注明）"
+    measure_text = f"{measure}" if measure and measure != "合计" and measure != subject else ""
+    return f"{row['issuer']}{year_text}{subject}{measure_text}"

@@ -1,0 +1,88 @@
+"""Assistant: question → frame → checked SQL → cited answer. Shared by the CLI and the app.
+
+Stateless between calls: the caller passes the conversation so far, and a follow-up reuses the
+previous answer's frame. Nothing here guesses: when the loaded budgets do not hold what was
+asked, the answer says so (status "no_data") and lists what is loaded for that bureau.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from db.store import connect_readonly
+
+from . import handlers
+from .answer import Answer, Exchange
+from .lexicon import Bureau, Document, Lexicon
+from .queries import Trace
+from .sqlcheck import QueryInterrupted, SqlError, SqlRejected
+from .understand import Frame, understand
+
+
+class Assistant:
+    engine_name = "builtin"
+
+    def __init__(self, db_path: str | Path):
+        self.db_path = Path(db_path)
+        self.conn = connect_readonly(self.db_path)
+        self.lexicon = Lexicon(self.conn)
+
+    def ask(self, question: str, history: Sequence[Exchange] = ()) -> Answer:
+        previous = _previous_frame(history)
+        frame = understand(question, self.lexicon, previous)
+        try:
+            answer = self._answer(frame)
+        except (SqlRejected, QueryInterrupted, SqlError) as exc:
+            answer = Answer("error", f"查询没有完成：{exc}")
+        except Exception as exc:  # an engine bug must reach the user as a message, not a traceback
+            answer = Answer("error", f"处理这个问题时出错（{type(exc).__name__}）。请换个问法，或把问题报告给维护者。")
+        answer.frame = frame
+        answer.engine = self.engine_name
+        return answer
+
+    def _answer(self, frame: Frame) -> Answer:
+        if frame.intent == "refuse":
+            return Answer("refused", handlers.say(frame, "这个助手只读取已载入的预算，不会删除、修改或写入任何数据。",
+                                                  "This assistant only reads the loaded budgets; it never deletes or changes data."))
+        if frame.unknown_bureau and not frame.bureaus:
+            return Answer("no_data", handlers.say(
+                frame, f"已载入的预算中没有“{frame.unknown_bureau}”。{self.loaded_summary()}",
+                f"'{frame.unknown_bureau}' is not in the loaded budgets. {self.loaded_summary()}"))
+        bureaus = frame.bureaus or self.lexicon.bureaus
+        documents = [d for b in bureaus for d in b.documents if frame.year is None or d.year == frame.year]
+        if not documents:
+            return Answer("no_data", self._no_year(frame, bureaus))
+        if not frame.subjects and not frame.measure and frame.intent not in ("count",):
+            return Answer("no_data", handlers.say(
+                frame, f"没有在问题里找到已载入预算中的科目、项目或指标，无法给出数字。{self.loaded_summary()}",
+                f"The question names no budget line, project or indicator found in the loaded budgets. "
+                f"{self.loaded_summary()}"))
+        trace = Trace(self.conn)
+        handler = handlers.HANDLERS.get(frame.intent, handlers.lookup)
+        answer = handler(frame, documents, trace)
+        answer.sql = trace.sql
+        answer.columns, answer.rows = trace.columns, trace.rows
+        if answer.status == "no_data" and not frame.english:
+            answer.answer += self.loaded_summary([d for d in documents])
+        return answer
+
+    def _no_year(self, frame: Frame, bureaus: list[Bureau]) -> str:
+        loaded = "；".join(f"{b.issuer}：" + "、".join(_year_text(d) for d in b.documents) for b in bureaus)
+        return handlers.say(frame, f"已载入的预算中没有{frame.year}年的这份预算。已载入的是：{loaded}。",
+                            f"No {frame.year} budget of that bureau is loaded. Loaded: {loaded}.")
+
+    def loaded_summary(self, documents: list[Document] | None = None) -> str:
+        docs = documents or self.lexicon.documents
+        return "已载入：" + "；".join(f"《{d.title}》" for d in docs) + "。"
+
+
+def _year_text(doc: Document) -> str:
+    return f"{doc.year}年" if doc.year else "年份未注明"
+
+
+def _previous_frame(history: Sequence[Exchange]) -> Frame | None:
+    for exchange in reversed(history):
+        frame = getattr(exchange.answer, "frame", None)
+        if isinstance(frame, Frame):
+            return frame
+    return None

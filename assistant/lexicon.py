@@ -1,0 +1,184 @@
+"""The engine's vocabulary, derived from what is loaded — never a hard-coded list.
+
+Bureaus: each issuer with the short forms people use (青海医保局, 北戴河, 莲湖区医保局) and the
+pinyin of its place names (for English questions). Subjects: every row name, project,
+indicator and text subject stored, plus the glossary's synonyms. Finding them in a question is
+a longest-match scan over these sets.
+"""
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass, field
+
+from db.glossary import glossary
+
+from .sqlcheck import run_sql
+from .text import squash
+
+_PLACE_SPLIT = re.compile(r"(.+?(?:自治区|自治州|省|市|区|县|州))")
+_GENERIC_NAMES = {"合计", "小计", "总计", "其他", "其中", "本级", "项目", "金额"}
+
+
+@dataclass
+class Document:
+    doc_id: int
+    issuer: str
+    year: int | None
+    title: str
+    kind: str
+
+
+@dataclass
+class Bureau:
+    issuer: str
+    aliases: set[str] = field(default_factory=set)
+    pinyin: set[str] = field(default_factory=set)
+    places: list[str] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)
+
+    @property
+    def short(self) -> str:
+        """The name people use: the most specific place + the bureau kind (北戴河区医疗保障局)."""
+        base = re.sub(r"[（(].*?[)）]$", "", self.issuer)
+        return base[len("".join(self.places[:-1])):] if len(self.places) > 1 else base
+
+
+@dataclass
+class Match:
+    start: int
+    end: int
+    term: str  # squashed text matched in the question
+    kind: str  # "item" | "project" | "indicator" | "text" | "table" | "code"
+    names: set[str]  # stored names (or codes) it stands for
+
+
+class Lexicon:
+    def __init__(self, conn: sqlite3.Connection):
+        self.documents = [Document(*row) for row in _rows(conn, "SELECT doc_id, issuer, year, title, kind FROM documents ORDER BY doc_id")]
+        self.bureaus = _bureaus(self.documents)
+        self.terms: dict[str, dict[str, set[str]]] = {}  # squashed term → kind → stored names
+        for kind, sql in (
+            ("item", "SELECT DISTINCT name FROM items_v WHERE is_total = 0"),
+            ("project", "SELECT DISTINCT name FROM projects_v"),
+            ("indicator", "SELECT DISTINCT name FROM indicators_v"),
+            ("text", "SELECT DISTINCT subject FROM text_figures_v WHERE subject IS NOT NULL"),
+            ("table", "SELECT DISTINCT title FROM source_tables WHERE is_empty = 0"),
+        ):
+            for (name,) in _rows(conn, sql):
+                self._add(name, kind, name)
+                if kind == "table":  # 政府购买服务预算表 is asked for as 政府购买服务预算
+                    self._add(re.sub(r"^表\s*[\d-]+\s*", "", re.sub(r"(预算)?表$", "", name)), kind, name)
+        for canonical, synonyms in glossary()["subject_synonyms"].items():
+            stored = self.terms.get(squash(canonical), {})
+            for synonym in synonyms + [canonical]:
+                for kind, names in stored.items():
+                    for name in names:
+                        self._add(synonym, kind, name)
+        self.codes = {code for (code,) in _rows(conn, "SELECT DISTINCT code FROM items_v WHERE code IS NOT NULL")}
+        self.max_len = max((len(t) for t in self.terms), default=0)
+
+    def _add(self, text: str, kind: str, stored: str) -> None:
+        term = squash(text)
+        if len(term) < 2 or term in _GENERIC_NAMES:
+            return
+        self.terms.setdefault(term, {}).setdefault(kind, set()).add(stored)
+        # Names printed with a trailing 支出/费用 are also asked for without it, and vice versa.
+        for suffix in ("支出", "费用", "项目", "资金"):
+            if term.endswith(suffix) and len(term) - len(suffix) >= 3:
+                self.terms.setdefault(term[: -len(suffix)], {}).setdefault(kind, set()).add(stored)
+
+    def find_subjects(self, text: str) -> list[Match]:
+        """Longest non-overlapping subject terms and 科目 codes in `text` (already squashed)."""
+        found: list[Match] = []
+        for m in re.finditer(r"(?<!\d)(\d{3}|\d{5}|\d{7})(?![\d年])", text):
+            if m.group(1) in self.codes:
+                found.append(Match(m.start(), m.end(), m.group(1), "code", {m.group(1)}))
+        taken = [False] * len(text)
+        for match in found:
+            for k in range(match.start, match.end):
+                taken[k] = True
+        candidates: list[Match] = []
+        for i in range(len(text)):
+            for j in range(min(len(text), i + self.max_len), i + 1, -1):
+                entry = self.terms.get(text[i:j])
+                if entry:
+                    for kind, names in entry.items():
+                        candidates.append(Match(i, j, text[i:j], kind, set(names)))
+                    break
+        for match in sorted(candidates, key=lambda m: (-(m.end - m.start), m.start)):
+            if not any(taken[match.start:match.end]):
+                same_span = [c for c in candidates if (c.start, c.end) == (match.start, match.end)]
+                found += same_span
+                for k in range(match.start, match.end):
+                    taken[k] = True
+        return sorted(found, key=lambda m: m.start)
+
+    def find_bureaus(self, text: str) -> list[tuple[Bureau, int, int]]:
+        """Bureaus named in `text` (squashed), longest alias first, with their spans."""
+        hits: list[tuple[Bureau, int, int]] = []
+        taken = [False] * len(text)
+        aliases = sorted(((a, b) for b in self.bureaus for a in b.aliases), key=lambda x: -len(x[0]))
+        for alias, bureau in aliases:
+            start = text.find(alias)
+            while start != -1:
+                end = start + len(alias)
+                if not any(taken[start:end]):
+                    if all(h[0] is not bureau for h in hits):
+                        hits.append((bureau, start, end))
+                    for k in range(start, end):
+                        taken[k] = True
+                start = text.find(alias, end)
+        return sorted(hits, key=lambda h: h[1])
+
+    def bureau_by_pinyin(self, words: list[str]) -> list[Bureau]:
+        return [b for b in self.bureaus if b.pinyin & set(words)]
+
+
+def _rows(conn: sqlite3.Connection, sql: str) -> list[tuple]:
+    return run_sql(conn, sql, max_rows=100_000).rows
+
+
+def _bureaus(documents: list[Document]) -> list[Bureau]:
+    by_issuer: dict[str, Bureau] = {}
+    for doc in documents:
+        bureau = by_issuer.get(doc.issuer)
+        if bureau is None:
+            bureau = by_issuer[doc.issuer] = Bureau(doc.issuer)
+            _derive_aliases(bureau)
+        bureau.documents.append(doc)
+    return list(by_issuer.values())
+
+
+def _derive_aliases(bureau: Bureau) -> None:
+    """青海省医疗保障局 → 青海省医疗保障局, 青海医疗保障局, 青海省医保局, 青海医保局, 青海省, 青海 …"""
+    full = squash(bureau.issuer)
+    base = re.sub(r"（.*?）$", "", full)
+    places = _PLACE_SPLIT.findall(base)
+    org = base[len("".join(places)):]
+    bureau.places = places
+    org_forms = {org}
+    for long, shorts in glossary()["bureau_abbreviations"].items():
+        if org.endswith(long):
+            org_forms |= {org[: -len(long)] + s for s in shorts}
+    place_forms: set[str] = set()
+    for k in range(len(places)):
+        chain = "".join(places[k:])
+        place_forms.add(chain)
+        place_forms.add("".join(p[:-1] if len(p) > 2 else p for p in places[k:]))
+    bureau.aliases = {full, base}
+    for place in place_forms:
+        for form in org_forms:
+            bureau.aliases.add(place + form)
+    # The most specific place alone (北戴河, 莲湖区, 青海) names the bureau too.
+    if places:
+        last = places[-1]
+        bureau.aliases |= {last, last[:-1]} if len(last) > 2 else {last}
+    bureau.aliases = {a for a in bureau.aliases if len(a) >= 2}
+    try:
+        from pypinyin import lazy_pinyin
+        for place in places:
+            stem = place[:-1] if len(place) > 2 else place
+            bureau.pinyin.add("".join(lazy_pinyin(stem)))
+    except ImportError:  # pragma: no cover - pypinyin is a dependency
+        pass

@@ -1,0 +1,151 @@
+"""The SQL the built-in engine runs, each query through the one checker (assistant/sqlcheck.py).
+
+A Trace collects every statement an answer ran (shown to the user as "SQL") and the rows of
+the main one. Queries read the provenance views only, so each row carries its citation.
+"""
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from typing import Any
+
+from .sqlcheck import run_sql
+
+ITEM_COLUMNS = ("item_id, doc_id, document, issuer, year, table_id, source_table, table_kind, page, "
+                "line, row_no, code, name, classification, measure, amount_fen, unit, uncertain, is_total")
+TABLE_PRIORITY = {"expenditure": 0, "basic_expenditure": 1, "sangong": 1, "project": 2,
+                  "income_expenditure_summary": 3, "income": 4, "procurement": 5, "assets": 5,
+                  "other": 6, "government_fund": 7, "state_capital": 7}
+
+
+@dataclass
+class Trace:
+    conn: sqlite3.Connection
+    statements: list[str] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)
+    rows: list[list[Any]] = field(default_factory=list)
+
+    def run(self, sql: str, params: tuple = (), main: bool = False) -> list[dict[str, Any]]:
+        result = run_sql(self.conn, sql, params)
+        self.statements.append(render(result.sql, params))
+        out = [dict(zip(result.columns, row)) for row in result.rows]
+        if main or not self.columns:
+            self.columns = list(result.columns)
+            self.rows = [list(row) for row in result.rows]
+        return out
+
+    @property
+    def sql(self) -> str:
+        seen: list[str] = []
+        for statement in self.statements:
+            if statement not in seen:
+                seen.append(statement)
+        return ";\n\n".join(seen)
+
+
+def render(sql: str, params: tuple) -> str:
+    """The statement with its parameters written in, for people to read and re-run."""
+    out = sql
+    for value in params:
+        literal = str(value) if isinstance(value, (int, float)) else "'" + str(value).replace("'", "''") + "'"
+        out = out.replace("?", literal, 1)
+    return out
+
+
+def _in(values: list[Any]) -> str:
+    return ", ".join("?" for _ in values) or "NULL"
+
+
+def items(trace: Trace, doc_ids: list[int], codes: list[str], names: list[str], measure: str | None,
+          main: bool = True) -> list[dict[str, Any]]:
+    """Line items of the documents whose code or name is asked, in the asked measure."""
+    conditions = []
+    params: list[Any] = list(doc_ids)
+    if codes:
+        conditions.append(f"code IN ({_in(codes)})")
+        params += codes
+    if names:
+        conditions.append(f"name IN ({_in(names)})")
+        params += names
+    sql = (f"SELECT {ITEM_COLUMNS} FROM items_v WHERE doc_id IN ({_in(doc_ids)}) "
+           f"AND ({' OR '.join(conditions) or '0'}) AND measure = ? AND is_total = 0 "
+           "ORDER BY doc_id, uncertain, table_id, row_no")
+    params.append(measure or "合计")
+    return trace.run(sql, tuple(params), main)
+
+
+def totals(trace: Trace, doc_ids: list[int], measure: str, kinds: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Total rows (合计/总计) of the given table kinds in a measure: 项目支出合计, 人员经费 …"""
+    sql = (f"SELECT {ITEM_COLUMNS} FROM items_v WHERE doc_id IN ({_in(doc_ids)}) AND is_total = 1 "
+           f"AND measure = ? AND table_kind IN ({_in(list(kinds))}) ORDER BY doc_id, uncertain, table_id, row_no")
+    return trace.run(sql, tuple(doc_ids) + (measure,) + kinds, main=True)
+
+
+def table_totals(trace: Trace, doc_ids: list[int], titles: list[str]) -> list[dict[str, Any]]:
+    """The 合计 row of a table asked for by its title (政府购买服务预算 → 政府购买服务预算表)."""
+    sql = (f"SELECT {ITEM_COLUMNS} FROM items_v WHERE doc_id IN ({_in(doc_ids)}) AND source_table IN "
+           f"({_in(titles)}) AND is_total = 1 ORDER BY doc_id, table_id, row_no")
+    return trace.run(sql, tuple(doc_ids) + tuple(titles), main=True)
+
+
+def children(trace: Trace, table_id: int, parent_code: str, measure: str) -> list[dict[str, Any]]:
+    sql = (f"SELECT {ITEM_COLUMNS} FROM items_v WHERE table_id = ? AND parent_code = ? AND measure = ? "
+           "ORDER BY row_no")
+    return trace.run(sql, (table_id, parent_code, measure), main=True)
+
+
+def projects(trace: Trace, doc_ids: list[int], names: list[str]) -> list[dict[str, Any]]:
+    sql = ("SELECT project_id, doc_id, document, issuer, year, table_id, source_table, page, line, row_no, "
+           "project_code, name, amount_fen, amount_text, unit, category FROM projects_v "
+           f"WHERE doc_id IN ({_in(doc_ids)}) AND name IN ({_in(names)}) AND amount_fen IS NOT NULL "
+           "ORDER BY doc_id, table_id, row_no")
+    return trace.run(sql, tuple(doc_ids) + tuple(names), main=True)
+
+
+def indicators(trace: Trace, doc_ids: list[int], names: list[str]) -> list[dict[str, Any]]:
+    sql = ("SELECT indicator_id, doc_id, document, issuer, year, table_id, source_table, page, line, row_no, "
+           "project, level1, level2, name, operator, value_text, value_num, value_unit FROM indicators_v "
+           f"WHERE doc_id IN ({_in(doc_ids)}) AND name IN ({_in(names)}) ORDER BY doc_id, table_id, row_no")
+    return trace.run(sql, tuple(doc_ids) + tuple(names), main=True)
+
+
+def text_figures(trace: Trace, doc_ids: list[int], subjects: list[str], kinds: tuple[str, ...],
+                 codes: list[str] = (), main: bool = False) -> list[dict[str, Any]]:
+    conditions = [f"subject IN ({_in(subjects)})"] if subjects else []
+    params: list[Any] = list(doc_ids) + list(subjects)
+    if codes:
+        conditions.append(f"code IN ({_in(list(codes))})")
+        params += list(codes)
+    sql = ("SELECT figure_id, doc_id, document, issuer, year, section, sentence, subject, code, kind, value, "
+           f"unit, compared_to, page, line FROM text_figures_v WHERE doc_id IN ({_in(doc_ids)}) "
+           f"AND ({' OR '.join(conditions) or '0'}) AND kind IN ({_in(list(kinds))}) ORDER BY doc_id, line")
+    return trace.run(sql, tuple(params) + kinds, main)
+
+
+def count_figures(trace: Trace, doc_ids: list[int], unit: str) -> list[dict[str, Any]]:
+    """Counted things (车辆 1 辆): text figures and table cells whose unit is the one asked."""
+    like = f"%{unit}%"
+    sql_text = ("SELECT figure_id, doc_id, document, issuer, year, section, sentence, subject, code, kind, value, "
+                f"unit, compared_to, page, line FROM text_figures_v WHERE doc_id IN ({_in(doc_ids)}) "
+                "AND kind = 'count' AND unit LIKE ? ORDER BY doc_id, line")
+    sql_items = (f"SELECT {ITEM_COLUMNS} FROM items_v WHERE doc_id IN ({_in(doc_ids)}) AND unit LIKE ? "
+                 "ORDER BY doc_id, table_id, row_no")
+    rows = trace.run(sql_items, tuple(doc_ids) + (like,), main=True)
+    return rows + trace.run(sql_text, tuple(doc_ids) + (like,))
+
+
+def sum_items(trace: Trace, item_ids: list[int]) -> int:
+    sql = f"SELECT sum(amount_fen) AS total_fen FROM items_v WHERE item_id IN ({_in(item_ids)})"
+    return trace.run(sql, tuple(item_ids))[0]["total_fen"]
+
+
+def findings(trace: Trace, doc_ids: list[int]) -> list[dict[str, Any]]:
+    sql = ("SELECT finding_id, doc_id, document, rule_id, severity, subject, message, refs_json FROM findings_v "
+           f"WHERE doc_id IN ({_in(doc_ids)}) ORDER BY doc_id, finding_id")
+    return trace.run(sql, tuple(doc_ids))
+
+
+def best_first(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Most specific citation first: certain before uncertain, detail tables before summaries."""
+    return sorted(rows, key=lambda r: (r.get("uncertain", 0), TABLE_PRIORITY.get(r.get("table_kind"), 6),
+                                       r.get("table_id") or 0, r.get("row_no") or 0))

@@ -1,0 +1,58 @@
+"""Question text as the engine reads it: one form for digits, quotes, years and units.
+
+"二〇二一年" → "2021年", "21年" → "2021年", “三公” → "三公", full-width → half-width; English
+budget terms become their Chinese names (db/glossary.json), so one grammar serves both.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from db.glossary import glossary
+from ingest.textutil import chinese_number
+
+_CN_YEAR = re.compile(r"([〇零○一二三四五六七八九]{2,4})年")
+_SHORT_YEAR = re.compile(r"(?<![\d.])(\d{2})年(?!度?[\d])")
+_QUOTES = str.maketrans({"“": "", "”": "", '"': "", "‘": "", "’": "", "「": "", "」": "", "《": "", "》": ""})
+
+
+def is_english(question: str) -> bool:
+    letters = sum(ch.isascii() and ch.isalpha() for ch in question)
+    cjk = sum("\u4e00" <= ch <= "\u9fff" for ch in question)
+    return letters > 3 * max(cjk, 1)
+
+
+def normalize_question(question: str) -> str:
+    """The question in the engine's canonical form (not shown to the user)."""
+    text = unicodedata.normalize("NFKC", question).translate(_QUOTES)
+    text = re.sub(r"\s+", " ", text).strip()
+    text = _CN_YEAR.sub(lambda m: f"{_cn_year(m.group(1))}年", text)
+    text = _SHORT_YEAR.sub(lambda m: f"20{m.group(1)}年", text)
+    if is_english(text):
+        text = english_to_chinese(text)
+    return text
+
+
+def _cn_year(digits: str) -> str:
+    value = chinese_number(digits)
+    if value is None:
+        return digits
+    if value < 100:
+        value += 2000
+    return str(value)
+
+
+def english_to_chinese(text: str) -> str:
+    """Replace the English budget terms of the glossary by their Chinese names."""
+    lowered = " " + text.lower() + " "
+    for term in sorted(glossary()["english"], key=len, reverse=True):
+        lowered = re.sub(rf"(?<![a-z]){re.escape(term)}(?![a-z])", " " + glossary()["english"][term] + " ",
+                         lowered)
+    lowered = re.sub(r"(?<![a-z0-9])(\d{4})(?![0-9])", r" \1年 ", lowered)
+    return lowered.strip()
+
+
+def squash(text: str) -> str:
+    """For matching names: NFKC, no spaces or quotes, unified brackets."""
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    return re.sub(r"\s+", "", text).replace("(", "（").replace(")", "）")

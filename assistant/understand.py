@@ -1,0 +1,149 @@
+"""Question → Frame: what is asked, about which bureau, year, subject and measure.
+
+The grammar is small and explicit: bureaus and subjects come from the loaded data (lexicon),
+measures and units from the glossary, the kind of question from keyword patterns below. A
+follow-up ("那北戴河呢？", "其中基本支出是多少", "换成元呢") fills what it leaves out from the
+previous question's frame.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from db.glossary import glossary
+
+from .lexicon import Bureau, Lexicon, Match
+from .text import is_english, normalize_question, squash
+
+REFUSE = re.compile(r"(?i)\b(delete|drop|update|insert|alter|create|truncate|attach|detach|pragma|vacuum|replace\s+into)\b"
+                    r"|删除|删掉|修改|篡改|清空|插入|更新数据|写入|改成\d|改为\d")
+INTENTS = [  # first match wins; order matters
+    ("consistency", re.compile(r"一致|对得上|相符|吻合|矛盾|核对|不符|consistent|match")),
+    ("ratio", re.compile(r"占.{0,12}(比例|比重|百分比|%)|占比|比重|所占|share|percentage of")),
+    ("change", re.compile(r"比上年|较上年|同比|增长率|增幅|降幅|增减|变化|变动|比去年|增加了?多少|减少了?多少|下降了?多少|上升了?多少")),
+    ("rank", re.compile(r"最多|最高|最大|最少|最低|最小|排序|排列|排名|从高到低|从低到高|从大到小|从小到大|哪个|哪家|哪一|\bmost\b|\bhighest\b|\blowest\b|\brank")),
+    ("difference", re.compile(r"相差|差额|差多少|差距|多多少|少多少|高多少|低多少|difference")),
+    ("sum", re.compile(r"合计|总和|加起来|一共|总共|共计|之和|\btotal of\b|\bsum\b")),
+    ("children", re.compile(r"下有哪些|有哪些|包括哪些|包含哪些|明细|由哪些|构成")),
+    ("count", re.compile(r"多少个|几个|几项|多少项|几辆|多少辆|几台|多少台|几人|多少人|how many")),
+]
+ELLIPTICAL = re.compile(r"呢[?？。]?$|^(那|那么|其中|换成|改成|改用|再看|还有|and\b|what about)")
+ASCENDING = re.compile(r"最少|最低|最小|从低到高|从小到大|lowest|least")
+WANTS_YUAN = re.compile(r"(多少|几)元|换成元|以元|单位为?元|按元|用元|精确到元|折合元|in yuan")
+WANTS_WAN = re.compile(r"万元")
+FROM_TEXT = re.compile(r"说明|文字|正文|文中")
+PROJECT_WORD = re.compile(r"项目")
+INDICATOR_WORD = re.compile(r"指标|目标值")
+ALL_BUREAUS = re.compile(r"哪个|哪家|哪一|各|所有|全部|每个|which|each|all")
+ORG_MENTION = re.compile(r"([\u4e00-\u9fff]{2,8}?(?:省|市|区|县|州))[\u4e00-\u9fff]{0,8}?(?:医疗保障局|医保局|局|委员会|办公室|政府)")
+COUNT_UNIT = re.compile(r"(?:几|多少)(辆|台|个|项|人|家|套|处)")
+
+
+@dataclass
+class Frame:
+    intent: str = "lookup"
+    bureaus: list[Bureau] = field(default_factory=list)
+    year: int | None = None
+    subjects: list[Match] = field(default_factory=list)
+    measure: str | None = None
+    unit: str | None = None  # 元 / 万元 when asked
+    descending: bool = True
+    from_text: bool = False
+    wants_project: bool = False
+    wants_indicator: bool = False
+    count_unit: str | None = None
+    all_bureaus: bool = False
+    unknown_bureau: str | None = None
+    english: bool = False
+    followup: bool = False
+    question: str = ""
+
+    def describe(self) -> str:
+        names = "、".join(sorted({n for m in self.subjects for n in m.names})[:3])
+        return f"{self.intent}: {[b.issuer for b in self.bureaus]} {self.year} {names} {self.measure or ''}"
+
+
+def understand(question: str, lexicon: Lexicon, previous: Frame | None = None) -> Frame:
+    frame = Frame(question=question, english=is_english(question))
+    if REFUSE.search(question):
+        frame.intent = "refuse"
+        return frame
+    text = squash(normalize_question(question))
+    year = re.search(r"(19|20)\d{2}(?=年)", text)
+    frame.year = int(year.group(0)) if year else None
+    if year:
+        text = text.replace(year.group(0) + "年", "＿" * (len(year.group(0)) + 1))
+    bureaus = lexicon.find_bureaus(text)
+    if frame.english:
+        words = re.findall(r"[a-z]+", question.lower())
+        bureaus += [(b, 0, 0) for b in lexicon.bureau_by_pinyin(words) if all(b is not h[0] for h in bureaus)]
+    frame.bureaus = [b for b, _, _ in bureaus]
+    for _, start, end in bureaus:
+        text = text[:start] + "＿" * (end - start) + text[end:]
+    mention = ORG_MENTION.search(text)
+    if mention and "＿" not in mention.group(0):
+        frame.unknown_bureau = mention.group(0)
+    for intent, pattern in INTENTS:
+        if pattern.search(text) or (frame.english and pattern.search(question.lower())):
+            frame.intent = intent
+            break
+    frame.descending = not ASCENDING.search(text)
+    frame.all_bureaus = bool(ALL_BUREAUS.search(text)) and not frame.bureaus
+    frame.unit = "元" if WANTS_YUAN.search(text) else ("万元" if WANTS_WAN.search(text) else None)
+    frame.from_text = bool(FROM_TEXT.search(text))
+    frame.wants_project = bool(PROJECT_WORD.search(text)) and "项目支出" not in text
+    frame.wants_indicator = bool(INDICATOR_WORD.search(text))
+    unit_match = COUNT_UNIT.search(text)
+    frame.count_unit = unit_match.group(1) if unit_match else None
+    frame.measure, text = _measure(text)
+    frame.subjects = [m for m in lexicon.find_subjects(text) if not _is_measure_word(m.term)]
+    return _fill_from_previous(frame, previous) if previous else frame
+
+
+def _measure(text: str) -> tuple[str | None, str]:
+    """A measure word (基本支出, 人员经费, 上年预算数 …) and the text without it."""
+    for canonical, synonyms in glossary()["measures"].items():
+        if canonical == "合计":
+            continue
+        for word in sorted(synonyms, key=len, reverse=True):
+            if len(word) < 2 or word == "上年" and re.search(r"[比较同]上年|上年[增减]", text):
+                continue
+            if word in text and not re.search(word + r"(绩效|的项目|项目)", text):
+                return canonical, text.replace(word, "＿" * len(word), 1)
+    return None, text
+
+
+def _is_measure_word(term: str) -> bool:
+    measures = glossary()["measures"]
+    return any(term in synonyms for name, synonyms in measures.items() if name != "合计")
+
+
+def _fill_from_previous(frame: Frame, previous: Frame) -> Frame:
+    """An elliptical follow-up keeps what the previous question said and it did not."""
+    if previous.intent in ("refuse", "unknown"):
+        return frame
+    followup = False
+    elliptical = bool(ELLIPTICAL.search(frame.question.strip())) or not frame.bureaus
+    if not frame.subjects and frame.intent not in ("count",) and elliptical:
+        frame.subjects = previous.subjects
+        if frame.measure is None and not frame.bureaus:
+            frame.measure = previous.measure
+        elif frame.measure is None:
+            frame.measure = previous.measure
+        if frame.intent == "lookup":
+            frame.intent = previous.intent if previous.intent not in ("difference",) else "lookup"
+        followup = True
+    if not frame.bureaus and not frame.all_bureaus and not frame.unknown_bureau:
+        frame.bureaus = previous.bureaus
+        frame.year = frame.year or previous.year
+        frame.all_bureaus = previous.all_bureaus
+        followup = True
+    elif frame.bureaus and frame.year is None and previous.year is not None:
+        if all(any(d.year == previous.year for d in b.documents) for b in frame.bureaus):
+            frame.year = previous.year
+    if frame.unit is None and followup:
+        frame.unit = previous.unit
+    frame.followup = followup
+    if frame.intent == "difference" and not frame.subjects:
+        frame.subjects = previous.subjects
+    return replace(frame)
