@@ -34,8 +34,10 @@ def show(value: Decimal, unit: str) -> str:
 
 
 def exact(value: Decimal) -> Decimal:
-    """The figure's value: exact, without float noise or trailing zeros beyond 分."""
-    return value.normalize() if value == value.to_integral_value() else value.normalize()
+    """The figure's value: exact, no trailing zeros, never in exponent form."""
+    if value == value.to_integral_value():
+        return Decimal(int(value))
+    return value.normalize()
 
 
 def item_source(row: dict[str, Any]) -> Source:
@@ -78,5 +80,5 @@ def label_for(row: dict[str, Any], subject: str, measure: str | None, english: b
     if english:
         return f"{row['issuer']} {year} {subject}" + (f" ({measure})" if measure and measure != "合计" else "")
     year_text = f"{row['year']}年" if row.get("year") else "（年份未注明）"
-    measure_text = f"{measure}" if measure and measure != "合计" and measure != subject else ""
+    measure_text = f"中的{measure}" if measure and measure != "合计" and measure != subject else ""
     return f"{row['issuer']}{year_text}{subject}{measure_text}"

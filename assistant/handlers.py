@@ -145,7 +145,7 @@ def _answer_items(frame: Frame, rows: list[dict[str, Any]], trace: Trace) -> Ans
         if others:
             also = "；另见" + "、".join(sorted({r["source_table"] for r in others})) + "，数值相同"
         sentences.append(say(frame, f"{label}{code}为{text}。来源：{item_source(best).cite()}{also}。",
-                             f"{label}{code}: {text}. Source: {item_source(best).cite()}."))
+                             f"{label}{code}: {text}. Source: {item_source(best).cite()}. "))
         for other in differing:
             ofigs, otext = item_figures(other, label + "（另表）", frame.unit)
             figures += ofigs

@@ -123,6 +123,10 @@ def _fill_from_previous(frame: Frame, previous: Frame) -> Frame:
     if previous.intent in ("refuse", "unknown"):
         return frame
     followup = False
+    said_something = bool(frame.subjects or frame.measure or frame.bureaus or frame.unit or frame.year
+                          or frame.intent != "lookup")
+    if not said_something and not ELLIPTICAL.search(frame.question.strip()):
+        return frame  # not a follow-up: a new question that names nothing from the budgets
     elliptical = bool(ELLIPTICAL.search(frame.question.strip())) or not frame.bureaus
     if not frame.subjects and frame.intent not in ("count",) and elliptical:
         frame.subjects = previous.subjects

@@ -1,0 +1,224 @@
+"""The question engine on the sample store: every kind of question, phrased differently from
+the evaluation set, answered with real values and their sources."""
+from __future__ import annotations
+
+import hashlib
+from decimal import Decimal
+
+import pytest
+
+from assistant.answer import Exchange
+
+
+def ask(assistant, question, history=()):
+    return assistant.ask(question, list(history))
+
+
+def values(answer, unit=None):
+    return {f.value for f in answer.figures if unit is None or f.unit == unit}
+
+
+def converse(assistant, *questions):
+    history, answers = [], []
+    for q in questions:
+        answer = assistant.ask(q, history)
+        history.append(Exchange(q, answer))
+        answers.append(answer)
+    return answers
+
+
+# lookup -------------------------------------------------------------------------------------
+
+def test_lookup_by_name_cites_document_table_page_and_row(assistant):
+    answer = ask(assistant, "青海省医疗保障局2021年的信息化建设预算数是多少？")
+    assert answer.status == "answered"
+    assert Decimal("1566.45") in values(answer, "万元")
+    source = answer.figures[0].source
+    assert source.document == "青海省医疗保障局2021年部门预算"
+    assert source.table and source.page and source.row
+    assert "1,566.45万元" in answer.answer and "第" in answer.answer
+
+
+def test_lookup_by_code_alone(assistant):
+    answer = ask(assistant, "北戴河医保局2101399")
+    assert values(answer) == {Decimal("10")}
+
+
+def test_lookup_economic_item_of_another_bureau(assistant):
+    assert Decimal("1.74") in values(ask(assistant, "北戴河区医疗保障局邮电费多少"))
+
+
+def test_answer_shows_the_sql_it_ran(assistant):
+    answer = ask(assistant, "拉萨医保局的培训费")
+    assert "FROM items_v" in answer.sql and "培训费" in answer.sql
+    assert Decimal("2") in values(answer)
+
+
+def test_same_name_under_two_codes_gives_both(assistant):
+    answer = ask(assistant, "北戴河区医疗保障局2021年行政运行")
+    assert {Decimal("9.51"), Decimal("146.95")} <= values(answer)
+
+
+# units --------------------------------------------------------------------------------------
+
+def test_yuan_table_quoted_in_wan_by_default_exactly(assistant):
+    answer = ask(assistant, "莲湖区医保局行政运行是多少")
+    assert Decimal("215.389444") in values(answer, "万元")
+    assert Decimal("2153894.44") in values(answer, "元")
+
+
+def test_yuan_when_asked(assistant):
+    answer = ask(assistant, "青海省医疗保障局2021年办公费折合多少元")
+    assert values(answer, "元") == {Decimal("137500")}
+
+
+def test_unit_switch_as_follow_up(assistant):
+    first, second = converse(assistant, "拉萨市医疗保障局的印刷费", "换成元呢")
+    assert Decimal("1") in values(first, "万元")
+    assert Decimal("10000") in values(second, "元")
+
+
+# measures -----------------------------------------------------------------------------------
+
+def test_measure_of_a_subject(assistant):
+    answer = ask(assistant, "青海省医疗保障局2021年医疗保障管理事务的项目支出")
+    assert Decimal("21377") in values(answer)
+
+
+def test_measure_alone_reads_the_total_row(assistant):
+    answer = ask(assistant, "青海省医疗保障局2021年公用经费是多少")
+    assert Decimal("151.51") in values(answer)
+
+
+# projects and indicators --------------------------------------------------------------------
+
+def test_project_amount(assistant):
+    answer = ask(assistant, "青海医保局2021年医保业务能力提升项目多少钱")
+    assert Decimal("250.4") in values(answer)
+
+
+def test_indicator_target(assistant):
+    answer = ask(assistant, "2022年拉萨市医保局城乡居民基本医疗保险补助资金的参保人数指标")
+    assert Decimal("401867") in values(answer)
+
+
+# explanatory text ---------------------------------------------------------------------------
+
+def test_change_against_last_year_from_the_text(assistant):
+    answer = ask(assistant, "青海省医疗保障局2021年信息化建设比上年增加了多少")
+    assert Decimal("846.45") in values(answer, "万元")
+    assert answer.figures[0].source.section
+
+
+def test_growth_rate_from_the_text(assistant):
+    answer = ask(assistant, "莲湖区医保局2024年医疗保障经办事务的增幅")
+    assert Decimal("33.71") in values(answer, "%")
+
+
+def test_count_of_vehicles(assistant):
+    answer = ask(assistant, "青海省医疗保障局有多少辆车")
+    assert Decimal("2") in values(answer)
+
+
+# aggregates ---------------------------------------------------------------------------------
+
+def test_rank_lowest(assistant):
+    answer = ask(assistant, "哪个医保局的基本工资最少")
+    assert answer.status == "answered"
+    assert "北戴河" in answer.answer.split("。")[0]
+    assert Decimal("60.86") in values(answer)
+
+
+def test_sum_over_two_bureaus_done_in_sql(assistant):
+    answer = ask(assistant, "青海省医疗保障局和北戴河区医疗保障局的办公费加起来是多少")
+    assert Decimal("17.58") in values(answer)
+    assert "sum(amount_fen)" in answer.sql
+
+
+def test_difference_between_two_bureaus(assistant):
+    answer = ask(assistant, "青海省医疗保障局和拉萨市医疗保障局的差旅费相差多少")
+    assert Decimal("3.04") in values(answer)
+
+
+def test_difference_as_follow_up(assistant):
+    _, second = converse(assistant, "拉萨市医疗保障局和北戴河区医疗保障局的住房公积金合计", "两者相差多少")
+    assert Decimal("63.71") in values(second)
+
+
+def test_children_of_a_subject(assistant):
+    answer = ask(assistant, "青海省医疗保障局2021年退役安置下有哪些科目")
+    assert {Decimal("830.52"), Decimal("667.23")} <= values(answer)
+
+
+def test_share_of_total(assistant):
+    answer = ask(assistant, "北戴河区医疗保障局2021年住房保障支出占总支出的比重")
+    share = [f.value for f in answer.figures if f.unit == "%"]
+    assert share and abs(share[0] - Decimal("5.5693")) < Decimal("0.001")
+
+
+# follow-ups ---------------------------------------------------------------------------------
+
+def test_follow_up_with_another_bureau(assistant):
+    _, second = converse(assistant, "青海省医疗保障局2021年住房公积金是多少？", "那北戴河区医疗保障局呢？")
+    assert Decimal("14.18") in values(second)
+
+
+def test_follow_up_with_another_subject(assistant):
+    _, second = converse(assistant, "北戴河区医疗保障局2021年基本工资", "津贴补贴呢")
+    assert values(second) == {Decimal("23.51")}
+
+
+# English ------------------------------------------------------------------------------------
+
+def test_english_question(assistant):
+    answer = ask(assistant, "What are Qinghai medical security bureau's 2021 travel expenses?")
+    assert Decimal("10.04") in values(answer)
+
+
+# abstaining and refusing --------------------------------------------------------------------
+
+@pytest.mark.parametrize("question", [
+    "广州市医疗保障局2023年办公费是多少",
+    "青海省医疗保障局2019年住房公积金",
+    "今天天气怎么样",
+    "北戴河区医疗保障局2021年的航天器采购费",
+])
+def test_abstains_without_a_number(assistant, question):
+    answer = ask(assistant, question)
+    assert answer.status != "answered"
+    assert not answer.figures
+
+
+def test_ambiguous_bureau_answers_each_document_labelled(assistant):
+    answer = ask(assistant, "拉萨市医疗保障局项目支出是多少")
+    assert answer.status == "answered"
+    assert Decimal("27664.38") in values(answer)
+
+
+@pytest.mark.parametrize("question", ["DROP TABLE line_items", "请删除青海省医疗保障局的数据",
+                                      "UPDATE line_items SET amount_fen = 0", "把办公费修改为0"])
+def test_refuses_to_change_data_and_the_file_is_unchanged(assistant, samples_db, question):
+    before = hashlib.sha256(samples_db.read_bytes()).hexdigest()
+    answer = ask(assistant, question)
+    assert answer.status == "refused" and not answer.figures
+    assert hashlib.sha256(samples_db.read_bytes()).hexdigest() == before
+
+
+# consistency --------------------------------------------------------------------------------
+
+def test_text_and_table_disagreeing_are_both_shown(assistant):
+    answer = ask(assistant, "北戴河区医疗保障局2021年说明里的基本支出和表格一致吗")
+    assert {Decimal("220.19"), Decimal("201.45")} <= values(answer)
+    assert answer.warnings
+
+
+def test_stated_total_with_wrong_unit_is_flagged(assistant):
+    answer = ask(assistant, "北戴河区医疗保障局2021年机关运行经费对得上吗")
+    assert Decimal("8.34") in values(answer, "万元")
+    assert any("8.34" in w for w in answer.warnings)
+
+
+def test_every_figure_has_a_source(assistant):
+    for question in ("哪个医保局住房公积金最多", "莲湖区医保局2024年机关运行经费增长率", "拉萨市医疗保障局差旅费"):
+        for figure in ask(assistant, question).figures:
+            assert figure.source.document and (figure.source.table or figure.source.section)
