@@ -1,0 +1,130 @@
+"""The one place where SQL that answers a question is checked and run.
+
+Whatever wrote the SQL (the built-in engine, an LLM), it must be a single read-only SELECT over
+the provenance views, with harmless functions only. The checked statement gets a row LIMIT and
+runs on a read-only connection (db/store.py) under a time limit, so a query that slipped past
+every check still cannot write or run forever.
+"""
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import ParseError
+
+ALLOWED_TABLES = {"items_v", "projects_v", "indicators_v", "text_figures_v", "findings_v",
+                  "documents", "source_tables", "table_rows"}
+ALLOWED_FUNCTIONS = {
+    "sum", "count", "min", "max", "avg", "total", "abs", "round", "coalesce", "ifnull", "nullif",
+    "printf", "format", "substr", "substring", "length", "lower", "upper", "trim", "ltrim", "rtrim",
+    "replace", "instr", "cast", "group_concat", "json_extract", "like", "glob", "iif", "if",
+    "typeof", "char", "unicode", "hex", "quote", "sign",
+}
+_FORBIDDEN_NODES = (exp.Insert, exp.Update, exp.Delete, exp.Drop, exp.Create, exp.Alter, exp.Command,
+                    exp.Pragma, exp.Attach, exp.Detach, exp.Merge, exp.TruncateTable, exp.Transaction,
+                    exp.Commit, exp.Rollback)
+
+
+class SqlRejected(ValueError):
+    """The SQL is not a single read-only SELECT over the allowed views."""
+
+
+class QueryInterrupted(Exception):
+    """The query ran past its time limit and was stopped."""
+
+
+class SqlError(Exception):
+    """SQLite refused the (checked) query."""
+
+
+@dataclass
+class QueryResult:
+    sql: str  # the checked text that ran
+    columns: list[str]
+    rows: list[tuple]
+
+
+def check_sql(sql: str, max_rows: int = 200) -> str:
+    """The statement to run, with a LIMIT; raises SqlRejected naming what is not allowed."""
+    try:
+        statements = [s for s in sqlglot.parse(sql, read="sqlite") if s is not None]
+    except ParseError as exc:
+        raise SqlRejected(f"SQL 无法解析（could not parse）：{str(exc).splitlines()[0]}") from exc
+    if len(statements) != 1:
+        raise SqlRejected(f"只允许单条只读 SELECT 查询：发现 {len(statements)} 条语句 (only a single statement is allowed)")
+    tree = statements[0]
+    if not isinstance(tree, exp.Query):
+        raise SqlRejected(f"只允许只读 SELECT 查询：发现 {tree.key.upper()} (only a read-only SELECT is allowed)")
+    for node in tree.walk():
+        if isinstance(node, _FORBIDDEN_NODES):
+            raise SqlRejected(f"只允许只读 SELECT 查询：发现 {node.key.upper()} (only a read-only SELECT is allowed)")
+    ctes = {cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE)}
+    for table in tree.find_all(exp.Table):
+        name = table.name.lower()
+        if name not in ALLOWED_TABLES and name not in ctes:
+            raise SqlRejected(f"不允许查询表“{table.name}”：只能查询 {', '.join(sorted(ALLOWED_TABLES))} "
+                              f"(table not allowed)")
+        if table.db or table.catalog:
+            raise SqlRejected(f"不允许引用其他数据库：{table.sql()} (other databases are not allowed)")
+    for func in tree.find_all(exp.Func):
+        name = (func.name if isinstance(func, exp.Anonymous) else func.sql_name()).lower()
+        if isinstance(func, (exp.Cast, exp.Case, exp.If, exp.Coalesce, exp.Paren)) or _is_operator(func):
+            continue
+        if name not in ALLOWED_FUNCTIONS:
+            raise SqlRejected(f"不允许使用函数 {name}() (function not allowed)")
+    return _with_limit(tree, max_rows)
+
+
+def _with_limit(tree: exp.Query, max_rows: int) -> str:
+    """Cap the rows: the query's own LIMIT when it is smaller, else max_rows (ORDER BY kept)."""
+    if isinstance(tree, exp.Select):
+        limit = tree.args.get("limit")
+        current = limit.expression if limit is not None else None
+        if not (isinstance(current, exp.Literal) and current.is_int and int(current.this) <= max_rows):
+            tree = tree.limit(max_rows)
+        return tree.sql(dialect="sqlite")
+    return f"SELECT * FROM ({tree.sql(dialect='sqlite')}) LIMIT {int(max_rows)}"
+
+
+def _is_operator(func: exp.Func) -> bool:
+    """sqlglot models some operators (LIKE, string concatenation, …) as Func nodes."""
+    return isinstance(func, (exp.Like, exp.DPipe, exp.Concat, exp.Round, exp.Abs, exp.Count, exp.Sum,
+                             exp.Min, exp.Max, exp.Avg, exp.Length, exp.Lower, exp.Upper, exp.Trim,
+                             exp.Substring, exp.GroupConcat, exp.JSONExtract, exp.Nullif, exp.Sign))
+
+
+@contextmanager
+def sqlite_timelimit(conn: sqlite3.Connection, seconds: float) -> Iterator[None]:
+    """Interrupt any statement on `conn` that runs longer than `seconds`; always clears itself."""
+    deadline = time.perf_counter() + seconds
+
+    def handler() -> int:
+        return 1 if time.perf_counter() > deadline else 0
+
+    conn.set_progress_handler(handler, 1000)
+    try:
+        yield
+    finally:
+        conn.set_progress_handler(None, 1000)
+
+
+def run_sql(conn: sqlite3.Connection, sql: str, params: dict | tuple = (), timeout_s: float = 2.0,
+            max_rows: int = 200) -> QueryResult:
+    """Check `sql`, then run it on `conn` (open it with db.store.connect_readonly)."""
+    checked = check_sql(sql, max_rows)
+    try:
+        with sqlite_timelimit(conn, timeout_s):
+            cursor = conn.execute(checked, params)
+            rows = cursor.fetchall()
+    except sqlite3.OperationalError as exc:
+        if "interrupted" in str(exc):
+            raise QueryInterrupted(f"查询超过 {timeout_s:g} 秒，已停止 (query took too long)") from exc
+        raise SqlError(f"SQLite 拒绝了这个查询：{exc}") from exc
+    except sqlite3.DatabaseError as exc:
+        raise SqlError(f"SQLite 拒绝了这个查询：{exc}") from exc
+    return QueryResult(checked, [d[0] for d in cursor.description or ()], rows)
