@@ -19,6 +19,7 @@ from typing import Any, Callable
 
 from rapidfuzz import fuzz
 
+from db.glossary import glossary
 from ingest.textutil import FEN_PER_UNIT
 
 from . import queries
@@ -70,11 +71,18 @@ def _entities(rows: list[dict[str, Any]]) -> "OrderedDict[tuple[int, str], list[
 
 def find_items(frame: Frame, documents: list[Document], trace: Trace) -> list[dict[str, Any]]:
     codes, names = codes_of(frame), names_of(frame, "item")
+    doc_ids = _doc_ids(documents)
     if codes or names:
-        return queries.items(trace, _doc_ids(documents), codes, names, frame.measure)
+        return queries.items(trace, doc_ids, codes, names, frame.measure)
+    if names_of(frame, "total"):
+        return queries.items(trace, doc_ids, [], names_of(frame, "total"), frame.measure, total_rows=True)
     if frame.measure and not frame.subjects:
-        return queries.totals(trace, _doc_ids(documents), frame.measure,
+        rows = queries.totals(trace, doc_ids, frame.measure,
                               ("expenditure", "basic_expenditure", "project", "income_expenditure_summary"))
+        own_table = glossary()["measure_tables"].get(frame.measure)
+        if not rows and own_table:  # 基本支出 printed only as the total of the 基本支出表
+            rows = queries.totals(trace, doc_ids, "合计", (own_table,))
+        return rows
     return []
 
 
@@ -132,7 +140,8 @@ def _answer_items(frame: Frame, rows: list[dict[str, Any]], trace: Trace) -> Ans
     measure = frame.measure
     for (_, key), group in _entities(rows).items():
         best = group[0]
-        name = best["name"] if not best["is_total"] else (measure or "合计")
+        generic_total = best["is_total"] and best["name"] in ("合计", "总计", "总合计")
+        name = (measure or "合计") if generic_total else best["name"]
         label = label_for(best, name, measure if not best["is_total"] else None, frame.english)
         figs, text = item_figures(best, label, frame.unit)
         figures += figs

@@ -49,7 +49,7 @@ class Match:
     start: int
     end: int
     term: str  # squashed text matched in the question
-    kind: str  # "item" | "project" | "indicator" | "text" | "table" | "code"
+    kind: str  # "item" | "total" | "project" | "indicator" | "text" | "table" | "code"
     names: set[str]  # stored names (or codes) it stands for
 
 
@@ -75,6 +75,11 @@ class Lexicon:
                 for kind, names in stored.items():
                     for name in names:
                         self._add(synonym, kind, name)
+        totals = {name for (name,) in _rows(conn, "SELECT DISTINCT name FROM items_v WHERE is_total = 1")}
+        for printed, words in glossary()["total_rows"].items():
+            if printed in totals:
+                for word in [printed] + [w for w in words if not w.startswith("_")]:
+                    self._add(word, "total", printed)
         self.codes = {code for (code,) in _rows(conn, "SELECT DISTINCT code FROM items_v WHERE code IS NOT NULL")}
         self.max_len = max((len(t) for t in self.terms), default=0)
 

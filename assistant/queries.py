@@ -57,8 +57,9 @@ def _in(values: list[Any]) -> str:
 
 
 def items(trace: Trace, doc_ids: list[int], codes: list[str], names: list[str], measure: str | None,
-          main: bool = True) -> list[dict[str, Any]]:
-    """Line items of the documents whose code or name is asked, in the asked measure."""
+          main: bool = True, total_rows: bool = False) -> list[dict[str, Any]]:
+    """Line items of the documents whose code or name is asked, in the asked measure
+    (`total_rows`: the 合计/总计 rows named, e.g. 本年支出合计)."""
     conditions = []
     params: list[Any] = list(doc_ids)
     if codes:
@@ -68,7 +69,7 @@ def items(trace: Trace, doc_ids: list[int], codes: list[str], names: list[str], 
         conditions.append(f"name IN ({_in(names)})")
         params += names
     sql = (f"SELECT {ITEM_COLUMNS} FROM items_v WHERE doc_id IN ({_in(doc_ids)}) "
-           f"AND ({' OR '.join(conditions) or '0'}) AND measure = ? AND is_total = 0 "
+           f"AND ({' OR '.join(conditions) or '0'}) AND measure = ? AND is_total = {int(total_rows)} "
            "ORDER BY doc_id, uncertain, table_id, row_no")
     params.append(measure or "合计")
     return trace.run(sql, tuple(params), main)
