@@ -42,6 +42,8 @@ def read_cell_per_line(path: Path, lines: list[str]) -> ParsedDocument:
                     text_lines.pop()
                 blocks.append((title_line, title, []))
             blocks[-1][2].append((i + 1, clean_cell(line)))
+        elif clean_cell(line).startswith("注") and blocks and _follows_block(lines, i):
+            blocks[-1][2].append((i + 1, clean_cell(line)))  # the table's own note
         elif clean_cell(line) and _wrapped_cell(lines, i):
             blocks[-1][2][-1] = (blocks[-1][2][-1][0], blocks[-1][2][-1][1] + clean_cell(line))
         elif clean_cell(line):
@@ -56,6 +58,14 @@ def read_cell_per_line(path: Path, lines: list[str]) -> ParsedDocument:
 
 
 _open_title: list = [0, ""]
+
+
+def _follows_block(lines: list[str], i: int) -> bool:
+    """Only blank lines between this line and the last cell of a table."""
+    j = i - 1
+    while j >= 0 and not lines[j].strip():
+        j -= 1
+    return j >= 0 and lines[j].startswith("\t")
 
 
 def _wrapped_cell(lines: list[str], i: int) -> bool:
