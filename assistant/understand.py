@@ -147,6 +147,9 @@ def _fill_from_previous(frame: Frame, previous: Frame) -> Frame:
             frame.year = previous.year
     if frame.unit is None and followup:
         frame.unit = previous.unit
+    relative = re.search(r"(去年|上一年|前年)(?!同期)", frame.question)
+    if relative and previous.year and not re.search(r"(19|20)\d{2}", frame.question):
+        frame.year = previous.year - (2 if relative.group(1) == "前年" else 1)
     frame.followup = followup
     if frame.intent == "difference" and not frame.subjects:
         frame.subjects = previous.subjects
