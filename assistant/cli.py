@@ -118,15 +118,24 @@ def table(db_path: Path, document: str, table: str | None) -> None:
         click.echo(view.note)
 
 
+def _assistant(db_path: Path):
+    """The built-in engine, or the LLM engine around it when one is configured (BUDGETQA_LLM)."""
+    from assistant.llm_config import LLMConfigError
+    from assistant.factory import make_assistant
+
+    try:
+        return make_assistant(db_path)
+    except (StoreError, LLMConfigError) as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
 @main.command()
 @db_option
 @click.argument("question")
 @click.option("--json", "as_json", is_flag=True, help="Print the chat-protocol JSON object.")
 def ask(db_path: Path, question: str, as_json: bool) -> None:
     """Answer one question."""
-    from assistant.engine import Assistant
-
-    answer = Assistant(db_path).ask(question)
+    answer = _assistant(db_path).ask(question)
     if as_json:
         click.echo(json.dumps(answer.to_json(), ensure_ascii=False))
         return
@@ -143,12 +152,8 @@ def ask(db_path: Path, question: str, as_json: bool) -> None:
 def chat(db_path: Path, as_json: bool) -> None:
     """Read questions from stdin, one per line; '/reset' starts a new conversation."""
     from assistant.answer import Exchange
-    from assistant.engine import Assistant
 
-    try:
-        assistant = Assistant(db_path)
-    except StoreError as exc:
-        raise click.ClickException(str(exc)) from exc
+    assistant = _assistant(db_path)
     history: list[Exchange] = []
     for raw in sys.stdin:
         question = raw.strip()

@@ -477,11 +477,12 @@ def consistency(frame: Frame, documents: list[Document], trace: Trace) -> Answer
 
 
 def _listed_parts(trace: Trace, fig: dict[str, Any]) -> list[dict[str, Any]]:
-    """Amounts listed after a total in the same sentence ("其中：办公费3.83万元、邮电费1.74万元…")."""
-    rows = trace.run("SELECT figure_id, subject, value, unit FROM text_figures_v WHERE doc_id = ? AND sentence = ? "
-                     "AND kind = 'amount' AND figure_id <> ? ORDER BY figure_id",
-                     (fig["doc_id"], fig["sentence"], fig["figure_id"]))
-    return [r for r in rows if r["subject"] and r["subject"] != fig["subject"]]
+    """Amounts listed after a total in the same paragraph ("…8.34元…。其中：办公费3.83万元、…")."""
+    rows = trace.run("SELECT figure_id, subject, sentence, value, unit FROM text_figures_v WHERE doc_id = ? "
+                     "AND line = ? AND kind = 'amount' AND figure_id > ? ORDER BY figure_id",
+                     (fig["doc_id"], fig["line"], fig["figure_id"]))
+    listed = [r for r in rows if r["sentence"] != fig["sentence"] and "其中" in r["sentence"]]
+    return [r for r in listed if r["subject"] and r["subject"] != fig["subject"]]
 
 
 HANDLERS: dict[str, Callable[[Frame, list[Document], Trace], Answer]] = {

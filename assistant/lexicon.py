@@ -88,6 +88,10 @@ class Lexicon:
         if len(term) < 2 or term in _GENERIC_NAMES:
             return
         self.terms.setdefault(term, {}).setdefault(kind, set()).add(stored)
+        # The text qualifies subjects by their money source: 财政拨款“三公”经费 is asked as 三公经费.
+        for qualifier in ("财政拨款", "一般公共预算", "当年"):
+            if term.startswith(qualifier) and len(term) - len(qualifier) >= 4:
+                self.terms.setdefault(term[len(qualifier):], {}).setdefault(kind, set()).add(stored)
         # Names printed with a trailing 支出/费用 are also asked for without it, and vice versa.
         for suffix in ("支出", "费用", "项目", "资金"):
             if term.endswith(suffix) and len(term) - len(suffix) >= 3:

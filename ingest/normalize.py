@@ -16,6 +16,7 @@ from decimal import Decimal
 from db.glossary import canonical_measure, glossary
 
 from . import identities, metadata
+from .narrative import extract_text_figures
 from .model import IngestError, ParsedDocument, RawTable
 from .records import ProjectRecord, TextFigure
 from .textutil import FEN_PER_UNIT, clean_cell, is_code, nfkc, parse_amount
@@ -109,10 +110,6 @@ def _name(parsed: ParsedDocument) -> str:
 
 
 def _text_figures(parsed: ParsedDocument) -> list[TextFigure]:
-    try:
-        from .narrative import extract_text_figures
-    except ImportError:  # pragma: no cover - the module is part of the package
-        return []
     return extract_text_figures(parsed.paragraphs)
 
 

@@ -1,0 +1,235 @@
+"""Figures stated in the explanatory text of a budget disclosure, as TextFigure records.
+
+The text states the figures of the tables and more: changes against last year, growth rates,
+shares, counts of vehicles and staff. Each paragraph is cut into sentences (at 。；) and each
+sentence is read left to right for a number with a unit (万元, 元, %, 辆, 个, 人 …). What is
+printed just before the number says what kind of figure it is (比上年增加 → change, 下降 →
+negative growth rate, 占 → share) and, for amounts and counts, what it is about. A change, a
+growth rate or a share names no subject of its own: it belongs to the amount before it in the
+same sentence ("行政运行（2101501）215.39万元，较上年增加71.74万元，增长49.94%").
+
+A number without a unit is never a figure, so years, dates, document numbers (〔2019〕4号),
+list markers and codes in parentheses are skipped without special rules. Values are exact
+Decimals of the printed digits; a unit is stored as printed (an audit flags 机关运行经费 8.34元).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from db.glossary import glossary
+
+from .model import Paragraph
+from .records import TextFigure
+from .textutil import chinese_number, is_code, parse_amount
+
+MONEY_UNITS = ("万元", "亿元", "千元", "元")
+
+# A printed number: thousands separators (also the full-width "24，554"), decimals, and the
+# stray trailing dot of "16601.万元". Not the tail of a longer number, nor 第3个 / 每1万元.
+_DIGIT = "[0-9０-９]"
+_NUMBER = (rf"(?P<num>{_DIGIT}{{1,3}}(?:[,，]{_DIGIT}{{3}})+(?:[.．]{_DIGIT}+)?|{_DIGIT}+(?:[.．]{_DIGIT}+)?)"
+           rf"(?:[.．](?!{_DIGIT}))?")
+_CN_NUMBER = "(?P<cn>[零〇两一二三四五六七八九十百千]+)"
+# Longer units first; 人员 / 项目 / 个人 are words, not a count.
+_UNIT = (r"(?P<unit>万元|亿元|千元|元|[%％]|个百分点|万人次|人次|万人|台[（(]套[)）]|辆|台|套"
+         r"|个(?![人体别])|人(?![员民口均])|名|项(?!目)|家|户|所)")
+FIGURE = re.compile(rf"(?<![0-9０-９.．,，第每零〇两一二三四五六七八九十百千])(?:{_NUMBER}|{_CN_NUMBER})\s*{_UNIT}"
+                    r"(?!\s*(?:及以上|及以下|以上|以下|以内))")  # 单价20万元以上的设备 is a threshold
+
+# 与上年持平 / 较上年无增减: a change of exactly zero. 基本持平 is not exact, so it is no figure.
+_BASE = r"(?P<base>上年度?|\d{4}\s*年度?)(?:同期)?(?:预算数?|决算数?)?"
+SAME_AS_BEFORE = re.compile(rf"(?:与|和|同|比|较)\s*{_BASE}\s*(?:相比)?\s*"
+                            r"(?:持平|一致|相同|无增减|无变化|没有变化|未发生变化)|同比持平")
+COMPARED_WITH = re.compile(rf"(?:比|较|与|同)\s*{_BASE}|同比")
+# The verb right before a number that makes it a change (万元) or a growth rate (%).
+CHANGE_VERB = re.compile(r"(?P<verb>增加|增长|上升|提高|增幅|减少|下降|降低|压减|缩减|降幅)(?:了|为|约|达)?\s*$")
+DECREASE = ("减", "下", "降", "压", "缩")
+SHARE = re.compile(r"占(?:比)?[^，,、：:]*$")
+
+SENTENCE_END = re.compile(r"[。；;]")
+CLAUSE_BREAK = re.compile(r"[，,：:、]")
+LIST_MARKER = re.compile(r"^\s*(?:[（(]\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[)）]"
+                         r"|(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[.．、](?![0-9０-９]))\s*")
+# 社会保障和就业支出（类）退役安置（款）军队转业干部安置（项）: the figure is the 项's.
+LEVEL_TAG = re.compile(r"[（(]\s*[类款项]\s*[)）]")
+TRAILING_CODE = re.compile(r"[（(]\s*(\d{3,9})\s*[)）]$")
+YEAR = re.compile(r"\d{4}年度?(?:\d{1,2}月(?:底|末)?)?|本年度|当年")
+
+# Words around the core noun phrase of a subject. Each is dropped only when what remains still
+# names something (see _is_bare): "一般公共预算基本支出" → "基本支出", but "一般公共预算拨款" stays.
+LEADING_WORDS = re.compile(r"^(?:其中|主要包括|主要为|主要是|主要有|包括|均为|以及|和|及|涉及|截至上年[底末]"
+                           r"|截止上年[底末]|截至|截止|安排|.*?共有|.*?现有)")
+QUALIFIERS = ("一般公共预算", "财政拨款", "部门预算")
+TRAILING_WORDS = re.compile(r"(?:财政拨款预算|预算数为|预算数|预算安排|共计安排|预算支出|安排|共计|合计|总计"
+                            r"|为|是|共|约|达到|达)$")
+BARE_WORDS = {"支出", "收入", "拨款", "拨款收入", "拨款支出", "收支", "预算", "经费", "资金", "金额", "总额"}
+
+
+def _issuer_pattern() -> re.Pattern[str]:
+    """A body naming itself at the start of a subject: 青海省医疗保障局, 本部门, 我部门 …"""
+    places = "|".join(map(re.escape, glossary()["place_suffixes"]))
+    suffixes = "|".join(map(re.escape, sorted(glossary()["bureau_suffixes"], key=len, reverse=True)))
+    named = (rf"[\u4e00-\u9fff]{{0,12}}?(?:{places})[\u4e00-\u9fff]{{0,16}}?(?:{suffixes})"
+             r"(?:[（(](?:本级|汇总|机关)[)）])?")
+    return re.compile(rf"^(?:{named}|本部门|我部门|本单位|我单位|本局|我局|部门本级)")
+
+
+ISSUER = _issuer_pattern()
+
+
+@dataclass
+class _Topic:
+    """The amount a following change, growth rate or share belongs to."""
+
+    subject: str | None
+    code: str | None
+    unit: str | None
+
+
+def extract_text_figures(paragraphs: list[Paragraph]) -> list[TextFigure]:
+    """Every figure stated in the paragraphs, in reading order, with its sentence and source."""
+    figures: list[TextFigure] = []
+    for para in paragraphs:
+        base: str | None = None  # a comparison stated once serves the whole paragraph (三公 items)
+        for sentence in _sentences(para.text):
+            found, base = _sentence_figures(sentence, base)
+            for fig in found:
+                fig.section, fig.page, fig.line = para.section, para.page, para.line
+            figures.extend(found)
+    return figures
+
+
+def _sentences(text: str) -> list[str]:
+    return [s.strip() for s in SENTENCE_END.split(text) if s.strip()]
+
+
+def _sentence_figures(sentence: str, base: str | None) -> tuple[list[TextFigure], str | None]:
+    """Figures of one sentence, and the comparison base in force at its end."""
+    marker = LIST_MARKER.match(sentence)
+    events = [m for m in FIGURE.finditer(sentence, marker.end() if marker else 0) if _is_figure(m, sentence)]
+    events += [m for m in SAME_AS_BEFORE.finditer(sentence)
+               if not any(m.start() < f.end() and f.start() < m.end() for f in events)]
+    events.sort(key=lambda m: m.start())
+
+    figures: list[TextFigure] = []
+    topic = _Topic(None, None, None)
+    prev_end = marker.end() if marker else 0
+    for m in events:
+        gap = sentence[prev_end:m.start()]
+        for compared in COMPARED_WITH.finditer(gap):
+            base = _base_name(compared)
+        lead = CLAUSE_BREAK.split(gap)[-1]
+        if m.re is SAME_AS_BEFORE:
+            base = _base_name(m)
+            own = _own_subject(lead, topic)
+            figures.append(_figure(sentence, own, "change", Decimal(0), own.unit, base))
+        else:
+            topic, fig = _read_figure(sentence, m, lead, topic, base)
+            figures.append(fig)
+        prev_end = m.end()
+    return figures, base
+
+
+def _is_figure(m: re.Match[str], sentence: str) -> bool:
+    """Chinese numerals count only when they close the clause (共有车辆两辆，…): inside prose
+    "一个" / "两项" are articles ("建立一个机制"), not figures."""
+    if not m.group("cn"):
+        return True
+    if m.group("unit") in MONEY_UNITS or m.group("unit") in ("%", "％") or chinese_number(m.group("cn")) is None:
+        return False
+    after = sentence[m.end():m.end() + 1]
+    return after == "" or bool(CLAUSE_BREAK.match(after)) or after in "（(）)"
+
+
+def _read_figure(sentence: str, m: re.Match[str], lead: str, topic: _Topic,
+                 base: str | None) -> tuple[_Topic, TextFigure]:
+    """Kind, value and subject of one number with its unit; returns the topic that follows it."""
+    unit = "%" if m.group("unit") in ("%", "％") else m.group("unit")
+    value = parse_amount(m.group("num")) if m.group("num") else Decimal(chinese_number(m.group("cn")))
+    verb = CHANGE_VERB.search(lead)
+    if unit in MONEY_UNITS or unit == "个百分点":
+        if verb:
+            own = _own_subject(lead[:verb.start()], topic)
+            return own, _figure(sentence, own, "change", _signed(value, verb), unit, base)
+        if unit == "个百分点":
+            return topic, _figure(sentence, topic, "percent", value, unit, None)
+        subject, code = _subject(lead)
+        new = _Topic(subject, code, unit)
+        return new, _figure(sentence, new, "amount", value, unit, None)
+    if unit == "%":
+        if verb:
+            own = _own_subject(lead[:verb.start()], topic)
+            return own, _figure(sentence, own, "percent", _signed(value, verb), unit, base)
+        share = SHARE.search(lead)
+        if share:
+            own = _own_subject(lead[:share.start()], topic)
+            return own, _figure(sentence, own, "share", value, unit, None)
+        subject, code = _subject(lead)  # a rate stated on its own: 网采金额达到90%
+        own = _Topic(subject, code, unit) if subject else topic
+        return own, _figure(sentence, own, "percent", value, unit, None)
+    subject, code = _subject(lead) if lead.strip() else (None, None)
+    if not subject:  # "9项便民服务措施": the counted noun follows the measure word
+        subject, code = _subject(CLAUSE_BREAK.split(sentence[m.end():])[0])
+    return topic, _figure(sentence, _Topic(subject, code, unit), "count", value, unit, None)
+
+
+def _figure(sentence: str, topic: _Topic, kind: str, value: Decimal, unit: str | None,
+            compared_to: str | None) -> TextFigure:
+    return TextFigure(sentence=sentence, subject=topic.subject, kind=kind, value=value, unit=unit,
+                      code=topic.code, compared_to=compared_to)
+
+
+def _signed(value: Decimal, verb: re.Match[str]) -> Decimal:
+    return -value if verb.group("verb").startswith(DECREASE) and value != 0 else value
+
+
+def _base_name(m: re.Match[str]) -> str:
+    """比上年预算 / 较上年度 / 同比 → 上年; 比2020年 → 2020年."""
+    base = (m.groupdict().get("base") or "上年").replace(" ", "")
+    return "上年" if base.startswith("上年") else base.removesuffix("度")
+
+
+def _own_subject(lead: str, topic: _Topic) -> _Topic:
+    """The subject printed before a change or share ("其中人员经费比上年增加…"), else the topic's."""
+    lead = COMPARED_WITH.split(lead)[0] if COMPARED_WITH.search(lead) else lead
+    subject, code = _subject(lead) if lead.strip() else (None, None)
+    return _Topic(subject, code, topic.unit) if subject else topic
+
+
+def _subject(lead: str) -> tuple[str | None, str | None]:
+    """The core noun phrase a figure is about, and the 科目 code printed with it."""
+    text = re.sub(r"\s+", "", LIST_MARKER.sub("", lead))
+    if LEVEL_TAG.search(text):
+        text = LEVEL_TAG.split(text)[-2]
+    code = None
+    m = TRAILING_CODE.search(text)
+    if m and is_code(m.group(1)):
+        code, text = m.group(1), text[:m.start()]
+    text = _strip_fillers(text)
+    return text or None, code
+
+
+def _strip_fillers(text: str) -> str:
+    """Drop issuer names, years and filler words around the noun phrase, never its core."""
+    text = _without(text, YEAR, everywhere=True)
+    while True:
+        before = text
+        for pattern in (ISSUER, LEADING_WORDS, TRAILING_WORDS):
+            text = _without(text, pattern)
+        for qualifier in QUALIFIERS:
+            if text.startswith(qualifier) and not _is_bare(text[len(qualifier):]):
+                text = text[len(qualifier):]
+        if text == before:
+            return text
+
+
+def _without(text: str, pattern: re.Pattern[str], everywhere: bool = False) -> str:
+    rest = pattern.sub("", text) if everywhere else pattern.sub("", text, count=1)
+    return text if _is_bare(rest) and rest != text else rest
+
+
+def _is_bare(text: str) -> bool:
+    """Too little to name anything: "支出", "拨款", or a stump of a qualifier ("一般公共")."""
+    return len(text) < 2 or text in BARE_WORDS or any(q.startswith(text) for q in QUALIFIERS)
