@@ -88,6 +88,10 @@ class Lexicon:
         if len(term) < 2 or term in _GENERIC_NAMES:
             return
         self.terms.setdefault(term, {}).setdefault(kind, set()).add(stored)
+        # 车辆（台、辆）, 参保人数(人): the bracket says the unit, people ask without it.
+        bare = re.sub(r"（[^（）]*）$", "", term)
+        if bare != term and len(bare) >= 2:
+            self.terms.setdefault(bare, {}).setdefault(kind, set()).add(stored)
         # The text qualifies subjects by their money source: 财政拨款“三公”经费 is asked as 三公经费.
         for qualifier in ("财政拨款", "一般公共预算", "当年"):
             if term.startswith(qualifier) and len(term) - len(qualifier) >= 4:

@@ -17,6 +17,7 @@ from db.glossary import canonical_measure, glossary
 
 from . import identities, metadata
 from .narrative import extract_text_figures
+from .performance import extract_projects, is_project_table
 from .model import IngestError, ParsedDocument, RawTable
 from .records import ProjectRecord, TextFigure
 from .textutil import FEN_PER_UNIT, clean_cell, is_code, nfkc, parse_amount
@@ -142,10 +143,6 @@ def _table_shell(seq: int, raw: RawTable, doc_unit: str | None) -> NormalizedTab
 
 def _fill_table(table: NormalizedTable, raw: RawTable, name_codes: dict[str, str],
                 known: dict[tuple[str, int], set[str]]) -> None:
-    try:  # TEMP until ingest/performance.py lands
-        from .performance import extract_projects, is_project_table
-    except ImportError:
-        extract_projects, is_project_table = (lambda t, u: []), (lambda t: False)
     if table.table_kind == "performance" or is_project_table(raw):
         table.projects = extract_projects(raw, table.unit)
         if table.table_kind == "other":

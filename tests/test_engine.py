@@ -132,7 +132,7 @@ def test_rank_lowest(assistant):
 def test_sum_over_two_bureaus_done_in_sql(assistant):
     answer = ask(assistant, "青海省医疗保障局和北戴河区医疗保障局的办公费加起来是多少")
     assert Decimal("17.58") in values(answer)
-    assert "sum(amount_fen)" in answer.sql
+    assert "SUM(amount_fen)" in answer.sql
 
 
 def test_difference_between_two_bureaus(assistant):
