@@ -55,14 +55,16 @@ LIST_MARKER = re.compile(r"^\s*(?:[（(]\s*(?:\d{1,2}|[一二三四五六七八�
 # 社会保障和就业支出（类）退役安置（款）军队转业干部安置（项）: the figure is the 项's.
 LEVEL_TAG = re.compile(r"[（(]\s*[类款项]\s*[)）]")
 TRAILING_CODE = re.compile(r"[（(]\s*(\d{3,9})\s*[)）]$")
-YEAR = re.compile(r"\d{4}年度?(?:\d{1,2}月(?:底|末)?)?|本年度|当年")
+YEAR = re.compile(r"(?:\d{4}|[〇零○一二三四五六七八九]{4})年度?(?:\d{1,2}月(?:底|末)?)?|本年度|当年")
 
 # Words around the core noun phrase of a subject. Each is dropped only when what remains still
 # names something (see _is_bare): "一般公共预算基本支出" → "基本支出", but "一般公共预算拨款" stays.
 LEADING_WORDS = re.compile(r"^(?:其中|主要包括|主要为|主要是|主要有|包括|均为|以及|和|及|涉及|截至上年[底末]"
                            r"|截止上年[底末]|截至|截止|安排|.*?共有|.*?现有)")
 QUALIFIERS = ("一般公共预算", "财政拨款", "部门预算")
-TRAILING_WORDS = re.compile(r"(?:财政拨款预算|预算数为|预算数|预算安排|共计安排|预算支出|安排|共计|合计|总计"
+# After a qualifier these words say which money it is (财政拨款收入 ≠ 收入): the qualifier stays.
+QUALIFIED_MONEY = ("收入", "支出", "收支", "拨款", "当年拨款")
+TRAILING_WORDS = re.compile(r"(?:财政拨款预算|预算数为|预算数|预算为|预算安排|共计安排|预算支出|安排|共计|合计|总计"
                             r"|为|是|共|约|达到|达)$")
 BARE_WORDS = {"支出", "收入", "拨款", "拨款收入", "拨款支出", "收支", "预算", "经费", "资金", "金额", "总额"}
 
@@ -71,7 +73,7 @@ def _issuer_pattern() -> re.Pattern[str]:
     """A body naming itself at the start of a subject: 青海省医疗保障局, 本部门, 我部门 …"""
     places = "|".join(map(re.escape, glossary()["place_suffixes"]))
     suffixes = "|".join(map(re.escape, sorted(glossary()["bureau_suffixes"], key=len, reverse=True)))
-    named = (rf"[\u4e00-\u9fff]{{0,12}}?(?:{places})[\u4e00-\u9fff]{{0,16}}?(?:{suffixes})"
+    named = (rf"[\u4e00-\u9fff]{{0,12}}?(?:{places})[\u4e00-\u9fff]{{2,16}}?(?:{suffixes})"
              r"(?:[（(](?:本级|汇总|机关)[)）])?")
     return re.compile(rf"^(?:{named}|本部门|我部门|本单位|我单位|本局|我局|部门本级)")
 
@@ -136,43 +138,52 @@ def _is_figure(m: re.Match[str], sentence: str) -> bool:
     """Chinese numerals count only when they close the clause (共有车辆两辆，…): inside prose
     "一个" / "两项" are articles ("建立一个机制"), not figures."""
     if not m.group("cn"):
-        return True
-    if m.group("unit") in MONEY_UNITS or m.group("unit") in ("%", "％") or chinese_number(m.group("cn")) is None:
+        return parse_amount(m.group("num")) is not None
+    if _unit(m) in MONEY_UNITS + ("%",) or chinese_number(m.group("cn")) is None:
         return False
     after = sentence[m.end():m.end() + 1]
     return after == "" or bool(CLAUSE_BREAK.match(after)) or after in "（(）)"
 
 
+def _unit(m: re.Match[str]) -> str:
+    return "%" if m.group("unit") in ("%", "％") else m.group("unit")
+
+
+def _value(m: re.Match[str]) -> Decimal:
+    return parse_amount(m.group("num")) if m.group("num") else Decimal(chinese_number(m.group("cn")))
+
+
 def _read_figure(sentence: str, m: re.Match[str], lead: str, topic: _Topic,
                  base: str | None) -> tuple[_Topic, TextFigure]:
     """Kind, value and subject of one number with its unit; returns the topic that follows it."""
-    unit = "%" if m.group("unit") in ("%", "％") else m.group("unit")
-    value = parse_amount(m.group("num")) if m.group("num") else Decimal(chinese_number(m.group("cn")))
+    unit, value = _unit(m), _value(m)
     verb = CHANGE_VERB.search(lead)
-    if unit in MONEY_UNITS or unit == "个百分点":
-        if verb:
-            own = _own_subject(lead[:verb.start()], topic)
-            return own, _figure(sentence, own, "change", _signed(value, verb), unit, base)
-        if unit == "个百分点":
-            return topic, _figure(sentence, topic, "percent", value, unit, None)
+    if verb and (unit in MONEY_UNITS or unit in ("%", "个百分点")):
+        own = _own_subject(lead[:verb.start()], topic)
+        kind = "percent" if unit == "%" else "change"  # 个百分点 is a difference, not a rate
+        return own, _figure(sentence, own, kind, _signed(value, verb), unit, base)
+    if unit in MONEY_UNITS:
         subject, code = _subject(lead)
         new = _Topic(subject, code, unit)
         return new, _figure(sentence, new, "amount", value, unit, None)
-    if unit == "%":
-        if verb:
-            own = _own_subject(lead[:verb.start()], topic)
-            return own, _figure(sentence, own, "percent", _signed(value, verb), unit, base)
+    if unit in ("%", "个百分点"):
         share = SHARE.search(lead)
-        if share:
+        if share and unit == "%":
             own = _own_subject(lead[:share.start()], topic)
             return own, _figure(sentence, own, "share", value, unit, None)
-        subject, code = _subject(lead)  # a rate stated on its own: 网采金额达到90%
-        own = _Topic(subject, code, unit) if subject else topic
+        own = _own_subject(lead, topic)  # a rate stated on its own: 网采金额达到90%
         return own, _figure(sentence, own, "percent", value, unit, None)
-    subject, code = _subject(lead) if lead.strip() else (None, None)
-    if not subject:  # "9项便民服务措施": the counted noun follows the measure word
-        subject, code = _subject(CLAUSE_BREAK.split(sentence[m.end():])[0])
-    return topic, _figure(sentence, _Topic(subject, code, unit), "count", value, unit, None)
+    return topic, _figure(sentence, _counted(sentence, m, lead), "count", value, unit, None)
+
+
+def _counted(sentence: str, m: re.Match[str], lead: str) -> _Topic:
+    """What a count counts: the noun before it ("共有车辆2辆，") or after it ("9项便民服务措施")."""
+    after = sentence[m.end():]
+    if re.match(r"[\u4e00-\u9fff]", after):
+        subject, code = _subject(CLAUSE_BREAK.split(after)[0])
+    else:
+        subject, code = _subject(lead)
+    return _Topic(subject, code, _unit(m))
 
 
 def _figure(sentence: str, topic: _Topic, kind: str, value: Decimal, unit: str | None,
@@ -193,7 +204,7 @@ def _base_name(m: re.Match[str]) -> str:
 
 def _own_subject(lead: str, topic: _Topic) -> _Topic:
     """The subject printed before a change or share ("其中人员经费比上年增加…"), else the topic's."""
-    lead = COMPARED_WITH.split(lead)[0] if COMPARED_WITH.search(lead) else lead
+    lead = COMPARED_WITH.split(lead)[0]
     subject, code = _subject(lead) if lead.strip() else (None, None)
     return _Topic(subject, code, topic.unit) if subject else topic
 
@@ -208,7 +219,9 @@ def _subject(lead: str) -> tuple[str | None, str | None]:
     if m and is_code(m.group(1)):
         code, text = m.group(1), text[:m.start()]
     text = _strip_fillers(text)
-    return text or None, code
+    if len(text) < 2 or LEADING_WORDS.fullmatch(text):
+        return None, code  # "将9项…", "安排5万元": nothing printed names the figure
+    return text, code
 
 
 def _strip_fillers(text: str) -> str:
@@ -219,7 +232,8 @@ def _strip_fillers(text: str) -> str:
         for pattern in (ISSUER, LEADING_WORDS, TRAILING_WORDS):
             text = _without(text, pattern)
         for qualifier in QUALIFIERS:
-            if text.startswith(qualifier) and not _is_bare(text[len(qualifier):]):
+            rest = text[len(qualifier):]
+            if text.startswith(qualifier) and not _is_bare(rest) and not rest.startswith(QUALIFIED_MONEY):
                 text = text[len(qualifier):]
         if text == before:
             return text
