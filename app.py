@@ -1,0 +1,171 @@
+"""budgetqa chat app (Streamlit). Thin: every decision lives in assistant/ and ingest/.
+
+    BUDGETQA_DB=data/budgets.db streamlit run app.py
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from assistant import catalog, transcript
+from assistant.answer import Answer, Exchange
+from assistant.examples import example_questions
+from assistant.factory import make_assistant
+from ingest.pipeline import ingest_paths
+
+REPO = Path(__file__).resolve().parent
+DB_PATH = Path(os.environ.get("BUDGETQA_DB", REPO / "data" / "budgets.db"))
+SAMPLES = REPO / "data" / "samples"
+
+st.set_page_config(page_title="budgetqa · 预算问答", page_icon="📊", layout="wide")
+
+
+@st.cache_resource(show_spinner=False)
+def load_assistant(db_path: str, version: float):
+    """One engine per database file version (re-created after an upload changes the file)."""
+    return make_assistant(db_path)
+
+
+def ensure_database() -> None:
+    if DB_PATH.exists():
+        return
+    DB_PATH.parent.mkdir(parents=True, exist_ok=True)
+    with st.spinner("首次启动：正在载入随附的样例预算……"):
+        report = ingest_paths([SAMPLES], DB_PATH)
+    for failure in report.failed:
+        st.error(failure.message)
+
+
+def assistant():
+    return load_assistant(str(DB_PATH), DB_PATH.stat().st_mtime)
+
+
+def ask(question: str) -> None:
+    history = st.session_state.exchanges
+    try:
+        answer = assistant().ask(question, history)
+    except Exception as exc:  # never a traceback on the page
+        answer = Answer("error", f"出错了：{exc}")
+    history.append(Exchange(question, answer))
+
+
+def show_answer(answer: Answer) -> None:
+    st.markdown(answer.answer)
+    for warning in answer.warnings:
+        st.warning(warning)
+    if answer.figures:
+        st.caption("  \n".join(f"**{transcript._value(f)}** — {f.label}；来源：{f.source.cite()}" for f in answer.figures))
+    if len({f.unit for f in answer.figures}) == 1 and len(answer.figures) >= 2:
+        chart = pd.DataFrame({"数值": [float(f.value) for f in answer.figures]},
+                             index=[f.label[:30] for f in answer.figures])
+        st.bar_chart(chart, horizontal=True)
+    if answer.sql or answer.figures:
+        with st.expander("SQL 与来源行"):
+            if answer.sql:
+                st.code(answer.sql, language="sql")
+            if answer.rows:
+                st.dataframe(pd.DataFrame(answer.rows, columns=answer.columns or None), hide_index=True)
+            show_cited_rows(answer)
+
+
+def show_cited_rows(answer: Answer) -> None:
+    """Each cited row inside its source table, with its neighbours, the cited row highlighted."""
+    seen = set()
+    conn = assistant().conn
+    for figure in answer.figures:
+        source = figure.source
+        if not source.table_id or not source.row or (source.table_id, source.row) in seen:
+            continue
+        seen.add((source.table_id, source.row))
+        view = catalog.table_view(conn, source.table_id, around_row=source.row)
+        width = max([len(view.columns)] + [len(cells) for _, cells in view.rows])
+        columns = ["行"] + [c or f"栏{i + 1}" for i, c in enumerate(view.columns + [""] * (width - len(view.columns)))]
+        frame = pd.DataFrame([[row_no] + cells + [""] * (width - len(cells)) for row_no, cells in view.rows],
+                             columns=_unique(columns))
+        st.markdown(f"《{view.document}》{view.title}（单位：{view.unit or '未注明'}"
+                    f"{f'，第{view.page}页' if view.page else ''}）")
+        st.dataframe(frame.style.apply(
+            lambda r: ["background-color: #fff3b0" if r.iloc[0] == source.row else "" for _ in r], axis=1),
+            hide_index=True)
+
+
+def _unique(names: list[str]) -> list[str]:
+    out: list[str] = []
+    for name in names:
+        out.append(name if name not in out else f"{name}·{out.count(name) + 1}")
+    return out
+
+
+def sidebar() -> None:
+    with st.sidebar:
+        st.header("已载入的预算")
+        documents = catalog.list_documents(assistant().conn)
+        table = pd.DataFrame([{"发布单位": d.issuer, "年度": str(d.year) if d.year else "未注明", "类型": d.kind, "表": d.tables,
+                               "数": d.items, "发现": d.findings} for d in documents])
+        issuers = st.multiselect("筛选单位", sorted({d.issuer for d in documents}))
+        st.dataframe(table[table["发布单位"].isin(issuers)] if issuers else table, hide_index=True)
+
+        st.header("示例问题")
+        for question in example_questions(assistant().lexicon):
+            if st.button(question, use_container_width=True):
+                st.session_state.pending = question
+
+        st.header("载入新的预算文件")
+        uploads = st.file_uploader("txt / pdf / xlsx / xls / csv", accept_multiple_files=True,
+                                   type=["txt", "pdf", "xlsx", "xls", "csv"])
+        if uploads and st.button("导入", type="primary"):
+            ingest_uploads(uploads)
+
+        st.header("导出问答记录")
+        exchanges = st.session_state.exchanges
+        for kind, label, mime, build in (("markdown", "Markdown", "text/markdown", transcript.to_markdown),
+                                         ("json", "JSON", "application/json", transcript.to_json),
+                                         ("csv", "CSV（每个数一行）", "text/csv", transcript.to_csv),
+                                         ("html", "可打印的 HTML", "text/html", transcript.to_html)):
+            st.download_button(label, build(exchanges), file_name=transcript.export_filename(kind), mime=mime,
+                               disabled=not exchanges, use_container_width=True)
+
+
+def ingest_uploads(uploads) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        paths = []
+        for upload in uploads:
+            path = Path(folder) / Path(upload.name).name
+            path.write_bytes(upload.getvalue())
+            paths.append(path)
+        bar = st.progress(0.0, text="正在导入……")
+        report = ingest_paths(paths, DB_PATH, progress=lambda done, total, name: bar.progress(
+            done / total if total else 1.0, text=f"{done}/{total} {name}"))
+    for result in report.results:
+        if result.status == "failed":
+            st.error(result.message)
+    st.success(f"导入 {report.count('ingested')} 个，未变化 {report.count('unchanged')} 个，"
+               f"失败 {report.count('failed')} 个（{report.seconds:.1f} 秒）。")
+
+
+def main() -> None:
+    st.session_state.setdefault("exchanges", [])
+    try:
+        ensure_database()
+        sidebar()
+    except Exception as exc:
+        st.error(f"无法打开数据库 {DB_PATH}：{exc}")
+        return
+    st.title("预算问答")
+    st.caption("问部门预算里的数字：每个数都给出单位、出处（文档、表、页、行）和查询它的 SQL。")
+    question = st.chat_input("例如：青海省医疗保障局2021年“三公”经费是多少？")
+    question = question or st.session_state.pop("pending", None)
+    if question:
+        ask(question)
+    for exchange in st.session_state.exchanges:
+        with st.chat_message("user"):
+            st.markdown(exchange.question)
+        with st.chat_message("assistant"):
+            show_answer(exchange.answer)
+
+
+main()
