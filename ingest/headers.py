@@ -7,6 +7,8 @@ above that.
 """
 from __future__ import annotations
 
+import re
+
 from .textutil import clean_cell, is_code, parse_amount
 
 TOTAL_WORDS = ("合计", "总计", "合 计", "总 计", "小计")
@@ -44,7 +46,7 @@ def looks_like_body_row(cells: list[str]) -> bool:
     first_index = texts.index(first)
     if first_index <= 1 and any(first.replace(" ", "").startswith(w.replace(" ", "")) for w in TOTAL_WORDS):
         return True
-    if first[:2] in ("一、", "(一", "（一") or first.startswith("1、"):
+    if re.match(r"^([一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d+[、.]\s*\S)", first):
         return True
     if is_code(first) and len(first) >= 3:
         return True

@@ -18,6 +18,7 @@ _YEAR_PATTERNS = [
     re.compile(r"(\d{4})\s*年\s*(?:度)?\s*(?:部门|单位)(?:综合)?\s*(?:预算|决算)"),
     re.compile(r"[（(]\s*(\d{4})\s*年度\s*[)）]"),
     re.compile(r"(\d{4})\s*年\s*(?:部门|单位)?(?:预算|决算)\s*(?:公开|信息公开|情况说明)"),
+    re.compile(r"(\d{4})\s*年[\u4e00-\u9fff]{0,4}?(?:部门|单位)(?:预算|决算)"),
 ]
 _CN_YEAR = re.compile(r"([〇零○一二三四五六七八九]{4})年")
 _DELIMS = r"(?:^|[\s:：、，,()（）\[\]“”\"#\-]|\d)"
@@ -63,6 +64,9 @@ def detect_year(doc: ParsedDocument) -> int | None:
     for table in doc.tables:
         texts += [" ".join(c or "" for c in row) for row in table.rows[:2]]
     votes: Counter[int] = Counter()
+    for line in doc.heading_lines[:6]:  # a cover printing the year on a line of its own
+        if re.fullmatch(r"(19|20)\d{2}\s*年?(度)?", nfkc(line).strip()):
+            votes[int(nfkc(line).strip()[:4])] += 2
     for text in texts:
         text = nfkc(text)
         for pattern in _YEAR_PATTERNS:
