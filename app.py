@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from assistant import catalog, transcript
+from assistant.audit import findings_for, run_audit
 from assistant.answer import Answer, Exchange
 from assistant.examples import example_questions
 from assistant.factory import make_assistant
@@ -36,6 +37,7 @@ def ensure_database() -> None:
     DB_PATH.parent.mkdir(parents=True, exist_ok=True)
     with st.spinner("首次启动：正在载入随附的样例预算……"):
         report = ingest_paths([SAMPLES], DB_PATH)
+        run_audit(DB_PATH)
     for failure in report.failed:
         st.error(failure.message)
 
@@ -108,6 +110,11 @@ def sidebar() -> None:
                                "数": d.items, "发现": d.findings} for d in documents])
         issuers = st.multiselect("筛选单位", sorted({d.issuer for d in documents}))
         st.dataframe(table[table["发布单位"].isin(issuers)] if issuers else table, hide_index=True)
+        with st.expander("一致性检查发现"):
+            shown = [d for d in documents if not issuers or d.issuer in issuers]
+            for finding in findings_for(assistant().conn, [d.doc_id for d in shown]):
+                title = next(d.title for d in shown if d.doc_id == finding.doc_id)
+                st.markdown(f"**{finding.rule_id}**（{finding.severity}）《{title}》：{finding.message}")
 
         st.header("示例问题")
         for question in example_questions(assistant().lexicon):
@@ -140,6 +147,9 @@ def ingest_uploads(uploads) -> None:
         bar = st.progress(0.0, text="正在导入……")
         report = ingest_paths(paths, DB_PATH, progress=lambda done, total, name: bar.progress(
             done / total if total else 1.0, text=f"{done}/{total} {name}"))
+        new = [r.doc_id for r in report.results if r.status == "ingested"]
+        if new:
+            run_audit(DB_PATH, new)
     for result in report.results:
         if result.status == "failed":
             st.error(result.message)

@@ -24,6 +24,7 @@ class Source:
     line: int | None = None  # line in the source text file
     table_id: int | None = None  # store ids, so the app can show the row in its table
     item_id: int | None = None
+    ref_kind: str | None = None  # what item_id points at: "item" | "text" | "project" | "indicator"
 
     def cite(self) -> str:
         """Human citation: 《文档》表名，第5页，第3行 / 《文档》说明“节名”."""

@@ -46,8 +46,19 @@ def ingest(paths: tuple[Path, ...], db_path: Path, jobs: int) -> None:
             click.echo(f"失败    {result.message}", err=True)
     click.echo(f"完成：导入 {report.count('ingested')}，未变化 {report.count('unchanged')}，"
                f"失败 {report.count('failed')}；用时 {report.seconds:.2f} 秒。数据库：{db_path}")
+    audit_ingested(db_path, report)
     if report.failed:
         sys.exit(1)
+
+
+def audit_ingested(db_path: Path, report) -> None:
+    """Check the documents just stored, so answers can warn about contradicted figures."""
+    from assistant.audit import run_audit
+
+    new = [r.doc_id for r in report.results if r.status == "ingested"]
+    if new:
+        findings = run_audit(db_path, new)
+        click.echo(f"一致性检查：{len(findings)} 处发现（budgetqa audit 查看详情）。")
 
 
 class _ProgressBar:
@@ -170,6 +181,13 @@ def chat(db_path: Path, as_json: bool) -> None:
             sys.stdout.write(answer.answer + "\n")
         sys.stdout.flush()
 
+
+def _register_audit() -> None:
+    from assistant.audit import audit_command
+    main.add_command(audit_command, "audit")
+
+
+_register_audit()
 
 if __name__ == "__main__":
     main()

@@ -41,14 +41,16 @@ def exact(value: Decimal) -> Decimal:
 
 
 def item_source(row: dict[str, Any]) -> Source:
+    kind = next((k for k in ("item", "project", "indicator") if row.get(f"{k}_id")), None)
     return Source(document=row["document"], table=row.get("source_table"), page=row.get("page"),
                   row=row.get("row_no"), line=row.get("line"), table_id=row.get("table_id"),
-                  item_id=row.get("item_id") or row.get("project_id") or row.get("indicator_id"))
+                  item_id=row.get(f"{kind}_id") if kind else None, ref_kind=kind)
 
 
 def text_source(row: dict[str, Any]) -> Source:
     return Source(document=row["document"], section=row.get("section") or "说明", page=row.get("page"),
-                  line=row.get("line"), item_id=row.get("figure_id"))
+                  line=row.get("line"), item_id=row.get("figure_id"),
+                  ref_kind="text" if row.get("figure_id") else None)
 
 
 def item_figures(row: dict[str, Any], label: str, unit: str | None) -> tuple[list[Figure], str]:

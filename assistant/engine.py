@@ -6,12 +6,13 @@ asked, the answer says so (status "no_data") and lists what is loaded for that b
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from pathlib import Path
 
 from db.store import connect_readonly
 
-from . import handlers
+from . import handlers, queries
 from .answer import Answer, Exchange
 from .lexicon import Bureau, Document, Lexicon
 from .queries import Trace
@@ -60,6 +61,7 @@ class Assistant:
         trace = Trace(self.conn)
         handler = handlers.HANDLERS.get(frame.intent, handlers.lookup)
         answer = handler(frame, documents, trace)
+        answer.warnings += _finding_warnings(trace, answer, documents)
         answer.sql = trace.sql
         answer.columns, answer.rows = trace.columns, trace.rows
         if answer.status == "no_data" and not frame.english:
@@ -74,6 +76,22 @@ class Assistant:
     def loaded_summary(self, documents: list[Document] | None = None) -> str:
         docs = documents or self.lexicon.documents
         return "已载入：" + "；".join(f"《{d.title}》" for d in docs) + "。"
+
+
+def _finding_warnings(trace: Trace, answer: Answer, documents: list[Document]) -> list[str]:
+    """An answer citing a figure that the audit found contradicted says so."""
+    cited = {(f.source.ref_kind, f.source.item_id) for f in answer.figures if f.source.item_id}
+    titles = {f.source.document for f in answer.figures}
+    doc_ids = sorted(d.doc_id for d in documents if d.title in titles)
+    if not cited or not doc_ids:
+        return []
+    warnings = []
+    for finding in queries.findings(trace, doc_ids):
+        refs = {(r.get("kind"), r.get("id")) for r in json.loads(finding["refs_json"] or "[]")}
+        message = f"一致性检查（{finding['rule_id']}）：{finding['message']}"
+        if refs & cited and finding["severity"] != "info" and message not in answer.warnings + warnings:
+            warnings.append(message)
+    return warnings
 
 
 def _year_text(doc: Document) -> str:

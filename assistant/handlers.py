@@ -471,9 +471,21 @@ def consistency(frame: Frame, documents: list[Document], trace: Trace) -> Answer
                          + ("与说明一致。" if agrees else "与说明不一致。" if stated else "说明中没有写这个数。"))
         if stated and not agrees:
             warnings.append(f"{label}：说明与表格不一致。")
+    for finding in _findings_about(frame, documents, trace):
+        if finding not in warnings:
+            warnings.append(finding)
     if not figures:
         return Answer("no_data", f"没有在说明或表格中找到“{subject_label(frame)}”可供核对的数字。")
     return Answer("answered", "".join(sentences), figures, warnings=warnings)
+
+
+def _findings_about(frame: Frame, documents: list[Document], trace: Trace) -> list[str]:
+    """What `budgetqa audit` found about the subject in these documents."""
+    from .audit import subject_matches
+
+    asked = [subject_label(frame)] + codes_of(frame)
+    return [f"一致性检查（{row['rule_id']}）：{row['message']}" for row in queries.findings(trace, _doc_ids(documents))
+            if any(subject_matches(row["subject"], a) for a in asked if a)]
 
 
 def _listed_parts(trace: Trace, fig: dict[str, Any]) -> list[dict[str, Any]]:

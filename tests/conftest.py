@@ -16,8 +16,11 @@ def samples_db(tmp_path_factory) -> Path:
     from ingest.pipeline import ingest_paths
 
     path = tmp_path_factory.mktemp("store") / "samples.db"
+    from assistant.audit import run_audit
+
     report = ingest_paths([SAMPLES], path)
     assert not report.failed, [r.message for r in report.failed]
+    run_audit(path)
     return path
 
 

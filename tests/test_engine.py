@@ -222,3 +222,15 @@ def test_every_figure_has_a_source(assistant):
     for question in ("哪个医保局住房公积金最多", "莲湖区医保局2024年机关运行经费增长率", "拉萨市医疗保障局差旅费"):
         for figure in ask(assistant, question).figures:
             assert figure.source.document and (figure.source.table or figure.source.section)
+
+
+# audit findings in answers --------------------------------------------------------------------
+
+def test_an_answer_citing_a_contested_figure_carries_the_finding(assistant):
+    answer = ask(assistant, "青海省医疗保障局2021年其他企业改革发展补助")
+    assert Decimal("1719.14") in values(answer)
+    assert any("R08" in w and "1,719.74" in w for w in answer.warnings)
+
+
+def test_an_uncontested_figure_has_no_warning(assistant):
+    assert ask(assistant, "青海省医疗保障局2021年信息化建设").warnings == []

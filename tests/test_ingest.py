@@ -218,3 +218,10 @@ def test_table_command_prints_stored_rows(samples_db):
     assert result.exit_code == 0, result.output
     assert "第9页" in result.output
     assert "信息化建设\t1,566.45\t1,566.45" in result.output
+
+
+def test_ingest_runs_the_audit_on_new_documents(tmp_path):
+    result = CliRunner().invoke(main, ["ingest", str(SAMPLES / "beidaihe-2021-budget.txt"), "--db", str(tmp_path / "a.db")])
+    assert "一致性检查：" in result.output
+    listed = CliRunner().invoke(main, ["audit", "--db", str(tmp_path / "a.db")])
+    assert listed.exit_code == 0 and "R13" in listed.output and "8.34" in listed.output
