@@ -497,10 +497,27 @@ def _bands(body: list[Line]) -> list[list[float]]:
     return bands
 
 
+def _columns(header: list[Line], body: list[Line]) -> list[list[float]]:
+    """Column x ranges from the leaf header labels (labels with nothing printed under them);
+    without a header, from the body's own bands. Amounts print right-aligned and labels
+    centred, so an amount need not overlap its label: `_band_of` falls back to the nearest
+    label's region."""
+    segs = [(k, x0, x1) for k, ln in enumerate(header) for x0, x1, _ in ln.segments(SEGMENT_GAP)]
+    leaves = sorted([x0, x1] for k, x0, x1 in segs
+                    if not any(header[k2].top > header[k].bottom and _overlap(x0, x1, a, b) > 0
+                               for k2, a, b in segs))
+    return leaves or _bands(body)
+
+
 def _band_of(bands: list[list[float]], x0: float, x1: float) -> int:
-    best = max(range(len(bands)), key=lambda i: (_overlap(x0, x1, *bands[i]),
-                                                 -abs((x0 + x1) / 2 - sum(bands[i]) / 2)))
-    return best
+    """The column a run of text belongs to: the label it overlaps most, else the column whose
+    region (halfway to the neighbouring labels) holds its centre."""
+    best = max(range(len(bands)), key=lambda i: _overlap(x0, x1, *bands[i]))
+    if _overlap(x0, x1, *bands[best]) > 0:
+        return best
+    centre = (x0 + x1) / 2
+    edges = [(sum(bands[i]) / 2 + sum(bands[i + 1]) / 2) / 2 for i in range(len(bands) - 1)]
+    return bisect.bisect_right(edges, centre)
 
 
 @dataclass
@@ -543,15 +560,11 @@ def _header_spans(header: list[Line], bands: list[list[float]]) -> list[tuple[in
             while i1 + 1 < len(bands) and i1 + 1 not in claimed and i1 + 1 in under:
                 i1 += 1
             centre = (x0 + x1) / 2
-            width = sum(b[1] - b[0] for b in bands) / len(bands)
-            best = None
-            for a in range(i0, lo + 1):
-                for b in range(hi, i1 + 1):
-                    score = abs((bands[a][0] + bands[b][1]) / 2 - centre)
-                    key = (round(score / max(0.25 * width, 3.0)), -(b - a))
-                    if best is None or key < best[0]:
-                        best = (key, a, b)
-            lo, hi = best[1], best[2]
+            fits = [(b - a, a, b) for a in range(i0, lo + 1) for b in range(hi, i1 + 1)
+                    if abs((bands[a][0] + bands[b][1]) / 2 - centre)
+                    <= max(0.15 * (bands[b][1] - bands[a][0]), 3.0)]
+            if fits:
+                _, lo, hi = max(fits)
         out.append((k, lo, hi, text))
     return out
 
@@ -572,11 +585,21 @@ def _unruled_grid(table: Unruled) -> Grid:
                     row[c] = cid
         owner.append(row)
         pages.append(line.page)
+    # Body text is placed through the body's own column bands (a short name such as 合计 lies
+    # inside its column's band even when it is far from the centred label).
+    body_bands = _bands([ln for lines in table.rows for ln in lines])
+    band_col = [_band_of(bands, *b) for b in body_bands]
+
+    def column(x0: float, x1: float) -> int:
+        hits = [(_overlap(x0, x1, *b), k) for k, b in enumerate(body_bands)]
+        best = max(hits, default=(0.0, -1))
+        return band_col[best[1]] if best[0] > 0 else _band_of(bands, x0, x1)
+
     for lines in table.rows:
         parts: dict[int, list[str]] = {}
         for line in lines:
             for x0, x1, text in line.segments(SEGMENT_GAP):
-                parts.setdefault(_band_of(bands, x0, x1), []).append(text)
+                parts.setdefault(column(x0, x1), []).append(text)
         row = [-1] * len(bands)
         for c, ps in parts.items():
             row[c] = len(texts)
@@ -595,13 +618,9 @@ def _start_unruled(lines: list[Line]) -> Unruled | None:
     if first_body is None:
         return None
     header, body = lines[:first_body], lines[first_body:]
-    bands = _bands(body)
+    bands = _columns(header, body)
     if len(bands) < 2:
         return None
-    for ln in header:  # a column whose body is blank everywhere still has its header
-        for x0, x1, _ in ln.segments(SEGMENT_GAP):
-            if not any(_overlap(x0, x1, *b) > 0 for b in bands):
-                bisect.insort(bands, [x0, x1])
     table = Unruled(bands, header, [])
     _add_rows(table, body)
     return table
@@ -670,6 +689,7 @@ class _State:
     tables: list[_Table] = field(default_factory=list)
     prose: list[Line] = field(default_factory=list)
     open_table: _Table | None = None  # the table that ended its page, may run on
+    compilers: list[str] = field(default_factory=list)  # 编制部门 named above tables
 
 
 def read_pdf(path: str | Path) -> ParsedDocument:
@@ -727,7 +747,7 @@ def read_pdf(path: str | Path) -> ParsedDocument:
                           f"看起来不是部门预算/决算文件。请确认文件内容。")
     heading = [ln.text for ln in (cover or _first_lines(state))][:8]
     doc = ParsedDocument(str(path), "pdf", tables, paragraphs, heading_lines=heading, pages=pages)
-    _cover_facts(doc)
+    _cover_facts(doc, state.compilers)
     return doc
 
 
@@ -797,6 +817,7 @@ def _read_page(state: _State, frags: list[Fragment], lines: list[Line], page_no:
         above = [i for i, ln in enumerate(lines) if i not in used and ln.bottom <= frag.bbox[1] + 1
                  and (k == 0 or ln.top >= frags[k - 1].bbox[3] - 1)]
         title, unit, consumed = _title_above(lines, above)
+        _note_compilers(state, [lines[i].text for i in consumed])
         runs_on = (k == 0 and carried is not None and carried.frags
                    and len(consumed) == len(above) and (not title or "续" in title)
                    and _fits_under(carried.frags[0].xs, frag.xs))
@@ -820,6 +841,13 @@ def _read_page(state: _State, frags: list[Fragment], lines: list[Line], page_no:
         prose_below = any(ln.top > bottom for ln in _on_page(state.prose, page_no))
         if not prose_below and table.note is None:
             state.open_table = table
+
+
+def _note_compilers(state: _State, texts: list[str]) -> None:
+    for text in texts:
+        m = re.match(r"(编制部门|编制单位|部门名称|单位名称)[:：](\S+?)(单位[:：]|$)", text.replace(" ", ""))
+        if m:
+            state.compilers.append(m.group(2))
 
 
 def _on_page(lines: list[Line], page_no: int) -> list[Line]:
@@ -878,14 +906,21 @@ def _read_free_lines(state: _State, lines: list[Line], page_no: int,
     the page before, unruled tables under their titles, and prose."""
     ends: list[tuple[float, _Table]] = []
     i = 0
-    if carried is not None and carried.unruled is not None and lines and _is_tabular(lines[0]):
-        while i < len(lines) and _continues_rows(lines, i):
-            i += 1
+    if carried is not None and carried.unruled is not None:
+        k = 0
+        while k < len(lines) and _continues_rows(lines, k):
+            k += 1
         repeated = _header_texts(carried.unruled)
-        body = [ln for ln in lines[:i]
+        body = [ln for ln in lines[:k]
                 if not all(_squash(s[2]) in repeated for s in ln.segments(SEGMENT_GAP))]
-        _add_rows(carried.unruled, body)
-        ends.append((lines[i - 1].bottom, carried))
+        if any(is_body_row([s[2] for s in ln.segments(SEGMENT_GAP)], True) for ln in body):
+            _add_rows(carried.unruled, body)
+            note = _note_below(lines, lines[k - 1].bottom, None, set(range(k)))
+            if note:
+                carried.note = join_wrapped([lines[n].text for n in note])
+                k = note[-1] + 1
+            ends.append((lines[k - 1].bottom, carried))
+            i = k
     while i < len(lines):
         line = lines[i]
         if _is_title(line.text):
@@ -894,6 +929,7 @@ def _read_free_lines(state: _State, lines: list[Line], page_no: int,
             while j < len(lines) and _is_context(lines[j].text):
                 unit = unit or find_unit(lines[j].text.replace(" ", ""))
                 j += 1
+            _note_compilers(state, [ln.text for ln in lines[i + 1:j]])
             k = j
             while k < len(lines) and _continues_rows(lines, k):
                 k += 1
@@ -975,8 +1011,11 @@ def _paragraphs(lines: list[Line]) -> list[Paragraph]:
     if margins:  # a page with a few lines only: the document's usual margins
         usual = (sorted(m[0] for m in margins.values())[len(margins) // 2],
                  sorted(m[1] for m in margins.values())[len(margins) // 2])
-        for page in {ln.page for ln in lines} - set(margins):
-            margins[page] = usual
+    else:
+        plain = [ln for ln in lines if abs(ln.size - body) < 1.5] or lines
+        usual = (min(ln.x0 for ln in plain), max(ln.x1 for ln in plain))
+    for page in {ln.page for ln in lines} - set(margins):
+        margins[page] = usual
     paragraphs: list[Paragraph] = []
     section: str | None = None
     current: list[Line] = []
@@ -992,7 +1031,7 @@ def _paragraphs(lines: list[Line]) -> list[Paragraph]:
     for ln in lines:
         t = ln.text.strip()
         left, right = margins.get(ln.page, (ln.x0, ln.x1))
-        styled = ln.size >= body * 1.2 and len(t) <= 40
+        styled = ln.size >= body * 1.3 and len(t) <= 40 and not t.endswith(_SENTENCE_END)
         numbered = bool(_HEADING.match(t)) and len(t) <= 40 and not t.endswith(("。", "；", ";", "，", "："))
         ends_short = ln.x1 < right - 1.5 * ln.size
         if styled or (numbered and ends_short):
@@ -1026,7 +1065,7 @@ def _first_lines(state: _State) -> list[Line]:
     return state.prose[:3]
 
 
-def _cover_facts(doc: ParsedDocument) -> None:
+def _cover_facts(doc: ParsedDocument, compilers: list[str]) -> None:
     from db.glossary import glossary
 
     text = " ".join(doc.heading_lines)
@@ -1035,13 +1074,18 @@ def _cover_facts(doc: ParsedDocument) -> None:
         if m:
             doc.issuer = m.group(2)
             break
-    if doc.issuer is None:
-        suffixes = tuple(glossary()["bureau_suffixes"])
-        for line in doc.heading_lines:
-            t = line.replace(" ", "")
-            if len(t) <= 30 and t.endswith(suffixes) and not re.search(r"\d", t):
-                doc.issuer = t
-                break
+    suffixes = tuple(glossary()["bureau_suffixes"])
+    for line in doc.heading_lines if doc.issuer is None else []:
+        t = line.replace(" ", "")
+        m = re.match(r"^(\D{2,30}?)(?:\d{4}年度?)?(?:区级|市级|省级)?(?:部门|单位)?(?:预算|决算)", t)
+        if len(t) <= 30 and t.endswith(suffixes) and not re.search(r"\d", t):
+            doc.issuer = t  # a cover line that is just the name
+        elif m and m.group(1).endswith(suffixes):
+            doc.issuer = m.group(1)  # 某某区医疗保障局2025年部门预算
+        if doc.issuer:
+            break
+    if doc.issuer is None and compilers:
+        doc.issuer = Counter(compilers).most_common(1)[0][0]  # 编制部门：… above the tables
     m = re.search(r"((?:19|20)\d\d)\s*年", text) or re.search(r"(?<!\d)((?:19|20)\d\d)(?!\d)", text)
     if m and ("预算" in text or "决算" in text):
         doc.year = int(m.group(1))
