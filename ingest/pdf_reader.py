@@ -655,7 +655,8 @@ _TABLE_NUMBER = re.compile(r"^((部门)?公开表|附表|表)\s*\d+(-\d+)?[:：]
 _HEADING = re.compile(r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])")
 _PAGE_NUMBER = re.compile(r"^[-—–－]?\s*(第\s*)?\d{1,4}\s*(页)?\s*[-—–－]?$|^\d+\s*/\s*\d+$")
 _LEADER = re.compile(r"(…{2,}|\.{4,}|·{4,}|-{6,})")
-_ORG_LABEL = re.compile(r"(预算主管部门|主管部门|预算单位|部门名称|单位名称|编制部门|编制单位)\s*[:：]\s*(\S+)")
+_ORG_LABEL = re.compile(r"(预算主管部门|主管部门|预算单位|部门名称|单位名称|编制部门|编制单位)\s*[:：]\s*"
+                        r"(\S+?)(?=\s|(?:金额)?单位[:：]|$)")
 
 
 def _is_title(text: str) -> bool:
@@ -845,7 +846,7 @@ def _read_page(state: _State, frags: list[Fragment], lines: list[Line], page_no:
 
 def _note_compilers(state: _State, texts: list[str]) -> None:
     for text in texts:
-        m = re.match(r"(编制部门|编制单位|部门名称|单位名称)[:：](\S+?)(单位[:：]|$)", text.replace(" ", ""))
+        m = _ORG_LABEL.search(text)
         if m:
             state.compilers.append(m.group(2))
 
@@ -1070,7 +1071,7 @@ def _cover_facts(doc: ParsedDocument, compilers: list[str]) -> None:
 
     text = " ".join(doc.heading_lines)
     for line in doc.heading_lines:
-        m = _ORG_LABEL.search(line.replace(" ", ""))
+        m = _ORG_LABEL.search(line)
         if m:
             doc.issuer = m.group(2)
             break

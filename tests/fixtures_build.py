@@ -266,3 +266,45 @@ def make_unrelated_workbook(path: Path) -> Path:
     ws.append(["李四", "13900000000", "北京"])
     wb.save(path)
     return path
+
+
+def make_xls(path: Path, table: BudgetTable = BUDGET) -> Path:
+    """The workbook as a legacy .xls (needs the optional `xlwt` package)."""
+    from decimal import Decimal
+
+    import xlwt
+
+    wb = xlwt.Workbook(encoding="utf-8")
+    ws = wb.add_sheet("支出总表")
+    money = xlwt.easyxf(num_format_str="#,##0.00")
+    ws.write_merge(0, 0, 0, 4, table.title)
+    ws.write(1, 0, f"编制部门：{ISSUER}")
+    ws.write(1, 4, table.unit_line)
+    ws.write_merge(2, 3, 0, 0, table.columns[0])
+    ws.write_merge(2, 3, 1, 1, table.columns[1])
+    ws.write_merge(2, 2, 2, 4, table.groups[2])
+    for col, label in enumerate(table.columns[2:], start=2):
+        ws.write(3, col, label)
+    for r, row in enumerate(table.rows, start=4):
+        for col, text in enumerate(row):
+            if text and col >= 2:
+                ws.write(r, col, float(Decimal(text.replace(",", ""))), money)
+            elif text:
+                ws.write(r, col, text)
+    wb.save(str(path))
+    return path
+
+
+def make_csv(path: Path, table: BudgetTable = BUDGET, encoding: str = "utf-8") -> Path:
+    """The table as CSV: no merges, a spanning label is followed by blank cells."""
+    import csv
+
+    with path.open("w", newline="", encoding=encoding) as fh:
+        out = csv.writer(fh)
+        out.writerow([table.title, "", "", "", ""])
+        out.writerow([f"编制部门：{ISSUER}", "", "", "", table.unit_line])
+        out.writerow([table.columns[0], table.columns[1], table.groups[2], "", ""])
+        out.writerow(["", "", *table.columns[2:]])
+        for row in table.rows:
+            out.writerow(row)
+    return path
