@@ -78,9 +78,16 @@ def text_value(row: dict[str, Any], unit: str | None) -> tuple[Decimal, str]:
 
 
 def label_for(row: dict[str, Any], subject: str, measure: str | None, english: bool = False) -> str:
-    year = f"{row['year']}" if row.get("year") else ("year not stated" if english else "年份未注明")
-    if english:
-        return f"{row['issuer']} {year} {subject}" + (f" ({measure})" if measure and measure != "合计" else "")
-    year_text = f"{row['year']}年" if row.get("year") else "（年份未注明）"
+    """Who, which year and what: 青海省医疗保障局2021年行政运行. A document other than the
+    department budget is named (…2025年单位预算中的…), so two documents never read alike."""
+    title = row.get("document") or row["issuer"]
     measure_text = f"中的{measure}" if measure and measure != "合计" and measure != subject else ""
-    return f"{row['issuer']}{year_text}{subject}{measure_text}"
+    if english:
+        return f"{title} {subject}" + (f" ({measure})" if measure_text else "")
+    if title.endswith("部门预算"):
+        who = title[: -len("部门预算")]
+        if not row.get("year"):
+            who += "（年份未注明）"
+    else:
+        who = title + "中的"
+    return f"{who}{subject}{measure_text}"

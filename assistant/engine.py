@@ -51,6 +51,8 @@ class Assistant:
                 f"'{frame.unknown_bureau}' is not in the loaded budgets. {self.loaded_summary()}"))
         bureaus = frame.bureaus or self.lexicon.bureaus
         documents = [d for b in bureaus for d in b.documents if frame.year is None or d.year == frame.year]
+        documents = [d for d in documents
+                     if all(getattr(d, key) == value for key, value in frame.document_filter.items())]
         if not documents:
             return Answer("no_data", self._no_year(frame, bureaus))
         if not frame.subjects and not frame.measure and frame.intent not in ("count",):

@@ -141,15 +141,21 @@ def _answer_items(frame: Frame, rows: list[dict[str, Any]], trace: Trace) -> Ans
     for (_, key), group in _entities(rows).items():
         best = group[0]
         generic_total = best["is_total"] and best["name"] in ("合计", "总计", "总合计")
-        name = (measure or "合计") if generic_total else best["name"]
+        if generic_total:
+            name = measure or "合计"
+        elif best["is_total"] and measure:
+            name = f"{measure}（{best['name']}行）"
+        else:
+            name = best["name"]
         label = label_for(best, name, measure if not best["is_total"] else None, frame.english)
         figs, text = item_figures(best, label, frame.unit)
         figures += figs
         code = f"（{best['code']}）" if best["code"] else ""
         others = [r for r in group[1:] if r["amount_fen"] == best["amount_fen"] and r["table_id"] != best["table_id"]]
-        # 合计 of a basic-expenditure table is only the 基本 part: compare like with like.
+        # Compare like with like: the 合计 of a basic-expenditure table is only the 基本 part, a
+        # 财政拨款 table only the appropriations.
         differing = [r for r in group[1:] if r["amount_fen"] != best["amount_fen"] and not r["uncertain"]
-                     and r["table_kind"] == best["table_kind"]]
+                     and _same_scope(r, best)]
         also = ""
         if others:
             also = "；另见" + "、".join(sorted({r["source_table"] for r in others})) + "，数值相同"
@@ -165,6 +171,11 @@ def _answer_items(frame: Frame, rows: list[dict[str, Any]], trace: Trace) -> Ans
             warnings.append(f"{label}：{UNCERTAIN_NOTE}")
     _compare_with_text(frame, rows, trace, figures, sentences, warnings)
     return Answer("answered", "".join(sentences), figures, warnings=warnings)
+
+
+def _same_scope(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    return a["table_kind"] == b["table_kind"] and all(
+        (word in a["source_table"]) == (word in b["source_table"]) for word in ("财政拨款", "一般公共预算", "基本"))
 
 
 def _compare_with_text(frame: Frame, rows: list[dict[str, Any]], trace: Trace, figures: list[Figure],

@@ -27,6 +27,7 @@ class Document:
     year: int | None
     title: str
     kind: str
+    scope: str | None = None
 
 
 @dataclass
@@ -36,6 +37,7 @@ class Bureau:
     pinyin: set[str] = field(default_factory=set)
     places: list[str] = field(default_factory=list)
     documents: list[Document] = field(default_factory=list)
+    org_forms: set[str] = field(default_factory=set)  # the office without its place: 商务委员会, 商务委
 
     @property
     def short(self) -> str:
@@ -55,7 +57,7 @@ class Match:
 
 class Lexicon:
     def __init__(self, conn: sqlite3.Connection):
-        self.documents = [Document(*row) for row in _rows(conn, "SELECT doc_id, issuer, year, title, kind FROM documents ORDER BY doc_id")]
+        self.documents = [Document(*row) for row in _rows(conn, "SELECT doc_id, issuer, year, title, kind, scope FROM documents ORDER BY doc_id")]
         self.bureaus = _bureaus(self.documents)
         self.terms: dict[str, dict[str, set[str]]] = {}  # squashed term → kind → stored names
         for kind, sql in (
@@ -128,17 +130,22 @@ class Lexicon:
         return sorted(found, key=lambda m: m.start)
 
     def find_bureaus(self, text: str) -> list[tuple[Bureau, int, int]]:
-        """Bureaus named in `text` (squashed), longest alias first, with their spans."""
+        """Bureaus named in `text` (squashed), longest alias first, with their spans. An alias
+        several bureaus share (普陀 for every 普陀区 department) names all of them."""
+        by_alias: dict[str, list[Bureau]] = {}
+        for bureau in self.bureaus:
+            for alias in bureau.aliases:
+                by_alias.setdefault(alias, []).append(bureau)
         hits: list[tuple[Bureau, int, int]] = []
         taken = [False] * len(text)
-        aliases = sorted(((a, b) for b in self.bureaus for a in b.aliases), key=lambda x: -len(x[0]))
-        for alias, bureau in aliases:
+        for alias in sorted(by_alias, key=len, reverse=True):
             start = text.find(alias)
             while start != -1:
                 end = start + len(alias)
                 if not any(taken[start:end]):
-                    if all(h[0] is not bureau for h in hits):
-                        hits.append((bureau, start, end))
+                    for bureau in by_alias[alias]:
+                        if all(h[0] is not bureau for h in hits):
+                            hits.append((bureau, start, end))
                     for k in range(start, end):
                         taken[k] = True
                 start = text.find(alias, end)
@@ -160,7 +167,15 @@ def _bureaus(documents: list[Document]) -> list[Bureau]:
             bureau = by_issuer[doc.issuer] = Bureau(doc.issuer)
             _derive_aliases(bureau)
         bureau.documents.append(doc)
-    return list(by_issuer.values())
+    bureaus = list(by_issuer.values())
+    # The office alone (商务委, 区政府办公室, 万里街道) names a bureau when no other bureau has it.
+    org_counts: dict[str, int] = {}
+    for bureau in bureaus:
+        for form in bureau.org_forms:
+            org_counts[form] = org_counts.get(form, 0) + 1
+    for bureau in bureaus:
+        bureau.aliases |= {f for f in bureau.org_forms if org_counts[f] == 1 and len(f) >= 3}
+    return bureaus
 
 
 def _derive_aliases(bureau: Bureau) -> None:
@@ -172,8 +187,18 @@ def _derive_aliases(bureau: Bureau) -> None:
     bureau.places = places
     org_forms = {org}
     for long, shorts in glossary()["bureau_abbreviations"].items():
-        if org.endswith(long):
-            org_forms |= {org[: -len(long)] + s for s in shorts}
+        for form in list(org_forms):
+            if long in form:
+                org_forms |= {form.replace(long, short, 1) for short in shorts}
+    org_forms = {f for f in org_forms if f}
+    # The office alone names the bureau only when it says which office (商务委员会, 财政局,
+    # 万里街道), not when it is a kind every bureau shares (医疗保障局, 办公室, 局).
+    kinds = set(glossary()["generic_offices"])
+    specific = {f for f in org_forms if f not in kinds and len(f) >= 3}
+    if places:  # 区政府办公室: the place's level word before the office
+        level = places[-1][-1]
+        specific |= {level + f for f in specific if not f.startswith(level)}
+    bureau.org_forms = specific
     place_forms: set[str] = set()
     for k in range(len(places)):
         chain = "".join(places[k:])

@@ -9,6 +9,8 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
+from db.glossary import glossary
+
 from .sqlcheck import run_sql
 
 ITEM_COLUMNS = ("item_id, doc_id, document, issuer, year, table_id, source_table, table_kind, page, "
@@ -62,6 +64,7 @@ def items(trace: Trace, doc_ids: list[int], codes: list[str], names: list[str], 
     (`total_rows`: the 合计/总计 rows named, e.g. 本年支出合计)."""
     conditions = []
     params: list[Any] = list(doc_ids)
+    measures = [measure] if measure else list(glossary()["default_measures"]["measures"])
     if codes:
         conditions.append(f"code IN ({_in(codes)})")
         params += codes
@@ -69,10 +72,9 @@ def items(trace: Trace, doc_ids: list[int], codes: list[str], names: list[str], 
         conditions.append(f"name IN ({_in(names)})")
         params += names
     sql = (f"SELECT {ITEM_COLUMNS} FROM items_v WHERE doc_id IN ({_in(doc_ids)}) "
-           f"AND ({' OR '.join(conditions) or '0'}) AND measure = ? AND is_total = {int(total_rows)} "
-           "ORDER BY doc_id, uncertain, table_id, row_no")
-    params.append(measure or "合计")
-    return trace.run(sql, tuple(params), main)
+           f"AND ({' OR '.join(conditions) or '0'}) AND measure IN ({_in(measures)}) "
+           f"AND is_total = {int(total_rows)} ORDER BY doc_id, uncertain, table_id, row_no")
+    return trace.run(sql, tuple(params + measures), main)
 
 
 def totals(trace: Trace, doc_ids: list[int], measure: str, kinds: tuple[str, ...]) -> list[dict[str, Any]]:

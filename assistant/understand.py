@@ -52,6 +52,7 @@ class Frame:
     wants_project: bool = False
     wants_indicator: bool = False
     count_unit: str | None = None
+    document_filter: dict = field(default_factory=dict)  # {"scope": "单位"} / {"kind": "决算"}
     all_bureaus: bool = False
     unknown_bureau: str | None = None
     english: bool = False
@@ -95,6 +96,10 @@ def understand(question: str, lexicon: Lexicon, previous: Frame | None = None) -
     frame.wants_indicator = bool(INDICATOR_WORD.search(text))
     unit_match = COUNT_UNIT.search(text)
     frame.count_unit = unit_match.group(1) if unit_match else None
+    for word, wanted in glossary()["document_words"].items():
+        if not word.startswith("_") and word in text:
+            frame.document_filter.update(wanted)
+            text = text.replace(word, "＿" * len(word))
     frame.measure, text = _measure(text)
     frame.subjects = [m for m in lexicon.find_subjects(text) if not _is_measure_word(m.term)]
     return _fill_from_previous(frame, previous) if previous else frame
@@ -147,6 +152,8 @@ def _fill_from_previous(frame: Frame, previous: Frame) -> Frame:
             frame.year = previous.year
     if frame.unit is None and followup:
         frame.unit = previous.unit
+    if followup and not frame.document_filter:
+        frame.document_filter = previous.document_filter
     relative = re.search(r"(去年|上一年|前年)(?!同期)", frame.question)
     if relative and previous.year and not re.search(r"(19|20)\d{2}", frame.question):
         frame.year = previous.year - (2 if relative.group(1) == "前年" else 1)

@@ -466,4 +466,7 @@ def _sangong_name(label: str, group: str) -> str:
         return clean_name(nfkc(group).replace(" ", ""))
     if label in ("合计", "小计") or "三公" in label:
         return "“三公”经费合计"
+    if label in ("购置费", "运行费", "运行维护费") and "公务用车" in group:
+        return "公务用车" + label
+    label = re.sub(r"预算数?$", "", label)  # 机关运行经费预算数 → 机关运行经费
     return label.replace("因公出国（境）费用", "因公出国（境）费")

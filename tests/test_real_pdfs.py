@@ -1,0 +1,66 @@
+"""The published PDFs of ../shared/real: figures from its README read back, and one question
+per document answered with them. Skipped when the folder is absent."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from conftest import SHARED
+
+REAL = SHARED / "real"
+pytestmark = pytest.mark.skipif(not REAL.is_dir(), reason="../shared/real is not present")
+
+
+@pytest.fixture(scope="module")
+def real_assistant(tmp_path_factory):
+    from assistant.audit import run_audit
+    from assistant.engine import Assistant
+    from ingest.pipeline import ingest_paths
+
+    path = tmp_path_factory.mktemp("real") / "real.db"
+    report = ingest_paths([REAL], path, jobs=2)
+    assert not report.failed, [r.message for r in report.failed]
+    run_audit(path)
+    return Assistant(path)
+
+
+def values(answer, unit):
+    return {f.value for f in answer.figures if f.unit == unit}
+
+
+@pytest.mark.parametrize("question, value, unit", [
+    ("区政府办公室2025年部门预算一般公共服务支出是多少元", "82096797.42", "元"),
+    ("区政府办公室2025年部门预算“三公”经费", "867.5", "万元"),
+    ("区政府办公室2025年部门预算因公出国（境）费", "839", "万元"),
+    ("区政府办公室2025年部门预算机关运行经费", "213.28", "万元"),
+    ("区政府办公室2025年单位预算一般公共服务支出的项目支出是多少元", "66410000", "元"),
+    ("商务委2025年资源勘探工业信息等支出是多少元", "293810000", "元"),
+    ("商务委员会2025年商业服务业等支出是多少元", "31364000", "元"),
+    ("商务委2025年机关运行经费", "171.01", "万元"),
+    ("万里街道2024年城乡社区支出是多少元", "119385303", "元"),
+    ("万里街道2024年社会保障和就业支出是多少元", "19604064", "元"),
+    ("财政局2024年决算本年收入合计", "2946.25", "万元"),
+    ("财政局2024年决算的年末结转和结余", "55.34", "万元"),
+])
+def test_question_about_each_real_document(real_assistant, question, value, unit):
+    answer = real_assistant.ask(question)
+    assert answer.status == "answered", answer.answer
+    assert Decimal(value) in values(answer, unit)
+    assert all(f.source.page for f in answer.figures if f.source.table)
+
+
+def test_blank_sangong_cells_stay_blank(real_assistant):
+    rows = real_assistant.conn.execute(
+        "SELECT name, amount_fen FROM items_v WHERE table_kind = 'sangong' AND document LIKE '%办公室2025年部门预算'"
+    ).fetchall()
+    amounts = dict(rows)
+    assert amounts["“三公”经费合计"] == 86750 * 10_000 and amounts["因公出国（境）费"] == 839 * 1_000_000
+    assert amounts["公务接待费"] == 2850 * 10_000 and "公务用车购置费" not in amounts
+
+
+def test_text_whose_figures_were_lost_invents_nothing(real_assistant):
+    stated = real_assistant.conn.execute(
+        "SELECT count(*) FROM text_figures_v WHERE document LIKE '%财政局%' AND sentence LIKE '%收入支出总计 万元%'"
+    ).fetchone()[0]
+    assert stated == 0
