@@ -443,7 +443,7 @@ def _grid_from_fragments(frags: list[Fragment]) -> Grid:
     return Grid(owner, texts, pages)
 
 
-def _drop_repeated_headers(grid: Grid, frags: list[Fragment]) -> None:
+def _drop_repeated_headers(grid: Grid) -> None:
     """Rows at the top of a continuation page that repeat the first page's header rows."""
     n_header, _ = header_rows(grid)
     first_page = grid.row_pages[0] if grid.row_pages else None
@@ -712,7 +712,7 @@ def read_pdf(path: str | Path) -> ParsedDocument:
                           f"请重新下载或从原始文件重新导出 PDF 后再导入。") from None
     state = _State()
     cover: list[Line] = []
-    n_chars = n_images = 0
+    n_chars = n_images = scanned_pages = 0
     page_no = 0
     try:
         with pdf:
@@ -720,6 +720,7 @@ def read_pdf(path: str | Path) -> ParsedDocument:
                 chars = _page_chars(page)
                 n_chars += len(chars)
                 n_images += len(page.images)
+                scanned_pages += bool(page.images) and len(chars) < 20
                 frags, free = _fragments(page, chars, page_no)
                 lines = [ln for ln in group_lines(free, page_no) if ln.text]
                 lines = _strip_margins(lines, page.height)
@@ -743,10 +744,16 @@ def read_pdf(path: str | Path) -> ParsedDocument:
         raise IngestError(f"{path.name}：这个 PDF 里没有任何文字，无法读取预算数字。")
     tables = [t for t in (_finish_table(t) for t in state.tables) if t is not None]
     paragraphs = _paragraphs(state.prose)
+    lists = [t for t in tables if not t.title and not _BUDGET_WORDS.search("".join(t.columns + t.column_groups))]
+    tables = [t for t in tables if t not in lists]
+    paragraphs = _with_lists(paragraphs, lists)
+    if not any(_is_budget_table(t) for t in tables) and scanned_pages >= max(1, pages // 2):
+        raise IngestError(f"{path.name}：大部分页面是图片、没有文字层（像是扫描件），需要先做 OCR，"
+                          f"转成带文字的 PDF 后再导入。")
     if not any(_is_budget_table(t) for t in tables):
         raise IngestError(f"{path.name}：没有找到预算表格（收支总表、支出表、“三公”经费表等），"
                           f"看起来不是部门预算/决算文件。请确认文件内容。")
-    heading = [ln.text for ln in (cover or _first_lines(state))][:8]
+    heading = [ln.text for ln in (cover or state.prose[:3])][:8]
     doc = ParsedDocument(str(path), "pdf", tables, paragraphs, heading_lines=heading, pages=pages)
     _cover_facts(doc, state.compilers)
     return doc
@@ -973,13 +980,27 @@ def _finish_table(table: _Table) -> RawTable | None:
     else:
         grid = _grid_from_fragments(table.frags)
         if len(table.frags) > 1:
-            _drop_repeated_headers(grid, table.frags)
+            _drop_repeated_headers(grid)
     if grid.width < 2:
         return None
-    raw = grid_to_table(grid, table.title, table.unit, table.page, table.note)
-    if not table.title and not any(is_amount_cell(c) for row in raw.rows for c in row):
-        return None  # a framed list without a title or a figure (单位构成 …) is no budget table
-    return raw
+    return grid_to_table(grid, table.title, table.unit, table.page, table.note)
+
+
+_BUDGET_WORDS = re.compile("预算|决算|收入|支出|经费|拨款|金额|合计")
+
+
+def _with_lists(paragraphs: list[Paragraph], lists: list[RawTable]) -> list[Paragraph]:
+    """A framed list without a title or money columns (序号 | 单位名称 | 备注: the units a
+    department is made of) is text, not a budget table: one paragraph per row, in the section
+    the list is printed in."""
+    out = list(paragraphs)
+    for tab in lists:
+        at = sum(1 for p in out if (p.page or 0) <= (tab.page or 0))
+        section = out[at - 1].section if at else None
+        rows = [Paragraph(" ".join(c for c in row if c), section, None, page)
+                for row, page in zip(tab.rows, tab.row_pages or [tab.page] * len(tab.rows))]
+        out[at:at] = rows
+    return out
 
 
 def _is_budget_table(table: RawTable) -> bool:
@@ -1061,10 +1082,6 @@ def _paragraphs(lines: list[Line]) -> list[Paragraph]:
 
 
 # --- cover: issuer, year, kind ---------------------------------------------------------------
-
-def _first_lines(state: _State) -> list[Line]:
-    return state.prose[:3]
-
 
 def _cover_facts(doc: ParsedDocument, compilers: list[str]) -> None:
     from db.glossary import glossary
