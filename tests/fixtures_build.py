@@ -308,3 +308,43 @@ def make_csv(path: Path, table: BudgetTable = BUDGET, encoding: str = "utf-8") -
         for row in table.rows:
             out.writerow(row)
     return path
+
+
+SANGONG = BudgetTable(
+    title="2025年部门“三公”经费预算表",
+    groups=["", "", "", "", ""],
+    columns=["合计", "因公出国（境）费", "公务用车购置费", "公务用车运行费", "公务接待费"],
+    rows=[["12.50", "", "", "10.00", "2.50"]],
+)
+
+
+def make_two_tables_pdf(path: Path, ruled: bool = True) -> Path:
+    """Two titled tables on one page: the 支出总表 and, below it, a one-row 三公 table whose
+    empty cells must stay in their columns."""
+    c = _canvas(path)
+    bottom = _draw_table(c, BUDGET, BUDGET.rows, 560, ruled)
+    _draw_flat_table(c, SANGONG, bottom - 50, ruled)
+    c.showPage()
+    c.save()
+    return path
+
+
+def _draw_flat_table(c, table: BudgetTable, top: float, ruled: bool) -> None:
+    """A table with a single header row."""
+    c.setFont(FONT, 16)
+    c.drawCentredString(421, top, table.title)
+    c.setFont(FONT, 10)
+    c.drawRightString(COL_X[-1], top - 24, table.unit_line)
+    y = top - 32
+    for col, label in enumerate(table.columns):
+        c.drawCentredString((COL_X[col] + COL_X[col + 1]) / 2, y - ROW_H + 7, label)
+    for k, row in enumerate(table.rows, start=1):
+        for col, text in enumerate(row):
+            if text:
+                c.drawRightString(COL_X[col + 1] - 4, y - (k + 1) * ROW_H + 7, text)
+    if ruled:
+        n = len(table.rows) + 1
+        for k in range(n + 1):
+            c.line(COL_X[0], y - k * ROW_H, COL_X[-1], y - k * ROW_H)
+        for x in COL_X:
+            c.line(x, y, x, y - n * ROW_H)

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from fixtures_build import (BUDGET, HEADING, ISSUER, PARAGRAPH, TITLE, BudgetTable, make_encrypted_pdf,
-                            make_image_only_pdf, make_poem_pdf, make_ruled_pdf, make_truncated_pdf,
-                            make_unruled_pdf)
+from fixtures_build import (BUDGET, HEADING, ISSUER, PARAGRAPH, SANGONG, TITLE, BudgetTable,
+                            make_encrypted_pdf, make_image_only_pdf, make_poem_pdf, make_ruled_pdf,
+                            make_truncated_pdf, make_two_tables_pdf, make_unruled_pdf)
 from ingest.model import IngestError
 from ingest.pdf_reader import read_pdf
 
@@ -108,8 +108,8 @@ def test_table_running_over_two_pages_is_one_table(real):
 def test_repeated_header_on_the_next_page_is_dropped(real):
     tab = table(real(QZFBAN), "一般公共预算支出功能分类预算表")
     assert sorted(set(tab.row_pages)) == [14, 15]
-    assert not any(cell in ("类", "项目", "合计") and k == 0 and row[4] in ("", "合计")
-                   for row in tab.rows for k, cell in enumerate(row[:1]))
+    header_words = {"类", "款", "项", "功能分类科目名称", "一般公共预算支出", "基本支出"}
+    assert not any(header_words & set(row) for row in tab.rows)
     assert sum(1 for row in tab.rows if row[0] == "合计") == 1
     assert len(tab.rows) == 21
 
@@ -279,6 +279,17 @@ def test_paragraph_wrapped_by_the_layout_is_one_paragraph(tmp_path, make):
     assert [(p.text, p.section, p.page) for p in doc.paragraphs] == [(PARAGRAPH, HEADING, 1)]
     assert doc.heading_lines[0] == f"{ISSUER}2025年部门预算"
     assert (doc.issuer, doc.year, doc.kind) == (ISSUER, 2025, "预算")
+
+
+@pytest.mark.parametrize("ruled", [True, False], ids=["ruled", "unruled"])
+def test_two_tables_on_one_page_keep_their_own_titles_and_columns(tmp_path, ruled):
+    doc = read_pdf(make_two_tables_pdf(tmp_path / "two.pdf", ruled=ruled))
+    assert [t.title for t in doc.tables] == [TITLE, SANGONG.title]
+    budget, sangong = doc.tables
+    assert budget.rows == expected_rows()
+    assert sangong.columns == SANGONG.columns
+    assert sangong.rows == SANGONG.rows  # blank 出国/购置 cells stay in their columns
+    assert sangong.unit == "万元"
 
 
 def test_full_width_digits_are_read_as_plain_digits(tmp_path):
