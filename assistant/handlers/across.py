@@ -1,0 +1,131 @@
+"""Across rows and documents: rank, sum, difference, share, and the rows under a 科目.
+Arithmetic runs in SQL or in Decimal on integer 分, never on floats."""
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+
+
+from .. import queries
+from ..answer import Answer, Figure
+from ..compose import (exact, item_figures, item_source, label_for, show)
+from ..lexicon import Document
+from ..queries import Trace
+from ..understand import Frame
+from .common import (UNCERTAIN_NOTE, _entities, _fen_per, _not_found, _one_per_document, find_items,
+                     subject_label, say)
+from .lookup import lookup
+
+def rank(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
+    rows = _one_per_document(frame, find_items(frame, documents, trace))
+    if not rows:
+        return _not_found(frame, documents)
+    rows.sort(key=lambda r: r["amount_fen"], reverse=frame.descending)
+    subject = subject_label(frame) + (frame.measure or "" if frame.subjects else "")
+    figures, parts = [], []
+    for k, row in enumerate(rows, 1):
+        label = label_for(row, subject, None, frame.english)
+        figs, text = item_figures(row, label, frame.unit)
+        figures += figs
+        year = f"{row['year']}年" if row["year"] else "年份未注明"
+        parts.append(f"{k}. {row['issuer']}（{year}）{text}，{item_source(row).cite()}")
+    top = rows[0]
+    word = "最多" if frame.descending else "最少"
+    head = say(frame, f"{subject}{word}的是{top['issuer']}。按{subject}{'从高到低' if frame.descending else '从低到高'}：",
+               f"Highest {subject}: {top['issuer']}. Ranking: ")
+    answer = Answer("answered", head + "；".join(parts) + "。", figures)
+    answer.warnings = [f"{r['issuer']}：{UNCERTAIN_NOTE}" for r in rows if r["uncertain"]]
+    return answer
+
+
+def total(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
+    rows = _one_per_document(frame, find_items(frame, documents, trace)) if len(frame.bureaus) > 1 \
+        else [g[0] for g in _entities(find_items(frame, documents, trace)).values()]
+    if len(rows) < 2:
+        return lookup(frame, documents, trace)
+    total_fen = queries.sum_items(trace, [r["item_id"] for r in rows])
+    unit = frame.unit or "万元"
+    figures, parts = [], []
+    for row in rows:
+        label = label_for(row, row["name"], frame.measure, frame.english)
+        figs, text = item_figures(row, label, frame.unit)
+        figures += figs[:1]
+        parts.append(f"{label}{text}（{item_source(row).cite()}）")
+    value = Decimal(total_fen) / _fen_per(unit)
+    label = "、".join(sorted({r["issuer"] for r in rows})) + f"{subject_label(frame)}合计"
+    figures.append(Figure(exact(value), unit, label, item_source(rows[0])))
+    return Answer("answered", say(frame, f"{label}为{show(value, unit)}：" + " + ".join(parts) + "。",
+                                  f"Total: {show(value, unit)} = " + " + ".join(parts) + "."), figures)
+
+
+def difference(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
+    found = find_items(frame, documents, trace)
+    rows = _one_per_document(frame, found) if len(frame.bureaus) > 1 else [g[0] for g in _entities(found).values()]
+    if len(rows) < 2:
+        return lookup(frame, documents, trace)
+    a, b = rows[0], rows[1]
+    diff = trace.run("SELECT (SELECT amount_fen FROM items_v WHERE item_id = ?) - "
+                     "(SELECT amount_fen FROM items_v WHERE item_id = ?) AS difference_fen",
+                     (a["item_id"], b["item_id"]))[0]["difference_fen"]
+    unit = frame.unit or "万元"
+    figures = []
+    parts = []
+    for row in (a, b):
+        label = label_for(row, row["name"], frame.measure, frame.english)
+        figs, text = item_figures(row, label, frame.unit)
+        figures += figs[:1]
+        parts.append(f"{label}{text}（{item_source(row).cite()}）")
+    value = Decimal(abs(diff)) / _fen_per(unit)
+    figures.append(Figure(exact(value), unit, "两者之差", item_source(a)))
+    return Answer("answered", say(frame, f"{parts[0]}，{parts[1]}，两者相差{show(value, unit)}。",
+                                  f"{parts[0]}; {parts[1]}; difference {show(value, unit)}."), figures)
+
+
+def ratio(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
+    items_found = find_items(frame, documents, trace)
+    entities = list(_entities(items_found).values())
+    if not entities:
+        return _not_found(frame, documents)
+    numerator = entities[0][0]
+    if len(entities) > 1:
+        denominator = entities[1][0]
+    else:
+        denominator_rows = trace.run(
+            f"SELECT {queries.ITEM_COLUMNS} FROM items_v WHERE table_id = ? AND is_total = 1 AND measure = ? "
+            "ORDER BY row_no", (numerator["table_id"], numerator["measure"]))
+        if not denominator_rows:
+            return _not_found(frame, documents)
+        denominator = denominator_rows[0]
+    share = (Decimal(numerator["amount_fen"]) * 100 / Decimal(denominator["amount_fen"]))
+    share_exact = share.quantize(Decimal("0.0001"), ROUND_HALF_UP)
+    num_label = label_for(numerator, numerator["name"], frame.measure, frame.english)
+    den_name = denominator["name"] if not denominator["is_total"] else "总支出（表内合计）"
+    nfigs, ntext = item_figures(numerator, num_label, frame.unit)
+    dfigs, dtext = item_figures(denominator, label_for(denominator, den_name, None, frame.english), frame.unit)
+    figures = [Figure(share_exact, "%", f"{num_label}占{den_name}的比例", item_source(numerator)),
+               nfigs[0], dfigs[0]]
+    text = say(frame, f"{num_label}{ntext}，占{den_name}{dtext}的{show(share, '%')}。"
+                      f"来源：{item_source(numerator).cite()}；{item_source(denominator).cite()}。",
+               f"{num_label} {ntext} is {show(share, '%')} of {den_name} {dtext}.")
+    return Answer("answered", text, figures)
+
+
+# --- text figures --------------------------------------------------------------------------
+
+def children(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
+    rows = find_items(frame, documents, trace)
+    parents = [g[0] for g in _entities(rows).values() if g[0]["code"]]
+    if not parents:
+        return lookup(frame, documents, trace)
+    parent = parents[0]
+    kids = queries.children(trace, parent["table_id"], parent["code"], parent["measure"])
+    if not kids:
+        return Answer("no_data", f"{parent['name']}（{parent['code']}）在{item_source(parent).cite()}中没有下级科目。")
+    figures, parts = [], []
+    for kid in kids:
+        figs, text = item_figures(kid, label_for(kid, kid["name"], None, frame.english), frame.unit)
+        figures += figs[:1]
+        parts.append(f"{kid['name']}（{kid['code']}）{text}")
+    head = label_for(parent, parent["name"], None, frame.english)
+    return Answer("answered", f"{head}（{parent['code']}）下有：" + "；".join(parts)
+                  + f"。来源：{item_source(parent).cite()}起各行。", figures)

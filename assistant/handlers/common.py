@@ -1,0 +1,94 @@
+"""What the handlers share: the question's names and codes, finding rows, grouping them per 科目."""
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any
+
+
+from db.glossary import glossary
+from ingest.textutil import FEN_PER_UNIT
+
+from .. import queries
+from ..answer import Answer
+from ..lexicon import Document
+from ..queries import Trace
+from ..understand import Frame
+
+
+UNCERTAIN_NOTE = "这个数所在的栏目在原文中没有印出空白格，勾稽关系也无法确定，请对照原表核实。"
+
+
+def say(frame: Frame, zh: str, en: str) -> str:
+    return en if frame.english else zh
+
+
+# --- what the question names ---------------------------------------------------------------
+
+def names_of(frame: Frame, *kinds: str) -> list[str]:
+    return sorted({n for m in frame.subjects if m.kind in kinds for n in m.names})
+
+
+def codes_of(frame: Frame) -> list[str]:
+    return sorted({n for m in frame.subjects if m.kind == "code" for n in m.names})
+
+
+def subject_label(frame: Frame) -> str:
+    if frame.subjects:
+        first = frame.subjects[0]
+        return first.term if first.kind == "code" else min(first.names, key=len)
+    return frame.measure or ""
+
+
+def _doc_ids(documents: list[Document]) -> list[int]:
+    return [d.doc_id for d in documents]
+
+
+def _entities(rows: list[dict[str, Any]]) -> "OrderedDict[tuple[int, str], list[dict[str, Any]]]":
+    """Rows grouped per (document, code or name), best citation first."""
+    groups: OrderedDict[tuple[int, str], list[dict[str, Any]]] = OrderedDict()
+    # A summary table prints 社会保障和就业支出 without its code 208: the same 科目 all the same.
+    code_of = {(r["doc_id"], r["name"]): r["code"] for r in rows if r["code"]}
+    for row in queries.best_first(rows):
+        key = row["code"] or code_of.get((row["doc_id"], row["name"])) or row["name"]
+        groups.setdefault((row["doc_id"], key), []).append(row)
+    return OrderedDict((k, queries.best_first(v)) for k, v in groups.items())
+
+
+def find_items(frame: Frame, documents: list[Document], trace: Trace) -> list[dict[str, Any]]:
+    codes, names = codes_of(frame), names_of(frame, "item")
+    doc_ids = _doc_ids(documents)
+    if codes or names:
+        return queries.items(trace, doc_ids, codes, names, frame.measure)
+    if names_of(frame, "total"):
+        return queries.items(trace, doc_ids, [], names_of(frame, "total"), frame.measure, total_rows=True)
+    if frame.measure and not frame.subjects:
+        rows = queries.totals(trace, doc_ids, frame.measure,
+                              ("expenditure", "basic_expenditure", "project", "income_expenditure_summary"))
+        own_table = glossary()["measure_tables"].get(frame.measure)
+        if not rows and own_table:  # 基本支出 printed only as the total of the 基本支出表
+            rows = queries.totals(trace, doc_ids, "合计", (own_table,))
+        return rows
+    return []
+
+
+# --- lookup --------------------------------------------------------------------------------
+
+def _not_found(frame: Frame, documents: list[Document]) -> Answer:
+    where = "、".join(f"《{d.title}》" for d in documents)
+    return Answer("no_data", say(frame, f"在{where}中没有找到“{subject_label(frame)}”的数字。",
+                                 f"No figure for '{subject_label(frame)}' in {where}."))
+
+
+def _fen_per(unit: str) -> int:
+    return int(FEN_PER_UNIT[unit])
+
+
+def _one_per_document(frame: Frame, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The figure each document gives for the subject: function 科目 first, certain first."""
+    best: dict[int, dict[str, Any]] = {}
+    for row in queries.best_first(rows):
+        current = best.get(row["doc_id"])
+        rank = (row["uncertain"], row["classification"] != "function")
+        if current is None or rank < (current["uncertain"], current["classification"] != "function"):
+            best[row["doc_id"]] = row
+    return list(best.values())

@@ -1,0 +1,182 @@
+"""Lookup: a figure (科目, 项目, 指标, text figure, a table's total) per document, the most
+specific table cited, other tables and the text compared."""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from rapidfuzz import fuzz
+
+
+from .. import queries
+from ..answer import Answer, Figure
+from ..compose import (MONEY, exact, item_figures, item_source, label_for, show, text_source, text_value)
+from ..lexicon import Document
+from ..queries import Trace
+from ..understand import Frame
+from .common import (UNCERTAIN_NOTE, _doc_ids, _entities, _fen_per, _not_found, codes_of, find_items, names_of, say)
+
+def lookup(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
+    wants_other = (frame.wants_indicator and names_of(frame, "indicator")) or (
+        frame.wants_project and names_of(frame, "project") and not codes_of(frame))
+    rows = [] if wants_other else find_items(frame, documents, trace)
+    if rows:
+        return _answer_items(frame, rows, trace)
+    if names_of(frame, "indicator") and (frame.wants_indicator or not names_of(frame, "project")):
+        return _answer_indicators(frame, documents, trace)
+    if names_of(frame, "project"):
+        answer = _answer_projects(frame, documents, trace)
+        if answer.status == "answered":
+            return answer
+    if names_of(frame, "indicator"):
+        return _answer_indicators(frame, documents, trace)
+    if names_of(frame, "text") or frame.measure:
+        return _answer_text(frame, documents, trace, ("amount", "count"))
+    if names_of(frame, "table"):
+        return _answer_table_total(frame, documents, trace)
+    return _not_found(frame, documents)
+
+
+def _answer_table_total(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
+    rows = queries.table_totals(trace, _doc_ids(documents), names_of(frame, "table"))
+    if not rows:
+        return _not_found(frame, documents)
+    figures, sentences, seen = [], [], set()
+    for row in rows:
+        if row["table_id"] in seen:
+            continue
+        seen.add(row["table_id"])
+        label = label_for(row, row["source_table"].removesuffix("表"), None, frame.english)
+        label += "合计" if row["measure"] == "合计" else row["measure"]
+        figs, text = item_figures(row, label, frame.unit)
+        figures += figs
+        sentences.append(say(frame, f"{label}为{text}。来源：{item_source(row).cite()}。",
+                             f"{label}: {text}. Source: {item_source(row).cite()}."))
+    return Answer("answered", "".join(sentences), figures)
+
+
+def _answer_items(frame: Frame, rows: list[dict[str, Any]], trace: Trace) -> Answer:
+    figures: list[Figure] = []
+    sentences: list[str] = []
+    warnings: list[str] = []
+    measure = frame.measure
+    for (_, key), group in _entities(rows).items():
+        best = group[0]
+        generic_total = best["is_total"] and best["name"] in ("合计", "总计", "总合计")
+        if generic_total:
+            name = measure or "合计"
+        elif best["is_total"] and measure:
+            name = f"{measure}（{best['name']}行）"
+        else:
+            name = best["name"]
+        label = label_for(best, name, measure if not best["is_total"] else None, frame.english)
+        figs, text = item_figures(best, label, frame.unit)
+        figures += figs
+        code = f"（{best['code']}）" if best["code"] else ""
+        others = [r for r in group[1:] if r["amount_fen"] == best["amount_fen"] and r["table_id"] != best["table_id"]]
+        # Compare like with like: the 合计 of a basic-expenditure table is only the 基本 part, a
+        # 财政拨款 table only the appropriations.
+        differing = [r for r in group[1:] if r["amount_fen"] != best["amount_fen"] and not r["uncertain"]
+                     and _same_scope(r, best)]
+        also = ""
+        if others:
+            also = "；另见" + "、".join(sorted({r["source_table"] for r in others})) + "，数值相同"
+        sentences.append(say(frame, f"{label}{code}为{text}。来源：{item_source(best).cite()}{also}。",
+                             f"{label}{code}: {text}. Source: {item_source(best).cite()}. "))
+        for other in differing:
+            ofigs, otext = item_figures(other, label + "（另表）", frame.unit)
+            figures += ofigs
+            sentences.append(say(frame, f"但{item_source(other).cite()}中为{otext}，两处不一致。",
+                                 f"But {item_source(other).cite()} gives {otext}: the two differ."))
+            warnings.append(f"{label}在同一文档的两张表中数值不同：{text} 与 {otext}。")
+        if best["uncertain"]:
+            warnings.append(f"{label}：{UNCERTAIN_NOTE}")
+    _compare_with_text(frame, rows, trace, figures, sentences, warnings)
+    return Answer("answered", "".join(sentences), figures, warnings=warnings)
+
+
+def _same_scope(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    return a["table_kind"] == b["table_kind"] and all(
+        (word in a["source_table"]) == (word in b["source_table"]) for word in ("财政拨款", "一般公共预算", "基本"))
+
+
+def _compare_with_text(frame: Frame, rows: list[dict[str, Any]], trace: Trace, figures: list[Figure],
+                       sentences: list[str], warnings: list[str]) -> None:
+    """The same subject stated in the explanatory text with another value: show both."""
+    subjects = names_of(frame, "text", "item") or ([frame.measure] if frame.measure else [])
+    if not subjects:
+        return
+    doc_ids = sorted({r["doc_id"] for r in rows})
+    stated = queries.text_figures(trace, doc_ids, subjects, ("amount",), codes_of(frame))
+    table_values = {(r["doc_id"], r["amount_fen"]) for r in rows}
+    for fig in stated:
+        value, unit = text_value(fig, frame.unit)
+        if unit not in MONEY:
+            continue
+        fen = int(Decimal(fig["value"]) * _fen_per(fig["unit"]))
+        if (fig["doc_id"], fen) in table_values:
+            continue
+        label = f"{fig['issuer']}说明中的{fig['subject']}"
+        figures.append(Figure(exact(value), unit, label, text_source(fig)))
+        sentences.append(say(frame, f"说明中写作{show(value, unit)}（{text_source(fig).cite()}），与表格数不一致。",
+                             f"The explanatory text states {show(value, unit)} ({text_source(fig).cite()}), "
+                             "which differs from the table."))
+        warnings.append(f"{fig['subject']}：说明写{fig['value']}{fig['unit']}，表格为另一数值。")
+
+
+def _answer_projects(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
+    rows = queries.projects(trace, _doc_ids(documents), names_of(frame, "project"))
+    if not rows:
+        return _not_found(frame, documents)
+    figures, sentences, seen = [], [], set()
+    for row in rows:
+        key = (row["doc_id"], row["name"], row["amount_fen"])
+        if key in seen:
+            continue
+        seen.add(key)
+        label = label_for(row, f"“{row['name']}”项目", None, frame.english)
+        figs, text = item_figures(row, label, frame.unit)
+        figures += figs
+        sentences.append(say(frame, f"{label}金额为{text}。来源：{item_source(row).cite()}。",
+                             f"{label}: {text}. Source: {item_source(row).cite()}."))
+    return Answer("answered", "".join(sentences), figures)
+
+
+def _answer_indicators(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
+    rows = queries.indicators(trace, _doc_ids(documents), names_of(frame, "indicator"))
+    if not rows:
+        return _not_found(frame, documents)
+    question = frame.question
+    best_score = max(fuzz.partial_ratio(r["project"] or "", question) for r in rows)
+    rows = [r for r in rows if fuzz.partial_ratio(r["project"] or "", question) >= best_score - 5]
+    figures, sentences = [], []
+    for row in rows[:4]:
+        project = f"“{row['project']}”的" if row["project"] else ""
+        label = label_for(row, f"{project}指标“{row['name']}”", None, frame.english)
+        if row["value_num"] is not None:
+            figures.append(Figure(exact(Decimal(row["value_num"])), row["value_unit"] or "", label,
+                                  item_source(row)))
+        op = row["operator"] if row["operator"] and row["operator"] not in ("定性",) else ""
+        value = row["value_text"] or ""
+        sentences.append(say(frame, f"{label}目标值为{op if op and not value.startswith(op) else ''}{value}。"
+                                    f"来源：{item_source(row).cite()}。",
+                             f"{label}: target {value}. Source: {item_source(row).cite()}."))
+    return Answer("answered", "".join(sentences), figures)
+
+
+def _answer_text(frame: Frame, documents: list[Document], trace: Trace, kinds: tuple[str, ...]) -> Answer:
+    subjects = names_of(frame, "text") or ([frame.measure] if frame.measure else [])
+    rows = queries.text_figures(trace, _doc_ids(documents), subjects, kinds, codes_of(frame), main=True)
+    if not rows:
+        return _not_found(frame, documents)
+    figures, sentences = [], []
+    for row in rows[:3]:
+        value, unit = text_value(row, frame.unit)
+        label = label_for(row, row["subject"], None, frame.english)
+        figures.append(Figure(exact(value), unit, label, text_source(row)))
+        sentences.append(say(frame, f"{label}为{show(value, unit)}。来源：{text_source(row).cite()}。",
+                             f"{label}: {show(value, unit)}. Source: {text_source(row).cite()}."))
+    return Answer("answered", "".join(sentences), figures)
+
+
+# --- across documents ----------------------------------------------------------------------

@@ -1,0 +1,136 @@
+"""What the explanatory text states: changes against last year, counts, and whether the text
+agrees with the tables (with the audit's findings)."""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+
+
+from .. import queries
+from ..answer import Answer, Figure
+from ..compose import (MONEY, exact, item_figures, item_source, label_for, show, text_source, text_value,
+                       value_in)
+from ..lexicon import Document
+from ..queries import Trace
+from ..understand import Frame
+from .common import _doc_ids, _entities, _fen_per, _not_found, codes_of, find_items, names_of, say, subject_label
+from .lookup import lookup
+
+def change(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
+    wants_rate = any(w in frame.question for w in ("率", "幅", "百分", "%", "rate"))
+    wants_amount = any(w in frame.question for w in ("多少", "金额", "amount")) and not wants_rate
+    kinds = ("percent",) if wants_rate else ("change",) if wants_amount else ("change", "percent")
+    subjects = names_of(frame, "text", "item") or ([frame.measure] if frame.measure else [])
+    rows = queries.text_figures(trace, _doc_ids(documents), subjects, kinds, codes_of(frame), main=True)
+    if not rows:
+        return Answer("no_data", say(frame, f"说明中没有找到“{subject_label(frame)}”与上年相比的变化。",
+                                     f"The text states no change against last year for '{subject_label(frame)}'."))
+    figures, sentences = [], []
+    for row in rows[:4]:
+        value, unit = text_value(row, frame.unit)
+        direction = ("增加" if row["kind"] == "change" else "增长") if value > 0 else \
+            ("减少" if row["kind"] == "change" else "下降") if value < 0 else "持平"
+        magnitude = abs(value)
+        label = label_for(row, row["subject"], None, frame.english) + ("比上年" + direction)
+        figures.append(Figure(exact(magnitude), unit, label, text_source(row)))
+        sentences.append(say(frame, f"{label}{show(magnitude, unit)}。来源：{text_source(row).cite()}。",
+                             f"{label}: {show(magnitude, unit)}. Source: {text_source(row).cite()}."))
+    return Answer("answered", "".join(sentences), figures)
+
+
+def count(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
+    if frame.count_unit in ("项", "个") and ("项目" in frame.question):
+        rows = trace.run("SELECT doc_id, document, count(*) AS projects FROM projects_v WHERE doc_id IN ("
+                         + ", ".join("?" for _ in documents) + ") GROUP BY doc_id, document",
+                         tuple(_doc_ids(documents)))
+        figures, sentences = [], []
+        for row in rows:
+            source = text_source({"document": row["document"], "section": "项目表"})
+            figures.append(Figure(Decimal(row["projects"]), "个", f"{row['document']}项目数", source))
+            sentences.append(f"《{row['document']}》列出{row['projects']}个项目。")
+        return Answer("answered" if figures else "no_data", "".join(sentences) or "没有找到项目。", figures)
+    if not frame.count_unit:
+        return lookup(frame, documents, trace)
+    rows = queries.count_figures(trace, _doc_ids(documents), frame.count_unit)
+    words = {ch for ch in frame.question if "\u4e00" <= ch <= "\u9fff"} - set("几多少个有是的局区市省")
+    rows = [r for r in rows if words & set((r.get("name") or r.get("subject") or ""))] or rows
+    if not rows:
+        return _not_found(frame, documents)
+    figures, sentences = [], []
+    for row in rows[:3]:
+        if "item_id" in row:
+            value, unit = value_in(row["amount_fen"], row["unit"], None)
+            source, name = item_source(row), row["name"]
+        else:
+            value, unit = Decimal(row["value"]), row["unit"]
+            source, name = text_source(row), row["subject"]
+        label = label_for(row, name, None, frame.english)
+        figures.append(Figure(exact(value), frame.count_unit or unit, label, source))
+        sentences.append(say(frame, f"{label}：{show(value, frame.count_unit or unit)}。来源：{source.cite()}。",
+                             f"{label}: {show(value, unit)}. Source: {source.cite()}."))
+    return Answer("answered", "".join(sentences), figures)
+
+
+def consistency(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
+    """Text vs table for the subject; a total stated in the text vs the items it lists."""
+    subjects = names_of(frame, "text", "item") or ([frame.measure] if frame.measure else [])
+    stated = queries.text_figures(trace, _doc_ids(documents), subjects, ("amount",), codes_of(frame), main=True)
+    table_rows = find_items(frame, documents, trace) if (names_of(frame, "item") or codes_of(frame) or frame.measure) else []
+    figures: list[Figure] = []
+    sentences: list[str] = []
+    warnings: list[str] = []
+    for fig in stated[:2]:
+        value, unit = Decimal(fig["value"]), fig["unit"] or ""
+        label = f"说明中的{fig['subject']}"
+        figures.append(Figure(exact(value), unit, label, text_source(fig)))
+        sentences.append(f"{fig['issuer']}说明写{fig['subject']}{show(value, unit)}（{text_source(fig).cite()}）。")
+        parts = _listed_parts(trace, fig)
+        if parts:
+            parts_fen = sum(int(Decimal(p["value"]) * _fen_per(p["unit"])) for p in parts if p["unit"] in MONEY)
+            parts_value = Decimal(parts_fen) / _fen_per("万元")
+            figures.append(Figure(exact(parts_value), "万元", f"说明所列{fig['subject']}各项之和", text_source(fig)))
+            stated_fen = int(value * _fen_per(unit)) if unit in MONEY else None
+            listing = "、".join(f"{p['subject']}{show(Decimal(p['value']), p['unit'])}" for p in parts)
+            if stated_fen != parts_fen:
+                same_digits = parts_value == value
+                sentences.append(f"其所列各项（{listing}）合计{show(parts_value, '万元')}，与所写的"
+                                 f"{show(value, unit)}不一致" + ("：数字相同而单位不同，应为万元，疑为笔误。" if same_digits else "。"))
+                warnings.append(f"{fig['subject']}：说明写{show(value, unit)}，所列各项合计{show(parts_value, '万元')}。")
+            else:
+                sentences.append(f"其所列各项合计{show(parts_value, '万元')}，一致。")
+    for group in list(_entities(table_rows).values())[:2]:
+        best = group[0]
+        label = label_for(best, best["name"] if not best["is_total"] else (frame.measure or "合计"), None)
+        figs, text = item_figures(best, label, None)
+        figures += figs[:1]
+        agrees = any(int(Decimal(f["value"]) * _fen_per(f["unit"])) == best["amount_fen"]
+                     for f in stated if f["unit"] in MONEY)
+        sentences.append(f"表格中{label}为{text}（{item_source(best).cite()}），"
+                         + ("与说明一致。" if agrees else "与说明不一致。" if stated else "说明中没有写这个数。"))
+        if stated and not agrees:
+            warnings.append(f"{label}：说明与表格不一致。")
+    for finding in _findings_about(frame, documents, trace):
+        if finding not in warnings:
+            warnings.append(finding)
+    if not figures:
+        return Answer("no_data", f"没有在说明或表格中找到“{subject_label(frame)}”可供核对的数字。")
+    return Answer("answered", "".join(sentences), figures, warnings=warnings)
+
+
+def _findings_about(frame: Frame, documents: list[Document], trace: Trace) -> list[str]:
+    """What `budgetqa audit` found about the subject in these documents."""
+    from ..audit import subject_matches
+
+    asked = [subject_label(frame)] + codes_of(frame)
+    return [f"一致性检查（{row['rule_id']}）：{row['message']}" for row in queries.findings(trace, _doc_ids(documents))
+            if any(subject_matches(row["subject"], a) for a in asked if a)]
+
+
+def _listed_parts(trace: Trace, fig: dict[str, Any]) -> list[dict[str, Any]]:
+    """Amounts listed after a total in the same paragraph ("…8.34元…。其中：办公费3.83万元、…")."""
+    rows = trace.run("SELECT figure_id, subject, sentence, value, unit FROM text_figures_v WHERE doc_id = ? "
+                     "AND line = ? AND kind = 'amount' AND figure_id > ? ORDER BY figure_id",
+                     (fig["doc_id"], fig["line"], fig["figure_id"]))
+    listed = [r for r in rows if r["sentence"] != fig["sentence"] and "其中" in r["sentence"]]
+    return [r for r in listed if r["subject"] and r["subject"] != fig["subject"]]
