@@ -285,7 +285,6 @@ def _roles(raw: RawTable) -> tuple[int | None, list[int], dict[int, int], list[i
     last_was_amount = True
     for i, label in enumerate(cols):
         if _is_code_col(label):
-            last_was_amount = False if groups else last_was_amount
             continue
         if _is_name_col(label) and not _is_ignored_col(label):
             if last_was_amount or not groups:
@@ -311,30 +310,39 @@ def _column_has_amounts(raw: RawTable, col: int) -> bool:
     return any(col < len(r) and parse_amount(r[col]) is not None for r in raw.rows)
 
 
+def _code_columns(raw: RawTable, groups: list[int], code_col: int | None) -> dict[int, list[int]]:
+    """Each name column's own code columns: the 类/款/项 (or 编码) columns just before it. Tables
+    printed as two halves side by side (决算 基本支出表) have a set for each half."""
+    out: dict[int, list[int]] = {}
+    for g in groups:
+        cols, i = [], g - 1
+        while i >= 0 and _is_code_col(raw.columns[i]):
+            cols.insert(0, i)
+            i -= 1
+        out[g] = cols
+    if groups and not out[groups[0]] and code_col is not None:
+        out[groups[0]] = [code_col]
+    return out
+
+
 def _positional_items(table: NormalizedTable, raw: RawTable, name_codes: dict[str, str]) -> list[Item]:
-    code_col, groups, owner, parts = _roles(raw)
+    code_col, groups, owner, _ = _roles(raw)
     header_class = {g: _classification_of_header(raw.columns[g], _group(raw, g)) for g in groups}
     code_hint = _classification_of_header(raw.columns[code_col], _group(raw, code_col)) if code_col is not None else None
+    code_cols = _code_columns(raw, groups, code_col)
+    carried: dict[int, list[str]] = {g: ["", ""] for g in groups}  # (类, 款) printed once, used below
     items: list[Item] = []
-    lei = kuan = ""
     for row_no, cells, page, line in table.rows:
         get = lambda i: cells[i] if i is not None and i < len(cells) else ""  # noqa: E731
-        code = get(code_col) if code_col is not None and not parts else ""
-        if parts:
-            p = [get(i) for i in parts]
-            lei = p[0] or lei if p else lei
-            if len(p) > 1 and p[1]:
-                kuan = lei + p[1]
-            elif p and p[0]:
-                kuan = ""
-            code = (kuan + p[2]) if len(p) > 2 and p[2] and kuan else (kuan or lei if any(p) else "")
         for g in groups:
             name = clean_name(get(g))
-            row_code = code if g == groups[0] else ""
+            code, label = _row_code([get(i) for i in code_cols[g]], [raw.columns[i] for i in code_cols[g]],
+                                    carried[g])
+            name = name or label  # 合计 printed in a merged code cell
             m = _UNIT_CODE_NAME.match(name)
-            if not row_code and m:
-                row_code, name = m.group(1), clean_name(m.group(2))
-            if not name and not row_code:
+            if not code and m:
+                code, name = m.group(1), clean_name(m.group(2))
+            if not name and not code:
                 continue
             for col, own in owner.items():
                 if own != g:
@@ -343,9 +351,29 @@ def _positional_items(table: NormalizedTable, raw: RawTable, name_codes: dict[st
                 value = parse_amount(text)
                 if value is None:
                     continue
-                items.append(_make_item(table, raw, row_no, row_code or None, name, col, value, text,
+                items.append(_make_item(table, raw, row_no, code or None, name, col, value, text,
                                         header_class.get(g) or code_hint, cells, page, line))
     return items
+
+
+def _row_code(values: list[str], labels: list[str], carried: list[str]) -> tuple[str, str]:
+    """(full code, text printed where the code goes) from a row's code cells: one 编码 cell, or
+    类/款/项 parts joined ("201", "03", "01" → 2010301), a blank 类 taken from the row above."""
+    texts = [v for v in values if v]
+    if texts and not all(is_code(v) for v in texts):
+        return "", clean_name(" ".join(t for t in texts if not is_code(t)))
+    if not labels or labels[0] not in ("类", "款", "项"):
+        return (texts[0] if texts else ""), ""
+    parts = dict(zip(labels, values))
+    if parts.get("类"):
+        carried[0], carried[1] = parts["类"], ""
+    if parts.get("款"):
+        carried[1] = carried[0] + parts["款"]
+    if not any(values):
+        return "", ""
+    if parts.get("项") and carried[1]:
+        return carried[1] + parts["项"], ""
+    return (carried[1] if parts.get("款") else carried[0]), ""
 
 
 def _group(raw: RawTable, col: int) -> str:
@@ -353,8 +381,16 @@ def _group(raw: RawTable, col: int) -> str:
 
 
 def _side(raw: RawTable, col: int) -> str | None:
+    """收入 / 支出 for side-by-side summary tables: from the spanning label (收入, 本年支出,
+    财政拨款收入 …), else by position (the second 项目 column starts the 支出 side)."""
+    names = [i for i, c in enumerate(raw.columns) if c in ("项目", "项 目")]
+    if len(names) < 2:
+        return None  # not a side-by-side table: 基本支出 over its columns is not a side
     group = _group(raw, col)
-    return group if group in ("收入", "支出") else None
+    for side in ("收入", "支出"):
+        if group.endswith(side):
+            return side
+    return "收入" if col < names[1] else "支出"
 
 
 def _make_item(table: NormalizedTable, raw: RawTable, row_no: int, code: str | None, name: str,
