@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -116,9 +116,9 @@ def ingest_paths(paths: Iterable[Path], db_path: Path, jobs: int = 1,
         done = len(report.results)
         if progress:
             progress(done, len(files), "")
-        parsed = _parse_all([p for p, _ in todo], jobs)
-        for (path, digest), result in zip(todo, parsed):
-            report.results.append(_store(conn, path, digest, result))
+        digests = dict(todo)
+        for path, result in _parse_all([p for p, _ in todo], jobs):
+            report.results.append(_store(conn, path, digests[path], result))
             done += 1
             if progress:
                 progress(done, len(files), path.name)
@@ -128,18 +128,16 @@ def ingest_paths(paths: Iterable[Path], db_path: Path, jobs: int = 1,
     return report
 
 
-def _parse_all(paths: list[Path], jobs: int) -> Iterable[NormalizedDocument | str]:
+def _parse_all(paths: list[Path], jobs: int) -> Iterator[tuple[Path, NormalizedDocument | str]]:
+    """(path, parsed document or error message) as each file is done. Workers parse; the caller
+    is the one writer. The largest files go first so the workers finish together."""
     if jobs <= 1 or len(paths) <= 1:
-        return (parse_file(p) for p in paths)
-    pool = ProcessPoolExecutor(max_workers=jobs)
-    return _drain(pool, pool.map(parse_file, paths))
-
-
-def _drain(pool: ProcessPoolExecutor, results: Iterable) -> Iterable:
-    try:
-        yield from results
-    finally:
-        pool.shutdown()
+        yield from ((p, parse_file(p)) for p in paths)
+        return
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = {pool.submit(parse_file, p): p for p in sorted(paths, key=lambda p: -p.stat().st_size)}
+        for future in as_completed(futures):
+            yield futures[future], future.result()
 
 
 def _store(conn, path: Path, digest: str, result: NormalizedDocument | str) -> FileResult:
