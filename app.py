@@ -55,8 +55,12 @@ def ask(question: str) -> None:
     history.append(Exchange(question, answer))
 
 
+ENGINE_NAMES = {"builtin": "内置引擎", "llm": "大模型（经 SQL 检查）"}
+
+
 def show_answer(answer: Answer) -> None:
     st.markdown(answer.answer)
+    st.caption(f"{ENGINE_NAMES.get(answer.engine, answer.engine)} · 状态：{answer.status}")
     for warning in answer.warnings:
         st.warning(warning)
     if answer.figures:
