@@ -50,7 +50,9 @@ class Assistant:
                 frame, f"已载入的预算中没有“{frame.unknown_bureau}”。{self.loaded_summary()}",
                 f"'{frame.unknown_bureau}' is not in the loaded budgets. {self.loaded_summary()}"))
         bureaus = frame.bureaus or self.lexicon.bureaus
-        documents = [d for b in bureaus for d in b.documents if frame.year is None or d.year == frame.year]
+        documents = [d for b in bureaus for d in b.documents
+                     if d.year == frame.years_by_bureau.get(b.issuer, frame.year) or
+                     frame.years_by_bureau.get(b.issuer, frame.year) is None]
         documents = [d for d in documents
                      if all(getattr(d, key) == value for key, value in frame.document_filter.items())]
         if not documents:

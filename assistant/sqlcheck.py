@@ -24,7 +24,8 @@ ALLOWED_FUNCTIONS = {
     "sum", "count", "min", "max", "avg", "total", "abs", "round", "coalesce", "ifnull", "nullif",
     "printf", "format", "substr", "substring", "length", "lower", "upper", "trim", "ltrim", "rtrim",
     "replace", "instr", "cast", "group_concat", "json_extract", "like", "glob", "iif", "if",
-    "typeof", "char", "unicode", "hex", "quote", "sign",
+    "typeof", "char", "unicode", "hex", "quote", "sign", "row_number", "rank", "dense_rank",
+    "str_position", "chr",  # sqlglot's names for SQLite's instr() and char()
 }
 _FORBIDDEN_NODES = (exp.Insert, exp.Update, exp.Delete, exp.Drop, exp.Create, exp.Alter, exp.Command,
                     exp.Pragma, exp.Attach, exp.Detach, exp.Merge, exp.TruncateTable, exp.Transaction,
@@ -54,7 +55,9 @@ class QueryResult:
 def check_sql(sql: str, max_rows: int = 200) -> str:
     """The statement to run, with a LIMIT; raises SqlRejected naming what is not allowed."""
     try:
-        statements = [s for s in sqlglot.parse(sql, read="sqlite") if s is not None]
+        # A trailing comment comes back as an empty Semicolon "statement": not a second statement.
+        statements = [s for s in sqlglot.parse(sql, read="sqlite")
+                      if s is not None and not isinstance(s, exp.Semicolon)]
     except ParseError as exc:
         raise SqlRejected(f"SQL 无法解析（could not parse）：{str(exc).splitlines()[0]}") from exc
     if len(statements) != 1:
@@ -67,6 +70,9 @@ def check_sql(sql: str, max_rows: int = 200) -> str:
             raise SqlRejected(f"只允许只读 SELECT 查询：发现 {node.key.upper()} (only a read-only SELECT is allowed)")
     ctes = {cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE)}
     for table in tree.find_all(exp.Table):
+        if isinstance(table.this, exp.Func):  # FROM pragma_table_info(...), json_each(...)
+            raise SqlRejected(f"不允许使用表值函数 {table.this.sql(dialect='sqlite')} "
+                              f"(table-valued function not allowed)")
         name = table.name.lower()
         if name not in ALLOWED_TABLES and name not in ctes:
             raise SqlRejected(f"不允许查询表“{table.name}”：只能查询 {', '.join(sorted(ALLOWED_TABLES))} "
@@ -74,8 +80,8 @@ def check_sql(sql: str, max_rows: int = 200) -> str:
         if table.db or table.catalog:
             raise SqlRejected(f"不允许引用其他数据库：{table.sql()} (other databases are not allowed)")
     for func in tree.find_all(exp.Func):
-        if isinstance(func, (exp.Binary, exp.Unary, exp.Cast, exp.Case, exp.Paren)):
-            continue  # operators (AND, OR, ||, -x …) are modelled as Func nodes by sqlglot
+        if isinstance(func, (exp.Binary, exp.Unary, exp.Cast, exp.Case, exp.Paren, exp.Exists)):
+            continue  # operators (AND, OR, ||, -x, EXISTS …) are modelled as Func nodes by sqlglot
         name = (func.name if isinstance(func, exp.Anonymous) else func.sql_name()).lower()
         if name not in ALLOWED_FUNCTIONS:
             raise SqlRejected(f"不允许使用函数 {name}() (function not allowed)")
@@ -83,11 +89,15 @@ def check_sql(sql: str, max_rows: int = 200) -> str:
 
 
 def _with_limit(tree: exp.Query, max_rows: int) -> str:
-    """Cap the rows: the query's own LIMIT when it is smaller, else max_rows (ORDER BY kept)."""
-    if isinstance(tree, exp.Select):
-        limit = tree.args.get("limit")
-        current = limit.expression if limit is not None else None
-        if not (isinstance(current, exp.Literal) and current.is_int and int(current.this) <= max_rows):
+    """Cap the rows: the query's own LIMIT when it is smaller, else max_rows (ORDER BY kept).
+
+    A LIMIT that is not a plain number (`LIMIT ?`, `LIMIT -1`) stays and the query is wrapped, so
+    its parameters still bind; UNIONs are wrapped too.
+    """
+    limit = tree.args.get("limit") if isinstance(tree, exp.Select) else None
+    current = limit.expression if limit is not None else None
+    if isinstance(tree, exp.Select) and (current is None or (isinstance(current, exp.Literal) and current.is_int)):
+        if current is None or int(current.this) > max_rows:
             tree = tree.limit(max_rows)
         return tree.sql(dialect="sqlite")
     return f"SELECT * FROM ({tree.sql(dialect='sqlite')}) LIMIT {int(max_rows)}"

@@ -44,6 +44,7 @@ class Frame:
     intent: str = "lookup"
     bureaus: list[Bureau] = field(default_factory=list)
     year: int | None = None
+    years_by_bureau: dict[str, int] = field(default_factory=dict)  # when bureaus are asked for different years
     subjects: list[Match] = field(default_factory=list)
     measure: str | None = None
     unit: str | None = None  # 元 / 万元 when asked
@@ -70,11 +71,11 @@ def understand(question: str, lexicon: Lexicon, previous: Frame | None = None) -
         frame.intent = "refuse"
         return frame
     text = squash(normalize_question(question))
-    year = re.search(r"(19|20)\d{2}(?=年)", text)
-    frame.year = int(year.group(0)) if year else None
-    if year:
-        text = text.replace(year.group(0) + "年", "＿" * (len(year.group(0)) + 1))
+    years = list(re.finditer(r"(19|20)\d{2}(?=年)", text))
+    for m in years:
+        text = text[:m.start()] + "＿" * (m.end() - m.start() + 1) + text[m.end() + 1:]
     bureaus = lexicon.find_bureaus(text)
+    frame.year, frame.years_by_bureau = _years(years, bureaus)
     if frame.english:
         words = re.findall(r"[a-z]+", question.lower())
         bureaus += [(b, 0, 0) for b in lexicon.bureau_by_pinyin(words) if all(b is not h[0] for h in bureaus)]
@@ -101,8 +102,26 @@ def understand(question: str, lexicon: Lexicon, previous: Frame | None = None) -
             frame.document_filter.update(wanted)
             text = text.replace(word, "＿" * len(word))
     frame.measure, text = _measure(text)
+    if frame.measure:  # 一般公共预算基本支出: the money source qualifies the measure, it is not a subject
+        for word in glossary()["qualifiers"]["words"]:
+            text = re.sub(word + r"(?=＿)", "＿" * len(word), text)
     frame.subjects = [m for m in lexicon.find_subjects(text) if not _is_measure_word(m.term)]
     return _fill_from_previous(frame, previous) if previous else frame
+
+
+def _years(years: list[re.Match], bureaus: list) -> tuple[int | None, dict[str, int]]:
+    """One year for the question, or (青海2021年 和 莲湖2024年) each bureau its own: the year
+    printed after a bureau's name and before the next one's."""
+    values = {int(m.group(0)) for m in years}
+    if len(values) <= 1:
+        return (values.pop() if values else None), {}
+    mapping: dict[str, int] = {}
+    for k, (bureau, start, _) in enumerate(bureaus):
+        end = bureaus[k + 1][1] if k + 1 < len(bureaus) else 10_000
+        near = [int(m.group(0)) for m in years if start - 8 <= m.start() < end]
+        if near:
+            mapping[bureau.issuer] = near[0]
+    return None, mapping
 
 
 def _measure(text: str) -> tuple[str | None, str]:

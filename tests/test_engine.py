@@ -234,3 +234,18 @@ def test_an_answer_citing_a_contested_figure_carries_the_finding(assistant):
 
 def test_an_uncontested_figure_has_no_warning(assistant):
     assert ask(assistant, "青海省医疗保障局2021年信息化建设").warnings == []
+
+
+def test_share_takes_the_subject_named_first_as_the_part(assistant):
+    answer = ask(assistant, "2021年青海省医疗保障局医疗保障经办事务占卫生健康支出的比例")
+    share = [f.value for f in answer.figures if f.unit == "%"]
+    assert share and abs(share[0] - Decimal("15.0519")) < Decimal("0.001")
+
+
+def test_two_bureaus_each_with_its_own_year(assistant):
+    answer = ask(assistant, "莲湖区医保局2024年的住房公积金和青海省医保局2021年的住房公积金相差多少")
+    assert Decimal("65.916165") in values(answer, "万元")  # 87.86 − 21.943835
+
+
+def test_money_source_qualifier_is_not_a_subject(assistant):
+    assert Decimal("1193.77") in values(ask(assistant, "拉萨市医疗保障局一般公共预算基本支出合计"))

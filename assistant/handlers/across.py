@@ -2,6 +2,8 @@
 Arithmetic runs in SQL or in Decimal on integer 分, never on floats."""
 from __future__ import annotations
 
+from typing import Any
+
 from decimal import ROUND_HALF_UP, Decimal
 
 
@@ -81,11 +83,20 @@ def difference(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
                                   f"{parts[0]}; {parts[1]}; difference {show(value, unit)}."), figures)
 
 
+def _mentioned_at(frame: Frame, row: dict[str, Any]) -> int:
+    """Where the question names this row's subject (its code or one of its names)."""
+    for match in frame.subjects:
+        if row["code"] in match.names or row["name"] in match.names:
+            return match.start
+    return 10_000
+
+
 def ratio(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
     items_found = find_items(frame, documents, trace)
     entities = list(_entities(items_found).values())
     if not entities:
         return _not_found(frame, documents)
+    entities.sort(key=lambda group: _mentioned_at(frame, group[0]))  # "A 占 B": A is mentioned first
     numerator = entities[0][0]
     if len(entities) > 1:
         denominator = entities[1][0]

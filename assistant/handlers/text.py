@@ -41,7 +41,7 @@ def change(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
 
 def count(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
     if frame.count_unit in ("项", "个") and ("项目" in frame.question):
-        rows = trace.run("SELECT doc_id, document, count(*) AS projects FROM projects_v WHERE doc_id IN ("
+        rows = trace.run("SELECT doc_id, document, count(DISTINCT name) AS projects FROM projects_v WHERE doc_id IN ("
                          + ", ".join("?" for _ in documents) + ") GROUP BY doc_id, document",
                          tuple(_doc_ids(documents)))
         figures, sentences = [], []
