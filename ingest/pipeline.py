@@ -102,6 +102,7 @@ def ingest_paths(paths: Iterable[Path], db_path: Path, jobs: int = 1,
     conn = connect_writer(db_path)
     try:
         todo: list[tuple[Path, str]] = []
+        first_with: dict[str, Path] = {}
         for path in files:
             try:
                 digest = sha256_of(path)
@@ -111,7 +112,10 @@ def ingest_paths(paths: Iterable[Path], db_path: Path, jobs: int = 1,
             doc_id = find_existing(conn, digest)
             if doc_id is not None:
                 report.results.append(FileResult(path, "unchanged", "已导入过，内容未变。", doc_id))
+            elif digest in first_with:
+                report.results.append(FileResult(path, "unchanged", f"与 {first_with[digest].name} 内容相同，只导入一次。"))
             else:
+                first_with[digest] = path
                 todo.append((path, digest))
         done = len(report.results)
         if progress:

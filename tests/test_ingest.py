@@ -225,3 +225,11 @@ def test_ingest_runs_the_audit_on_new_documents(tmp_path):
     assert "一致性检查：" in result.output
     listed = CliRunner().invoke(main, ["audit", "--db", str(tmp_path / "a.db")])
     assert listed.exit_code == 0 and "R13" in listed.output and "8.34" in listed.output
+
+
+def test_the_same_content_twice_in_one_run_is_stored_once(tmp_path):
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_text((SAMPLES / "beidaihe-2021-budget.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    result = CliRunner().invoke(main, ["ingest", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"),
+                                       "--db", str(tmp_path / "x.db")])
+    assert result.exit_code == 0 and "导入 1，未变化 1" in result.output
