@@ -47,6 +47,24 @@ def test_limit_is_added_and_capped():
     assert check_sql("SELECT name FROM items_v LIMIT 3", max_rows=50).endswith("LIMIT 3")
 
 
+def test_a_limit_given_as_a_parameter_still_binds_and_is_capped(store):
+    result = run_sql(connect_readonly(store), "SELECT name FROM items_v ORDER BY code LIMIT ?", (5,), max_rows=1)
+    assert result.rows == [("社会保障和就业支出",)]
+
+
+def test_a_trailing_comment_is_not_a_second_statement():
+    assert check_sql("SELECT name FROM items_v; -- done").startswith("SELECT name FROM items_v")
+
+
+@pytest.mark.parametrize("sql", [
+    "SELECT instr(name, '支出'), char(65) FROM items_v",
+    "SELECT name FROM items_v WHERE EXISTS (SELECT 1 FROM documents)",
+    "SELECT name, row_number() OVER (ORDER BY amount_fen DESC) FROM items_v",
+])
+def test_harmless_functions_and_predicates_are_allowed(store, sql):
+    assert run_sql(connect_readonly(store), sql).rows
+
+
 @pytest.mark.parametrize("sql", [
     "DROP TABLE line_items",
     "DELETE FROM documents",
@@ -86,6 +104,13 @@ def test_functions_that_touch_the_system_are_rejected(sql):
         check_sql(sql)
 
 
+@pytest.mark.parametrize("sql", ["SELECT * FROM pragma_table_info('documents')",
+                                 "SELECT * FROM items_v, json_each('[1]')"])
+def test_table_valued_functions_are_rejected_by_name(sql):
+    with pytest.raises(SqlRejected, match="表值函数"):
+        check_sql(sql)
+
+
 @pytest.mark.parametrize("sql", ["SELECT * FROM sqlite_master", "SELECT * FROM line_items",
                                  "SELECT * FROM other.documents"])
 def test_tables_outside_the_views_are_rejected(sql):
@@ -112,9 +137,16 @@ def test_the_read_only_connection_refuses_writes_even_without_the_checker(store)
 def test_nothing_changes_the_database_file(store):
     before = sha(store)
     conn = connect_readonly(store)
-    for sql in ("DROP TABLE line_items", "DELETE FROM documents", "SELECT 1; DELETE FROM documents"):
+    for sql in ("DROP TABLE line_items", "DELETE FROM documents", "SELECT 1; DELETE FROM documents",
+                "PRAGMA user_version = 7", "ATTACH DATABASE ':memory:' AS x", "VACUUM",
+                "SELECT 1 FROM items_v; -- x\nDROP TABLE documents"):
         with pytest.raises(SqlRejected):
             run_sql(conn, sql)
+    with pytest.raises(QueryInterrupted):
+        run_sql(conn, "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c",
+                timeout_s=0.2)
+    with pytest.raises(sqlite3.DatabaseError):
+        conn.execute("DELETE FROM line_items")
     run_sql(conn, "SELECT * FROM items_v")
     conn.close()
     assert sha(store) == before
