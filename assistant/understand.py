@@ -179,4 +179,10 @@ def _fill_from_previous(frame: Frame, previous: Frame) -> Frame:
     frame.followup = followup
     if frame.intent == "difference" and not frame.subjects:
         frame.subjects = previous.subjects
+    if frame.intent == "ratio" and frame.subjects and all(m.kind == "total" for m in frame.subjects) \
+            and previous.subjects:
+        # "占总支出的比例呢": the part is what was asked before; the whole is the table's total.
+        frame.subjects = previous.subjects
+        frame.bureaus = frame.bureaus or previous.bureaus
+        frame.year = frame.year or previous.year
     return replace(frame)

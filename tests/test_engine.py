@@ -249,3 +249,9 @@ def test_two_bureaus_each_with_its_own_year(assistant):
 
 def test_money_source_qualifier_is_not_a_subject(assistant):
     assert Decimal("1193.77") in values(ask(assistant, "拉萨市医疗保障局一般公共预算基本支出合计"))
+
+
+def test_share_as_follow_up_keeps_the_previous_subject(assistant):
+    _, second = converse(assistant, "北戴河区医疗保障局2021年卫生健康支出", "占总支出的比例呢")
+    share = [f.value for f in second.figures if f.unit == "%"]
+    assert share and abs(share[0] - Decimal("78.0759")) < Decimal("0.001")  # 198.79 / 254.61
