@@ -106,6 +106,10 @@ def understand(question: str, lexicon: Lexicon, previous: Frame | None = None) -
         for word in glossary()["qualifiers"]["words"]:
             text = re.sub(word + r"(?=＿)", "＿" * len(word), text)
     frame.subjects = [m for m in lexicon.find_subjects(text) if not _is_measure_word(m.term)]
+    whole = glossary()["whole_budget_words"]
+    if not frame.subjects and not frame.measure and frame.bureaus and any(w in text for w in whole["words"]):
+        # "青海省医疗保障局2021年的预算": the budget as a whole, i.e. its expenditure total
+        frame.subjects = [m for m in lexicon.find_subjects(whole["total_row"]) if m.kind == "total"]
     return _fill_from_previous(frame, previous) if previous else frame
 
 

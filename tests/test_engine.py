@@ -255,3 +255,11 @@ def test_share_as_follow_up_keeps_the_previous_subject(assistant):
     _, second = converse(assistant, "北戴河区医疗保障局2021年卫生健康支出", "占总支出的比例呢")
     share = [f.value for f in second.figures if f.unit == "%"]
     assert share and abs(share[0] - Decimal("78.0759")) < Decimal("0.001")  # 198.79 / 254.61
+
+
+def test_a_bureaus_budget_as_a_whole_is_its_expenditure_total(assistant):
+    assert Decimal("29331.6") in values(ask(assistant, "青海省医疗保障局2021年的预算"))
+
+
+def test_english_budget_terms(assistant):
+    assert Decimal("0.336") in values(ask(assistant, "How much did Lianhu spend on training in 2024?"), "万元")
