@@ -107,7 +107,7 @@ def understand(question: str, lexicon: Lexicon, previous: Frame | None = None) -
             text = re.sub(word + r"(?=＿)", "＿" * len(word), text)
     frame.subjects = [m for m in lexicon.find_subjects(text) if not _is_measure_word(m.term)]
     whole = glossary()["whole_budget_words"]
-    if not frame.subjects and not frame.measure and frame.bureaus and any(w in text for w in whole["words"]):
+    if not frame.subjects and not frame.measure and frame.bureaus and _only_says(text, whole["words"], whole["filler"]):
         # "青海省医疗保障局2021年的预算": the budget as a whole, i.e. its expenditure total
         frame.subjects = [m for m in lexicon.find_subjects(whole["total_row"]) if m.kind == "total"]
     return _fill_from_previous(frame, previous) if previous else frame
@@ -126,6 +126,15 @@ def _years(years: list[re.Match], bureaus: list) -> tuple[int | None, dict[str, 
         if near:
             mapping[bureau.issuer] = near[0]
     return None, mapping
+
+
+def _only_says(text: str, words: list[str], filler: str) -> bool:
+    """The text (bureau and year already blanked) holds one of `words` and nothing but filler."""
+    for word in words:
+        if word in text:
+            rest = text.replace(word, "", 1).replace("＿", "")
+            return all(ch in filler for ch in rest)
+    return False
 
 
 def _measure(text: str) -> tuple[str | None, str]:

@@ -465,10 +465,21 @@ def _lost_cell_items(table: NormalizedTable, raw: RawTable, name_codes: dict[str
                   for (k, v), measures in known.items()}
     placements = identities.solve(solver_rows, width, known_cols)
     items: list[Item] = []
+    name_col = next((i for i, c in enumerate(cols) if _is_name_col(c)), None)
     for (row_no, cells, page, line, code, name, numbers, fens), (placement, certain) in zip(parsed_rows, placements):
-        for text, col in zip(numbers, placement):
+        placed = [""] * len(cols)  # the row as the identities placed it, for showing the table back
+        if code_col is not None:
+            placed[code_col] = code or ""
+        if name_col is not None:
+            placed[name_col] = name
+        elif code_col is None and cols:
+            placed[0] = name
+        for k, (text, col) in enumerate(zip(numbers, placement)):
+            sure = certain or k == 0  # the first number is the row's 合计 whatever else is unsure
             items.append(_make_item(table, raw, row_no, code, name, amount_cols[col], parse_amount(text),
-                                    text, hint, cells, page, line, uncertain=not certain))
+                                    text, hint, cells, page, line, uncertain=not sure))
+            placed[amount_cols[col]] = text if sure else f"{text}?"
+        table.rows[row_no - 1] = (row_no, placed, page, line)
     return items
 
 

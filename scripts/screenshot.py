@@ -44,6 +44,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--question", default="青海省医疗保障局2021年“三公”经费是多少？")
     parser.add_argument("--out", type=Path, default=REPO / "screenshots" / "app.png")
+    parser.add_argument("--expand", action="store_true", help="open the SQL and source rows under the answer")
     args = parser.parse_args()
     try:
         from playwright.sync_api import sync_playwright
@@ -74,7 +75,9 @@ def main() -> int:
             box.fill(args.question)
             box.press("Enter")
             page.get_by_test_id("stChatMessage").nth(1).wait_for(timeout=30000)
-            page.wait_for_timeout(1000)
+            if args.expand:
+                page.get_by_text("SQL 与来源行").first.click()
+            page.wait_for_timeout(1500)
             args.out.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(args.out), full_page=True)
             browser.close()

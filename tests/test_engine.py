@@ -263,3 +263,8 @@ def test_a_bureaus_budget_as_a_whole_is_its_expenditure_total(assistant):
 
 def test_english_budget_terms(assistant):
     assert Decimal("0.336") in values(ask(assistant, "How much did Lianhu spend on training in 2024?"), "万元")
+
+
+def test_spending_on_something_unknown_is_not_answered_with_a_total(assistant):
+    answer = ask(assistant, "青海省医保局在数字化方面花了多少钱？")
+    assert answer.status != "answered" and not answer.figures

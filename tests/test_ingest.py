@@ -217,7 +217,7 @@ def test_table_command_prints_stored_rows(samples_db):
     result = CliRunner().invoke(main, ["table", "--db", str(samples_db), "青海", "一般公共预算支出表"])
     assert result.exit_code == 0, result.output
     assert "第9页" in result.output
-    assert "信息化建设\t1,566.45\t1,566.45" in result.output
+    assert "2101504\t信息化建设\t1,566.45\t\t1,566.45" in result.output  # 基本支出 blank, as the identities placed it
 
 
 def test_ingest_runs_the_audit_on_new_documents(tmp_path):
