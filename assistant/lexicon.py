@@ -17,7 +17,6 @@ from .sqlcheck import run_sql
 from .text import squash
 
 _PLACE_SPLIT = re.compile(r"(.+?(?:自治区|自治州|省|市|区|县|州))")
-_GENERIC_NAMES = {"合计", "小计", "总计", "其他", "其中", "本级", "项目", "金额"}
 
 
 @dataclass
@@ -87,7 +86,7 @@ class Lexicon:
 
     def _add(self, text: str, kind: str, stored: str) -> None:
         term = squash(text)
-        if len(term) < 2 or term in _GENERIC_NAMES:
+        if len(term) < 2 or term in _generic():
             return
         self.terms.setdefault(term, {}).setdefault(kind, set()).add(stored)
         # 车辆（台、辆）, 参保人数(人): the bracket says the unit, people ask without it.
@@ -100,7 +99,7 @@ class Lexicon:
                 self.terms.setdefault(term[len(qualifier):], {}).setdefault(kind, set()).add(stored)
         # Names printed with a trailing 支出/费用 are also asked for without it, and vice versa.
         for suffix in ("支出", "费用", "项目", "资金"):
-            if term.endswith(suffix) and len(term) - len(suffix) >= 3:
+            if term.endswith(suffix) and len(term) - len(suffix) >= 3 and term[: -len(suffix)] not in _generic():
                 self.terms.setdefault(term[: -len(suffix)], {}).setdefault(kind, set()).add(stored)
 
     def find_subjects(self, text: str) -> list[Match]:
@@ -153,6 +152,10 @@ class Lexicon:
 
     def bureau_by_pinyin(self, words: list[str]) -> list[Bureau]:
         return [b for b in self.bureaus if b.pinyin & set(words)]
+
+
+def _generic() -> set[str]:
+    return set(glossary()["generic_subjects"]["words"])
 
 
 def _rows(conn: sqlite3.Connection, sql: str) -> list[tuple]:

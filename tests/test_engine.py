@@ -182,6 +182,9 @@ def test_english_question(assistant):
     "青海省医疗保障局2019年住房公积金",
     "今天天气怎么样",
     "北戴河区医疗保障局2021年的航天器采购费",
+    "青海省医疗保障局2021年人工智能支出",   # "支出" alone names nothing
+    "青海省医疗保障局2021年养老支出",
+    "青海省医保局在数字化方面花了多少钱？",
 ])
 def test_abstains_without_a_number(assistant, question):
     answer = ask(assistant, question)
