@@ -26,8 +26,13 @@ class Source:
     item_id: int | None = None
     ref_kind: str | None = None  # what item_id points at: "item" | "text" | "project" | "indicator"
 
-    def cite(self) -> str:
-        """Human citation: 《文档》表名，第5页，第3行 / 《文档》说明“节名”."""
+    def cite(self, english: bool = False) -> str:
+        """Human citation: 《文档》表名，第5页，第3行 / 《文档》说明“节名” (or the English form)."""
+        if english:
+            where = f"table “{self.table}”" if self.table else f"text section “{self.section}”"
+            extra = "".join(f", {name} {value}" for name, value in
+                            (("page", self.page), ("row", self.row)) if value)
+            return f"《{self.document}》, {where}{extra}"
         parts = [f"《{self.document}》"]
         if self.table:
             parts.append(self.table)

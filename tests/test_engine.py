@@ -271,3 +271,8 @@ def test_english_budget_terms(assistant):
 def test_spending_on_something_unknown_is_not_answered_with_a_total(assistant):
     answer = ask(assistant, "青海省医保局在数字化方面花了多少钱？")
     assert answer.status != "answered" and not answer.figures
+
+
+def test_english_question_gets_an_english_citation(assistant):
+    answer = ask(assistant, "What is the Beidaihe medical security bureau's 2021 housing provident fund?")
+    assert "Source:" in answer.answer and "table “" in answer.answer and "row" in answer.answer

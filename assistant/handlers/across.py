@@ -29,13 +29,17 @@ def rank(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
         label = label_for(row, subject, None, frame.english)
         figs, text = item_figures(row, label, frame.unit)
         figures += figs
-        year = f"{row['year']}年" if row["year"] else "年份未注明"
-        parts.append(f"{k}. {row['issuer']}（{year}）{text}，{item_source(row).cite()}")
+        if frame.english:
+            parts.append(f"{k}. {row['issuer']} ({row['year'] or 'year not stated'}) {text}, "
+                         f"{item_source(row).cite(True)}")
+        else:
+            year = f"{row['year']}年" if row["year"] else "年份未注明"
+            parts.append(f"{k}. {row['issuer']}（{year}）{text}，{item_source(row).cite()}")
     top = rows[0]
     word = "最多" if frame.descending else "最少"
     head = say(frame, f"{subject}{word}的是{top['issuer']}。按{subject}{'从高到低' if frame.descending else '从低到高'}：",
                f"Highest {subject}: {top['issuer']}. Ranking: ")
-    answer = Answer("answered", head + "；".join(parts) + "。", figures)
+    answer = Answer("answered", head + ("; ".join(parts) + "." if frame.english else "；".join(parts) + "。"), figures)
     answer.warnings = [f"{r['issuer']}：{UNCERTAIN_NOTE}" for r in rows if r["uncertain"]]
     return answer
 

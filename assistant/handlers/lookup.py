@@ -51,7 +51,7 @@ def _answer_table_total(frame: Frame, documents: list[Document], trace: Trace) -
         figs, text = item_figures(row, label, frame.unit)
         figures += figs
         sentences.append(say(frame, f"{label}为{text}。来源：{item_source(row).cite()}。",
-                             f"{label}: {text}. Source: {item_source(row).cite()}."))
+                             f"{label}: {text}. Source: {item_source(row).cite(True)}."))
     return Answer("answered", "".join(sentences), figures)
 
 
@@ -82,12 +82,12 @@ def _answer_items(frame: Frame, rows: list[dict[str, Any]], trace: Trace) -> Ans
         if others:
             also = "；另见" + "、".join(sorted({r["source_table"] for r in others})) + "，数值相同"
         sentences.append(say(frame, f"{label}{code}为{text}。来源：{item_source(best).cite()}{also}。",
-                             f"{label}{code}: {text}. Source: {item_source(best).cite()}. "))
+                             f"{label}{code}: {text}. Source: {item_source(best).cite(True)}. "))
         for other in differing:
             ofigs, otext = item_figures(other, label + "（另表）", frame.unit)
             figures += ofigs
             sentences.append(say(frame, f"但{item_source(other).cite()}中为{otext}，两处不一致。",
-                                 f"But {item_source(other).cite()} gives {otext}: the two differ."))
+                                 f"But {item_source(other).cite(True)} gives {otext}: the two differ."))
             warnings.append(f"{label}在同一文档的两张表中数值不同：{text} 与 {otext}。")
         if best["uncertain"]:
             warnings.append(f"{label}：{UNCERTAIN_NOTE}")
@@ -119,7 +119,7 @@ def _compare_with_text(frame: Frame, rows: list[dict[str, Any]], trace: Trace, f
         label = f"{fig['issuer']}说明中的{fig['subject']}"
         figures.append(Figure(exact(value), unit, label, text_source(fig)))
         sentences.append(say(frame, f"说明中写作{show(value, unit)}（{text_source(fig).cite()}），与表格数不一致。",
-                             f"The explanatory text states {show(value, unit)} ({text_source(fig).cite()}), "
+                             f"The explanatory text states {show(value, unit)} ({text_source(fig).cite(True)}), "
                              "which differs from the table."))
         warnings.append(f"{fig['subject']}：说明写{fig['value']}{fig['unit']}，表格为另一数值。")
 
@@ -138,7 +138,7 @@ def _answer_projects(frame: Frame, documents: list[Document], trace: Trace) -> A
         figs, text = item_figures(row, label, frame.unit)
         figures += figs
         sentences.append(say(frame, f"{label}金额为{text}。来源：{item_source(row).cite()}。",
-                             f"{label}: {text}. Source: {item_source(row).cite()}."))
+                             f"{label}: {text}. Source: {item_source(row).cite(True)}."))
     return Answer("answered", "".join(sentences), figures)
 
 
@@ -160,7 +160,7 @@ def _answer_indicators(frame: Frame, documents: list[Document], trace: Trace) ->
         value = row["value_text"] or ""
         sentences.append(say(frame, f"{label}目标值为{op if op and not value.startswith(op) else ''}{value}。"
                                     f"来源：{item_source(row).cite()}。",
-                             f"{label}: target {value}. Source: {item_source(row).cite()}."))
+                             f"{label}: target {value}. Source: {item_source(row).cite(True)}."))
     return Answer("answered", "".join(sentences), figures)
 
 
@@ -175,7 +175,7 @@ def _answer_text(frame: Frame, documents: list[Document], trace: Trace, kinds: t
         label = label_for(row, row["subject"], None, frame.english)
         figures.append(Figure(exact(value), unit, label, text_source(row)))
         sentences.append(say(frame, f"{label}为{show(value, unit)}。来源：{text_source(row).cite()}。",
-                             f"{label}: {show(value, unit)}. Source: {text_source(row).cite()}."))
+                             f"{label}: {show(value, unit)}. Source: {text_source(row).cite(True)}."))
     return Answer("answered", "".join(sentences), figures)
 
 

@@ -35,7 +35,7 @@ def change(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
         label = label_for(row, row["subject"], None, frame.english) + ("比上年" + direction)
         figures.append(Figure(exact(magnitude), unit, label, text_source(row)))
         sentences.append(say(frame, f"{label}{show(magnitude, unit)}。来源：{text_source(row).cite()}。",
-                             f"{label}: {show(magnitude, unit)}. Source: {text_source(row).cite()}."))
+                             f"{label}: {show(magnitude, unit)}. Source: {text_source(row).cite(True)}."))
     return Answer("answered", "".join(sentences), figures)
 
 
@@ -68,7 +68,7 @@ def count(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
         label = label_for(row, name, None, frame.english)
         figures.append(Figure(exact(value), frame.count_unit or unit, label, source))
         sentences.append(say(frame, f"{label}：{show(value, frame.count_unit or unit)}。来源：{source.cite()}。",
-                             f"{label}: {show(value, unit)}. Source: {source.cite()}."))
+                             f"{label}: {show(value, unit)}. Source: {source.cite(True)}."))
     return Answer("answered", "".join(sentences), figures)
 
 
