@@ -31,15 +31,15 @@ def _is_group(label: str) -> bool:
 def read_cell_per_line(path: Path, lines: list[str]) -> ParsedDocument:
     blocks: list[tuple[int, str, list[tuple[int, str]]]] = []  # (title line, title, cells)
     text_lines: list[tuple[int, str]] = []
+    last_text = (0, "")  # the last plain line: the title of the cells that follow it
     i = 0
     while i < len(lines):
         line = lines[i]
         if line.startswith("\t") and clean_cell(line):
-            # cells of the block opened by the last non-cell line
-            if not blocks or blocks[-1][0] != _open_title[0]:
-                title_line, title = _open_title
+            if not blocks or blocks[-1][0] != last_text[0]:
+                title_line, title = last_text
                 if text_lines and text_lines[-1][0] == title_line:
-                    text_lines.pop()
+                    text_lines.pop()  # a title, not a paragraph
                 blocks.append((title_line, title, []))
             blocks[-1][2].append((i + 1, clean_cell(line)))
         elif clean_cell(line).startswith("注") and blocks and _follows_block(lines, i):
@@ -47,17 +47,13 @@ def read_cell_per_line(path: Path, lines: list[str]) -> ParsedDocument:
         elif clean_cell(line) and _wrapped_cell(lines, i):
             blocks[-1][2][-1] = (blocks[-1][2][-1][0], blocks[-1][2][-1][1] + clean_cell(line))
         elif clean_cell(line):
-            _open_title[:] = [i + 1, clean_cell(line)]
+            last_text = (i + 1, clean_cell(line))
             text_lines.append((i + 1, line))
         i += 1
-    _open_title[:] = [0, ""]
     tables = [t for t in (_block_to_table(*b) for b in blocks) if t is not None]
     headings = [clean_cell(ln) for ln in lines[:40] if clean_cell(ln)][:12]
     return ParsedDocument(str(path), "cell-per-line", tables, paragraphs_from_lines(text_lines),
                           heading_lines=headings)
-
-
-_open_title: list = [0, ""]
 
 
 def _follows_block(lines: list[str], i: int) -> bool:
