@@ -9,11 +9,10 @@ import re
 import unicodedata
 
 from db.glossary import glossary
-from ingest.textutil import chinese_number
+from ingest.textutil import QUOTE_MARKS, chinese_number, squash
 
 _CN_YEAR = re.compile(r"([〇零○一二三四五六七八九]{2,4})年")
 _SHORT_YEAR = re.compile(r"(?<![\d.])(\d{2})年(?!度?[\d])")
-_QUOTES = str.maketrans({"“": "", "”": "", '"': "", "‘": "", "’": "", "「": "", "」": "", "《": "", "》": ""})
 
 
 def is_english(question: str) -> bool:
@@ -24,7 +23,7 @@ def is_english(question: str) -> bool:
 
 def normalize_question(question: str) -> str:
     """The question in the engine's canonical form (not shown to the user)."""
-    text = unicodedata.normalize("NFKC", question).translate(_QUOTES)
+    text = unicodedata.normalize("NFKC", question).translate(QUOTE_MARKS)
     text = re.sub(r"\s+", " ", text).strip()
     text = _CN_YEAR.sub(lambda m: f"{_cn_year(m.group(1))}年", text)
     text = _SHORT_YEAR.sub(lambda m: f"20{m.group(1)}年", text)
@@ -52,7 +51,4 @@ def english_to_chinese(text: str) -> str:
     return lowered.strip()
 
 
-def squash(text: str) -> str:
-    """For matching names: NFKC, no spaces or quotes, unified brackets."""
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
-    return re.sub(r"\s+", "", text).replace("(", "（").replace(")", "）")
+__all__ = ["is_english", "normalize_question", "english_to_chinese", "squash"]

@@ -33,13 +33,15 @@ def clean_cell(text: str | None) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+QUOTE_MARKS = str.maketrans({"“": "", "”": "", '"': "", "‘": "", "’": "", "'": "", "「": "", "」": "", "《": "", "》": ""})
+
+
 def squash(text: str) -> str:
-    """For comparing names: NFKC, no spaces at all, unified quotes and brackets."""
-    text = nfkc(clean_cell(text))
-    text = text.replace(" ", "").replace("\n", "")
-    for a, b in (("“", '"'), ("”", '"'), ("‘", "'"), ("’", "'"), ("【", "["), ("】", "]")):
-        text = text.replace(a, b)
-    return text
+    """For comparing names: NFKC, no markup, spaces or quote marks, brackets as （）.
+
+    The one normal form for matching: “三公”经费, "三公"经费 and 三公 经费 all become 三公经费."""
+    text = nfkc(clean_cell(text)).translate(QUOTE_MARKS)
+    return re.sub(r"\s+", "", text).replace("(", "（").replace(")", "）")
 
 
 def parse_amount(text: str | None) -> Decimal | None:

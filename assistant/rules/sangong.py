@@ -13,8 +13,7 @@ from .vocabulary import (SANGONG_ABROAD, SANGONG_NAMES, SANGONG_PURCHASE, SANGON
                          SANGONG_TOTAL, SANGONG_VEHICLES)
 
 _PREFIX = re.compile(r"^([一二三四五六七八九十]+、|\d+[.、]|其中[:：])")
-_QUOTES = str.maketrans("", "", "\"'“”‘’ ")
-_LOOKUP = {squash(spelling).translate(_QUOTES): canonical
+_LOOKUP = {squash(spelling): canonical
            for canonical, spellings in SANGONG_NAMES.items() for spelling in spellings + (canonical,)}
 # Each sum: the whole, then its parts.
 _SUMS = ((SANGONG_TOTAL, (SANGONG_ABROAD, SANGONG_VEHICLES, SANGONG_RECEPTION)),
@@ -25,7 +24,7 @@ def canonical(name: str | None) -> str | None:
     """'一、因公出国（境）费' / '因公出国(境)费用' → '因公出国（境）费'; None when not a “三公” item."""
     if not name:
         return None
-    key = _PREFIX.sub("", squash(name).translate(_QUOTES))
+    key = _PREFIX.sub("", squash(name))
     return _LOOKUP.get(key)
 
 
