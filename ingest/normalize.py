@@ -358,7 +358,11 @@ def _positional_items(table: NormalizedTable, raw: RawTable, name_codes: dict[st
 
 def _row_code(values: list[str], labels: list[str], carried: list[str]) -> tuple[str, str]:
     """(full code, text printed where the code goes) from a row's code cells: one 编码 cell, or
-    类/款/项 parts joined ("201", "03", "01" → 2010301), a blank 类 taken from the row above."""
+    类/款/项 parts joined ("201", "03", "01" → 2010301), a blank 类 taken from the row above.
+    A 款 or 项 printed as one digit ("301 2 津贴补贴", a spreadsheet that dropped the leading
+    zero) is that part with its zero put back: 30102."""
+    values = [v.zfill(2) if label in ("款", "项") and re.fullmatch(r"\d", v or "") else v
+              for label, v in zip(labels, values)] + values[len(labels):]
     texts = [v for v in values if v]
     if texts and not all(is_code(v) for v in texts):
         return "", clean_name(" ".join(t for t in texts if not is_code(t)))

@@ -64,3 +64,11 @@ def test_text_whose_figures_were_lost_invents_nothing(real_assistant):
         "SELECT count(*) FROM text_figures_v WHERE document LIKE '%财政局%' AND sentence LIKE '%收入支出总计 万元%'"
     ).fetchone()[0]
     assert stated == 0
+
+
+def test_one_digit_kuan_code_is_read_with_its_zero(real_assistant):
+    # 万里街道 prints "301 2 津贴补贴" and "301 7 绩效工资".
+    rows = dict(real_assistant.conn.execute(
+        "SELECT code, amount_fen FROM items_v WHERE document LIKE '%万里街道%' AND code IN ('30102', '30107')"
+        " AND measure = '合计'").fetchall())
+    assert rows == {"30102": 16_623_810_00, "30107": 11_447_100_00}
