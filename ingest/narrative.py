@@ -66,6 +66,9 @@ QUALIFIERS = ("一般公共预算", "财政拨款", "部门预算")
 QUALIFIED_MONEY = ("收入", "支出", "收支", "拨款", "当年拨款")
 TRAILING_WORDS = re.compile(r"(?:财政拨款预算|预算数为|预算数|预算为|预算安排|共计安排|预算支出|安排|共计|合计|总计"
                             r"|为|是|共|约|达到|达)$")
+# An amount named by its column alone (年初, 支出决算) and the column word after a row's name.
+COLUMN_ONLY = re.compile(r"(?:支出)?(?:(?P<budget>年初|全年|调整)(?:预算数?)?|(?P<final>决算数?))")
+COLUMN_WORD = re.compile(r"(?:(?:年初|全年|调整)(?:预算数?)?|决算数?)$")
 BARE_WORDS = {"支出", "收入", "拨款", "拨款收入", "拨款支出", "收支", "预算", "经费", "资金", "金额", "总额"}
 
 
@@ -95,12 +98,30 @@ def extract_text_figures(paragraphs: list[Paragraph]) -> list[TextFigure]:
     figures: list[TextFigure] = []
     for para in paragraphs:
         base: str | None = None  # a comparison stated once serves the whole paragraph (三公 items)
+        row: str | None = None  # the 科目 the paragraph is about, for "年初预算为…，支出决算为…"
         for sentence in _sentences(para.text):
             found, base = _sentence_figures(sentence, base)
+            if not found and LEVEL_TAG.search(sentence):
+                row = _subject(sentence)[0]
             for fig in found:
                 fig.section, fig.page, fig.line = para.section, para.page, para.line
+                row = _name_the_row(fig, row)
             figures.extend(found)
     return figures
+
+
+def _name_the_row(fig: TextFigure, row: str | None) -> str | None:
+    """A 决算 text names a 科目 once and then only its columns ("1、…行政运行（项）。…年初预算为
+    1560.05万元，支出决算为1511.89万元"): such an amount is about that row, in that column. Returns
+    the row in force after `fig`."""
+    if fig.kind != "amount" or not fig.subject:
+        return row
+    column = COLUMN_ONLY.fullmatch(fig.subject)
+    if column:
+        if row:
+            fig.subject = row + ("决算" if column.group("final") else column.group("budget") + "预算")
+        return row
+    return COLUMN_WORD.sub("", fig.subject) or row
 
 
 def _sentences(text: str) -> list[str]:

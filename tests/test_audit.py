@@ -629,7 +629,8 @@ def real_db(tmp_path_factory):
     from ingest.pipeline import ingest_paths
 
     path = tmp_path_factory.mktemp("real") / "real.db"
-    files = [REAL / "putuo-shangwuwei-2025-dept-budget.pdf", REAL / "putuo-wanli-jiedao-2024-dept-budget.pdf"]
+    files = [REAL / "putuo-shangwuwei-2025-dept-budget.pdf", REAL / "putuo-wanli-jiedao-2024-dept-budget.pdf",
+             REAL / "putuo-caizhengju-2024-final-accounts.pdf"]
     report = ingest_paths(files, path)
     if report.failed:
         pytest.skip(f"the PDF reader could not read them: {[r.message for r in report.failed]}")
@@ -654,3 +655,19 @@ def test_wanli_sangong_table_is_filled_and_declared_empty(real_db):
     path, findings = real_db
     doc = _doc_of(path, "万里街道")
     one_with([f for f in findings if f.doc_id == doc and f.rule_id == "R14"], "空表", "三公")
+
+
+def test_wanli_economic_parents_add_up_once_one_digit_kuan_codes_are_read(real_db):
+    # The table prints 津贴补贴 as "301 2": read as 30102, 工资福利支出 equals its children.
+    path, findings = real_db
+    doc = _doc_of(path, "万里街道")
+    assert not [f for f in findings if f.doc_id == doc and f.rule_id == "R03"]
+
+
+def test_final_accounts_item_sentences_are_checked_against_their_own_rows(real_db):
+    # "年初预算为1560.05万元，支出决算为1511.89万元" is about 行政运行, not the document total.
+    path, findings = real_db
+    doc = _doc_of(path, "财政局")
+    wrong = [f for f in findings if f.doc_id == doc and f.rule_id in ("R08", "R15") and "2,940.05万元" in f.message]
+    assert not wrong, [f.message for f in wrong]
+    one_with([f for f in findings if f.doc_id == doc and f.rule_id == "R10"], "71.73%", "71.65%")

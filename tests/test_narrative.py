@@ -117,6 +117,18 @@ def test_code_in_parentheses_becomes_the_code_of_all_three_figures():
     assert {f.code for f in figures} == {"2101501"}
 
 
+def test_final_accounts_item_named_once_then_only_its_columns():
+    figures = of("3、一般公共服务支出（类）财政事务（款）信息化建设（项）。主要用于：系统维护等支出。"
+                 "年初预算为135.90万元，支出决算为135.25万元。决算数小于预算数的主要原因：项目进度。")
+    assert [(f.subject, f.value) for f in figures] == [("信息化建设年初预算", Decimal("135.90")),
+                                                       ("信息化建设决算", Decimal("135.25"))]
+
+
+def test_column_word_after_a_named_amount_keeps_that_row():
+    figures = of("“三公”经费财政拨款支出年初预算为0.95万元，支出决算为0.00万元，完成预算的0%")
+    assert [f.subject for f in figures if f.kind == "amount"] == ["“三公”经费财政拨款支出年初", "“三公”经费财政拨款支出决算"]
+
+
 def test_economic_class_code_in_parentheses():
     figure = about(sample(LIANHU), "工资福利支出", "amount")[0]
     assert (figure.value, figure.code) == (Decimal("254.45"), "301")
