@@ -671,3 +671,14 @@ def test_final_accounts_item_sentences_are_checked_against_their_own_rows(real_d
     wrong = [f for f in findings if f.doc_id == doc and f.rule_id in ("R08", "R15") and "2,940.05万元" in f.message]
     assert not wrong, [f.message for f in wrong]
     one_with([f for f in findings if f.doc_id == doc and f.rule_id == "R10"], "71.73%", "71.65%")
+
+
+def test_final_accounts_grand_total_stated_wrongly_in_the_text(real_db):
+    # The text: 财政拨款收入支出总计0.3万元; the 财政拨款收入支出决算总表 prints 总计 2,961.68万元.
+    # 0.3 only rounds like 2,961.68 ÷ 10,000, which is no unit slip; 收入支出总计2995.39万元 agrees.
+    path, findings = real_db
+    doc = _doc_of(path, "财政局")
+    mine = [f for f in findings if f.doc_id == doc]
+    one_with([f for f in mine if f.rule_id == "R08"], "0.3万元", "2,961.68万元", "总计")
+    assert not [f for f in mine if f.rule_id == "R13"]
+    assert not [f for f in mine if "2,995.39" in f.message]

@@ -20,6 +20,9 @@ from .vocabulary import INCOME_TOTAL_WORDS, SPENDING_TOTAL_WORDS, TOTAL_COLUMNS
 _TABLE_KINDS = ("expenditure", "basic_expenditure", "project", "income_expenditure_summary", "income", "sangong")
 _INCOME_ROWS = ("本年收入合计", "收入总计")
 _SPENDING_ROWS = ("本年支出合计", "支出总计")
+# "收入支出总计" / "财政拨款收入支出总计": the 总计 row of the summary table (with 上年结转).
+_GRAND_TOTAL = re.compile(r"(?P<funded>财政拨款)?(?:收入支出|收支)(?:总计)?")
+_GRAND_ROWS = ("总计", "收入总计", "支出总计")
 # "一般公共服务支出决算", "行政运行预算数": the row is named without the column word.
 _SUFFIX = re.compile(r"(决算数|决算|预算数)$")
 
@@ -47,6 +50,9 @@ def printed_for_subject(doc: DocData, subject: str | None, code: str | None, mea
     subject = _SUFFIX.sub("", squash(subject or ""))
     if not subject:
         return []
+    grand = _GRAND_TOTAL.fullmatch(subject)
+    if grand and measure != PREVIOUS:
+        return _grand_totals(doc, funded=bool(grand.group("funded")))
     if subject in TOTAL_COLUMNS and measure == TOTAL:
         return _totals(doc, TOTAL_COLUMNS[subject])
     words = glossary()["total_rows"]
@@ -117,6 +123,17 @@ def _named(doc: DocData, names: tuple[str, ...], measure: str, totals: bool = Fa
     items = [i for i in doc.certain_items() if i.name in names and i.measure == measure
              and doc.table_of(i).kind in _TABLE_KINDS and (i.is_total or not totals)]
     return [Printed(i.amount_fen, [i], i.measure) for i in items]
+
+
+def _grand_totals(doc: DocData, funded: bool) -> list[Printed]:
+    """The 总计 rows of the 收支总表 (funded: of the 财政拨款收支总表), one per side."""
+    items = {}
+    for i in doc.certain_items():
+        table = doc.table_of(i)
+        if (table.kind == "income_expenditure_summary" and i.name in _GRAND_ROWS and i.measure != PREVIOUS
+                and ("财政拨款" in table.title) == funded):
+            items.setdefault((i.table_id, i.side), i)
+    return [Printed(i.amount_fen, [i], i.measure) for i in items.values()]
 
 
 def _sangong(doc: DocData, name: str, measure: str) -> list[Printed]:

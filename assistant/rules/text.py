@@ -7,7 +7,10 @@ R08 finding.
 """
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Iterator
+
+from ingest.textutil import FEN_PER_UNIT
 
 from .base import (DocData, Issue, TextFig, item_ref, rounding_slack, rule, show_fen, show_fig, subject_of,
                    text_ref, where_fig, where_item)
@@ -56,7 +59,7 @@ def _read(doc: DocData, fig: TextFig) -> Iterator[tuple[str, tuple, Issue]]:
     printed = printed_for(doc, fig)
     unit_slip = False
     if printed and not any(_agrees(fig, p) for p in printed):
-        slipped = [p for p in printed if _agrees(fig, p, WAN) or _agrees(fig, p, 1 / WAN)]
+        slipped = [p for p in printed if _same_number_other_unit(fig, p)]
         cited = best(slipped or printed, doc)
         where = f"{where_item(doc, cited.items[0])}{_label(cited)}"
         if slipped:
@@ -92,10 +95,19 @@ def _subject(fig: TextFig, printed: Printed) -> str:
     return subject_of(item) if item.code and not item.is_total else fig.subject
 
 
-def _agrees(fig: TextFig, printed: Printed, scale: float = 1) -> bool:
+def _agrees(fig: TextFig, printed: Printed) -> bool:
     slack = rounding_slack([(i.amount_text, i.unit) for i in printed.items])
-    fen = printed.fen * scale
-    return fen == int(fen) and agrees(fig, int(fen), int(slack * scale))
+    return agrees(fig, printed.fen, slack)
+
+
+def _same_number_other_unit(fig: TextFig, printed: Printed) -> bool:
+    """The text prints the table's number with a unit 10,000× off (8.34元 for 8.34万元). The
+    number must be the same as printed: 0.3万元 is no slip for 2,961.68万元, though it rounds so."""
+    unit = printed.items[0].unit
+    if unit not in FEN_PER_UNIT or Decimal(printed.fen) / FEN_PER_UNIT[unit] != fig.value:
+        return False
+    small, large = sorted((FEN_PER_UNIT[unit], FEN_PER_UNIT[fig.unit]))
+    return large == WAN * small
 
 
 def _label(printed: Printed) -> str:
