@@ -76,6 +76,9 @@ def _read_sheets(path: Path, data: bytes) -> list[Sheet]:
             raise
     if data.startswith(b"%PDF-"):
         raise IngestError(f"{path.name}：扩展名是 {path.suffix}，但内容是 PDF。请改名为 .pdf 后再导入。")
+    if path.suffix.lower() in (".xlsx", ".xlsm"):  # always a zip; text here is a renamed .txt/.csv
+        raise IngestError(f"{path.name}：扩展名是 {path.suffix}，但内容不是 Excel 工作簿（像是文本文件）。"
+                          f"请按真实格式改名（.txt 或 .csv）后再导入。")
     text = _decode(path, data)
     if re.match(r"\s*<(!doctype html|html|table)", text[:200], re.I):
         raise IngestError(f"{path.name}：这是网页（HTML），不是 Excel 表格。请在 Excel/WPS 中打开后另存为 .xlsx 再导入。")

@@ -96,7 +96,8 @@ def test_two_tables_stacked_in_one_sheet_are_two_tables(tmp_path):
     (lambda p: (p.write_bytes(b""), p)[1], "空"),
     (lambda p: (p.write_bytes(b"PK\x03\x04 not really a zip"), p)[1], "损坏"),
     (lambda p: (p.write_bytes(b"%PDF-1.4\n%%EOF\n"), p)[1], "PDF"),
-], ids=["unrelated", "zero-bytes", "corrupt", "pdf-named-xlsx"])
+    (lambda p: (p.write_text("表一 收支总表\t单位：万元\n", encoding="utf-8"), p)[1], "不是 Excel 工作簿"),
+], ids=["unrelated", "zero-bytes", "corrupt", "pdf-named-xlsx", "text-named-xlsx"])
 def test_unusable_workbooks_are_refused_with_the_file_named(tmp_path, build, says):
     path = build(tmp_path / "通讯录.xlsx")
     with pytest.raises(IngestError) as err:
