@@ -91,6 +91,12 @@ def table_totals(trace: Trace, doc_ids: list[int], titles: list[str]) -> list[di
     return trace.run(sql, tuple(doc_ids) + tuple(titles), main=True)
 
 
+def same_row(trace: Trace, row: dict[str, Any], measure: str) -> list[dict[str, Any]]:
+    """The row's amount in another column: the 合计 beside its 项目支出."""
+    sql = (f"SELECT {ITEM_COLUMNS} FROM items_v WHERE table_id = ? AND row_no = ? AND name = ? AND measure = ?")
+    return trace.run(sql, (row["table_id"], row["row_no"], row["name"], measure))
+
+
 def children(trace: Trace, table_id: int, parent_code: str, measure: str) -> list[dict[str, Any]]:
     sql = (f"SELECT {ITEM_COLUMNS} FROM items_v WHERE table_id = ? AND parent_code = ? AND measure = ? "
            "ORDER BY row_no")

@@ -36,6 +36,12 @@ PROJECT_WORD = re.compile(r"项目")
 INDICATOR_WORD = re.compile(r"指标|目标值")
 ALL_BUREAUS = re.compile(r"哪个|哪家|哪一|各|所有|全部|每个|which|each|all")
 ORG_MENTION = re.compile(r"([\u4e00-\u9fff]{2,8}?(?:省|市|区|县|州))[\u4e00-\u9fff]{0,8}?(?:医疗保障局|医保局|局|委员会|办公室|政府)")
+OFFICE_WORDS = r"(?:委员会|局|厅|办公室|办事处|政府|委(?!托))"
+# An office named after a place: 卫生健康委员会, 财政局 (not 卫生健康支出, 委托业务费).
+OFFICE_AFTER_PLACE = re.compile(r"[^\W的和与及跟同在中里\d_＿]{0,10}?" + OFFICE_WORDS)
+CHILD_COUNT = re.compile(r"(?:下|下面|下级|其中|包括|包含)[^＿]{0,4}(?:几|多少)个?(?:项|款|类|科目|子科目|下级科目)"
+                         r"|(?:几|多少)个(?:项级|款级|下级)?科目")
+RELATIVE_YEAR = re.compile(r"(去年|上一年|前年)(?!同期)")
 COUNT_UNIT = re.compile(r"(?:几|多少)(辆|台|个|项|人|家|套|处)")
 
 
@@ -53,6 +59,9 @@ class Frame:
     wants_project: bool = False
     wants_indicator: bool = False
     count_unit: str | None = None
+    whole_measure: str | None = None  # "人员经费占基本支出": the measure of the whole in a share
+    count_children: bool = False  # "…下有几个项": count the rows under the 科目
+    unanchored_year: bool = False  # "去年" with no year to count back from
     document_filter: dict = field(default_factory=dict)  # {"scope": "单位"} / {"kind": "决算"}
     all_bureaus: bool = False
     unknown_bureau: str | None = None
@@ -80,11 +89,18 @@ def understand(question: str, lexicon: Lexicon, previous: Frame | None = None) -
         words = re.findall(r"[a-z]+", question.lower())
         bureaus += [(b, 0, 0) for b in lexicon.bureau_by_pinyin(words) if all(b is not h[0] for h in bureaus)]
     frame.bureaus = [b for b, _, _ in bureaus]
+    named = text
     for _, start, end in bureaus:
         text = text[:start] + "＿" * (end - start) + text[end:]
     mention = ORG_MENTION.search(text)
     if mention and "＿" not in mention.group(0):
         frame.unknown_bureau = mention.group(0)
+    for bureau, start, end in bureaus:
+        office = OFFICE_AFTER_PLACE.match(text, end)
+        if office and not re.search(OFFICE_WORDS + "$", named[start:end]):
+            # "青海省卫生健康委员会": the place is loaded, this office of it is not
+            frame.unknown_bureau = named[start:end] + office.group(0)
+            frame.bureaus = [b for b in frame.bureaus if b is not bureau]
     for intent, pattern in INTENTS:
         if pattern.search(text) or (frame.english and pattern.search(question.lower())):
             frame.intent = intent
@@ -101,7 +117,12 @@ def understand(question: str, lexicon: Lexicon, previous: Frame | None = None) -
         if not word.startswith("_") and word in text:
             frame.document_filter.update(wanted)
             text = text.replace(word, "＿" * len(word))
-    frame.measure, text = _measure(text)
+    frame.count_children = frame.intent == "count" and bool(CHILD_COUNT.search(text))
+    longer = [(m.start, m.end) for m in lexicon.find_subjects(text)]
+    if frame.intent == "ratio":
+        (frame.measure, frame.whole_measure), text = _part_and_whole(text, longer)
+    else:
+        frame.measure, text = _measure(text, longer)
     if frame.measure:  # 一般公共预算基本支出: the money source qualifies the measure, it is not a subject
         for word in glossary()["qualifiers"]["words"]:
             text = re.sub(word + r"(?=＿)", "＿" * len(word), text)
@@ -110,7 +131,9 @@ def understand(question: str, lexicon: Lexicon, previous: Frame | None = None) -
     if not frame.subjects and not frame.measure and frame.bureaus and _only_says(text, whole["words"], whole["filler"]):
         # "青海省医疗保障局2021年的预算": the budget as a whole, i.e. its expenditure total
         frame.subjects = [m for m in lexicon.find_subjects(whole["total_row"]) if m.kind == "total"]
-    return _fill_from_previous(frame, previous) if previous else frame
+    frame = _fill_from_previous(frame, previous) if previous else frame
+    frame.unanchored_year = bool(RELATIVE_YEAR.search(question)) and frame.year is None
+    return frame
 
 
 def _years(years: list[re.Match], bureaus: list) -> tuple[int | None, dict[str, int]]:
@@ -137,17 +160,42 @@ def _only_says(text: str, words: list[str], filler: str) -> bool:
     return False
 
 
-def _measure(text: str) -> tuple[str | None, str]:
-    """A measure word (基本支出, 人员经费, 上年预算数 …) and the text without it."""
+def _measure_words(text: str, longer: list[tuple[int, int]]) -> list[tuple[int, str, str]]:
+    """(position, measure, word as printed) of each measure word (基本支出, 人员经费, 上年预算数 …),
+    leaving out those inside a longer subject name (劳务派遣人员经费 is a subject of its own)."""
+    found: list[tuple[int, str, str]] = []
     for canonical, synonyms in glossary()["measures"].items():
         if canonical == "合计":
             continue
         for word in sorted(synonyms, key=len, reverse=True):
             if len(word) < 2 or word == "上年" and re.search(r"[比较同]上年|上年[增减]", text):
                 continue
-            if word in text and not re.search(word + r"(绩效|的项目|项目)", text):
-                return canonical, text.replace(word, "＿" * len(word), 1)
-    return None, text
+            for m in re.finditer(re.escape(word), text):
+                inside = any(s <= m.start() and m.end() <= e and e - s > len(word) for s, e in longer)
+                overlaps = any(p < m.end() and m.start() < p + len(w) for p, _, w in found)
+                if not inside and not overlaps and not re.match(r"(绩效|的项目|项目)", text[m.end():]):
+                    found.append((m.start(), canonical, word))
+    return found
+
+
+def _measure(text: str, longer: list[tuple[int, int]]) -> tuple[str | None, str]:
+    """The measure the question asks for (the glossary's order decides between two) and the
+    text without its word."""
+    found = _measure_words(text, longer)
+    if not found:
+        return None, text
+    order = list(glossary()["measures"])
+    start, canonical, word = min(found, key=lambda f: order.index(f[1]))
+    return canonical, text[:start] + "＿" * len(word) + text[start + len(word):]
+
+
+def _part_and_whole(text: str, longer: list[tuple[int, int]]) -> tuple[tuple[str | None, str | None], str]:
+    """"人员经费占基本支出的比例": the part's measure is named first, the whole's second."""
+    found = sorted(_measure_words(text, longer))[:2]
+    for start, _, word in found:
+        text = text[:start] + "＿" * len(word) + text[start + len(word):]
+    measures = [canonical for _, canonical, _ in found]
+    return (measures + [None, None])[:2], text
 
 
 def _is_measure_word(term: str) -> bool:
@@ -186,7 +234,7 @@ def _fill_from_previous(frame: Frame, previous: Frame) -> Frame:
         frame.unit = previous.unit
     if followup and not frame.document_filter:
         frame.document_filter = previous.document_filter
-    relative = re.search(r"(去年|上一年|前年)(?!同期)", frame.question)
+    relative = RELATIVE_YEAR.search(frame.question)
     if relative and previous.year and not re.search(r"(19|20)\d{2}", frame.question):
         frame.year = previous.year - (2 if relative.group(1) == "前年" else 1)
     frame.followup = followup

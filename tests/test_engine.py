@@ -276,3 +276,32 @@ def test_spending_on_something_unknown_is_not_answered_with_a_total(assistant):
 def test_english_question_gets_an_english_citation(assistant):
     answer = ask(assistant, "What is the Beidaihe medical security bureau's 2021 housing provident fund?")
     assert "Source:" in answer.answer and "table “" in answer.answer and "row" in answer.answer
+
+
+# shares of a measure, and bureaus that are not loaded ----------------------------------------
+
+def _share(answer):
+    return [f.value for f in answer.figures if f.unit == "%"][0]
+
+
+@pytest.mark.parametrize("question, share", [
+    ("北戴河区医疗保障局2021年人员经费占基本支出的比例", "92.62"),      # 186.59 / 201.45, one row, two columns
+    ("青海医保局2021年公用经费占基本支出多少比重", "3.17"),             # 151.51 / 4,777.60
+    ("青海省医疗保障局2021年项目支出占总支出的比例", "83.71"),           # 24,554.00 / 29,331.60
+    ("莲湖区医保局2024年住房公积金占总支出的比例", "4.27"),              # 219,438.35 / 5,142,114.94 元
+])
+def test_share_of_a_measure_or_a_named_total_is_not_the_row_over_itself(assistant, question, share):
+    answer = ask(assistant, question)
+    assert answer.status == "answered", answer.answer
+    assert _share(answer).quantize(Decimal("0.01")) == Decimal(share)
+
+
+def test_a_measure_word_inside_a_longer_name_stays_part_of_the_name(assistant):
+    answer = ask(assistant, "北戴河区医疗保障局2021年劳务派遣人员经费")
+    assert Decimal("17") in values(answer, "万元") and Decimal("186.59") not in values(answer)
+
+
+@pytest.mark.parametrize("question", ["青海省卫生健康委员会2021年办公费", "北戴河区财政局的办公费是多少"])
+def test_another_office_of_a_loaded_place_is_not_the_loaded_bureau(assistant, question):
+    answer = ask(assistant, question)
+    assert answer.status == "no_data" and not answer.figures

@@ -2,11 +2,11 @@
 Arithmetic runs in SQL or in Decimal on integer 分, never on floats."""
 from __future__ import annotations
 
+from dataclasses import replace
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from decimal import ROUND_HALF_UP, Decimal
-
-
+from db.glossary import glossary
 
 from .. import queries
 from ..answer import Answer, Figure
@@ -96,25 +96,26 @@ def _mentioned_at(frame: Frame, row: dict[str, Any]) -> int:
 
 
 def ratio(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
-    items_found = find_items(frame, documents, trace)
-    entities = list(_entities(items_found).values())
+    """A part as a share of a whole. The part is the subject named first (or its measure column:
+    项目支出 of the total row); the whole is the second subject, the total the question names
+    (总支出), the same row in the whole's measure (人员经费 of 基本支出), or the table's total."""
+    totals_named = [m for m in frame.subjects if m.kind == "total"]
+    part_frame = replace(frame, subjects=[m for m in frame.subjects if m.kind != "total"]) \
+        if totals_named and (len(totals_named) < len(frame.subjects) or frame.measure) else frame
+    entities = _distinct_subjects(list(_entities(find_items(part_frame, documents, trace)).values()))
     if not entities:
         return _not_found(frame, documents)
+    if not part_frame.subjects:  # a measure alone (项目支出): the document's own total row
+        entities = entities[:1]
     entities.sort(key=lambda group: _mentioned_at(frame, group[0]))  # "A 占 B": A is mentioned first
     numerator = entities[0][0]
-    if len(entities) > 1:
-        denominator = entities[1][0]
-    else:
-        denominator_rows = trace.run(
-            f"SELECT {queries.ITEM_COLUMNS} FROM items_v WHERE table_id = ? AND is_total = 1 AND measure = ? "
-            "ORDER BY row_no", (numerator["table_id"], numerator["measure"]))
-        if not denominator_rows:
-            return _not_found(frame, documents)
-        denominator = denominator_rows[0]
+    denominator = entities[1][0] if len(entities) > 1 else _whole(frame, part_frame, numerator, trace)
+    if denominator is None or not denominator["amount_fen"]:
+        return _not_found(frame, documents)
     share = (Decimal(numerator["amount_fen"]) * 100 / Decimal(denominator["amount_fen"]))
     share_exact = share.quantize(Decimal("0.0001"), ROUND_HALF_UP)
-    num_label = label_for(numerator, numerator["name"], frame.measure, frame.english)
-    den_name = denominator["name"] if not denominator["is_total"] else "总支出（表内合计）"
+    num_label = label_for(numerator, _part_name(numerator, frame.measure), None, frame.english)
+    den_name = _part_name(denominator, denominator["measure"] if denominator["measure"] != "合计" else None)
     nfigs, ntext = item_figures(numerator, num_label, frame.unit)
     dfigs, dtext = item_figures(denominator, label_for(denominator, den_name, None, frame.english), frame.unit)
     figures = [Figure(share_exact, "%", f"{num_label}占{den_name}的比例", item_source(numerator)),
@@ -123,6 +124,50 @@ def ratio(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
                       f"来源：{item_source(numerator).cite()}；{item_source(denominator).cite()}。",
                f"{num_label} {ntext} is {show(share, '%')} of {den_name} {dtext}.")
     return Answer("answered", text, figures)
+
+
+def _distinct_subjects(entities: list[list[dict[str, Any]]]) -> list[list[dict[str, Any]]]:
+    """One entity per name and document: 住房公积金 is a function 科目 (2210201) and an economic
+    one (30113) of the same money, not a part and a whole. The function 科目 is kept."""
+    kept: dict[tuple[int, str], list[dict[str, Any]]] = {}
+    for group in entities:
+        key = (group[0]["doc_id"], group[0]["name"])
+        if key not in kept or (kept[key][0]["classification"] != "function" and group[0]["classification"] == "function"):
+            kept[key] = group
+    return list(kept.values())
+
+
+def _whole(frame: Frame, part_frame: Frame, part: dict[str, Any], trace: Trace) -> dict[str, Any] | None:
+    if part_frame is not frame:  # the question names the whole: 总支出, 本年支出合计
+        named = find_items(replace(frame, subjects=[m for m in frame.subjects if m.kind == "total"],
+                                   measure=frame.whole_measure), [_doc(part)], trace)
+        wanted = frame.whole_measure or "合计"
+        named = [r for r in named if r["measure"] == wanted] or [r for r in named if r["measure"] != part["measure"]]
+        return queries.best_first(named)[0] if named else None
+    if frame.whole_measure or (frame.measure and part["measure"] != "合计"):
+        for measure in ([frame.whole_measure] if frame.whole_measure else []) + ["合计"]:
+            # 基本支出 printed only as the 合计 of the 基本支出表
+            if measure == "合计" and frame.whole_measure and \
+                    glossary()["measure_tables"].get(frame.whole_measure) != part["table_kind"]:
+                continue
+            rows = queries.same_row(trace, part, measure)
+            if rows and rows[0]["item_id"] != part["item_id"]:
+                return {**rows[0], "measure": frame.whole_measure or measure}  # named as the whole asked
+        return None
+    rows = trace.run(f"SELECT {queries.ITEM_COLUMNS} FROM items_v WHERE table_id = ? AND is_total = 1 AND measure = ? "
+                     "ORDER BY row_no", (part["table_id"], part["measure"]))
+    return rows[0] if rows and rows[0]["item_id"] != part["item_id"] else None
+
+
+def _doc(row: dict[str, Any]) -> Document:
+    return Document(row["doc_id"], row["issuer"], row["year"], row["document"], "")
+
+
+def _part_name(row: dict[str, Any], measure: str | None) -> str:
+    """'项目支出' for the total row's 项目支出 column, '总支出（表内合计）' for its 合计, else the row."""
+    if row["is_total"]:
+        return measure or "总支出（表内合计）"
+    return row["name"] + (measure or "")
 
 
 # --- text figures --------------------------------------------------------------------------
