@@ -305,3 +305,14 @@ def test_a_measure_word_inside_a_longer_name_stays_part_of_the_name(assistant):
 def test_another_office_of_a_loaded_place_is_not_the_loaded_bureau(assistant, question):
     answer = ask(assistant, question)
     assert answer.status == "no_data" and not answer.figures
+
+
+@pytest.mark.parametrize("question, value, unit", [
+    ("拉萨系统运维服务费的驻场工程师人数", "2", "人"),
+    ("莲湖医保信息化建设技术点位有多少", "151", "个"),
+    ("青海医药管理经费与定点医药机构签订服务协议数", "1500", "家"),
+])
+def test_indicator_named_without_the_word_zhibiao_is_the_target_not_the_project_amount(assistant, question,
+                                                                                       value, unit):
+    answer = ask(assistant, question)
+    assert Decimal(value) in values(answer, unit) and not values(answer, "万元"), answer.answer

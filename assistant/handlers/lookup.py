@@ -17,12 +17,13 @@ from ..understand import Frame
 from .common import (UNCERTAIN_NOTE, _doc_ids, _entities, _fen_per, _not_found, codes_of, find_items, names_of, say)
 
 def lookup(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
-    wants_other = (frame.wants_indicator and names_of(frame, "indicator")) or (
+    wants_other = (frame.wants_indicator and names_of(frame, "indicator")) or _indicator_named_alone(frame) or (
         frame.wants_project and names_of(frame, "project") and not codes_of(frame))
     rows = [] if wants_other else find_items(frame, documents, trace)
     if rows:
         return _answer_items(frame, rows, trace)
-    if names_of(frame, "indicator") and (frame.wants_indicator or not names_of(frame, "project")):
+    if names_of(frame, "indicator") and (frame.wants_indicator or not names_of(frame, "project")
+                                         or _indicator_named_alone(frame)):
         return _answer_indicators(frame, documents, trace)
     if names_of(frame, "project"):
         answer = _answer_projects(frame, documents, trace)
@@ -35,6 +36,13 @@ def lookup(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
     if names_of(frame, "table"):
         return _answer_table_total(frame, documents, trace)
     return _not_found(frame, documents)
+
+
+def _indicator_named_alone(frame: Frame) -> bool:
+    """"系统运维服务费的驻场工程师人数", "医保信息化建设技术点位": words that name only a performance
+    indicator say what is asked; the project (or 科目) beside them says whose target it is."""
+    other_spans = {(m.start, m.end) for m in frame.subjects if m.kind != "indicator"}
+    return any(m.kind == "indicator" and (m.start, m.end) not in other_spans for m in frame.subjects)
 
 
 def _answer_table_total(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
