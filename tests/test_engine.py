@@ -316,3 +316,13 @@ def test_indicator_named_without_the_word_zhibiao_is_the_target_not_the_project_
                                                                                        value, unit):
     answer = ask(assistant, question)
     assert Decimal(value) in values(answer, unit) and not values(answer, "万元"), answer.answer
+
+
+@pytest.mark.parametrize("question, number, first_child", [
+    ("青海省医疗保障局2021年医疗保障管理事务下有多少个项", 7, "2101501"),
+    ("青海医保局2021年社会保障和就业支出下面有几个款", 3, "20805"),
+])
+def test_counting_the_rows_under_a_kemu_counts_its_children(assistant, question, number, first_child):
+    answer = ask(assistant, question)
+    assert answer.figures[0].value == number and answer.figures[0].unit == "个"
+    assert f"共有{number}个下级科目" in answer.answer and first_child in answer.answer

@@ -187,5 +187,9 @@ def children(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
         figures += figs[:1]
         parts.append(f"{kid['name']}（{kid['code']}）{text}")
     head = label_for(parent, parent["name"], None, frame.english)
-    return Answer("answered", f"{head}（{parent['code']}）下有：" + "；".join(parts)
+    count = ""
+    if frame.count_children:  # "…下有几个项": the number first, then the rows it counts
+        figures.insert(0, Figure(Decimal(len(kids)), "个", f"{head}（{parent['code']}）下级科目数", item_source(parent)))
+        count = f"共有{len(kids)}个下级科目"
+    return Answer("answered", f"{head}（{parent['code']}）下{count or '有'}：" + "；".join(parts)
                   + f"。来源：{item_source(parent).cite()}起各行。", figures)

@@ -14,6 +14,7 @@ from ..compose import (MONEY, exact, item_figures, item_source, label_for, show,
 from ..lexicon import Document
 from ..queries import Trace
 from ..understand import Frame
+from .across import children
 from .common import _doc_ids, _entities, _fen_per, _not_found, codes_of, find_items, names_of, say, subject_label
 from .lookup import lookup
 
@@ -40,6 +41,8 @@ def change(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
 
 
 def count(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
+    if frame.count_children and (names_of(frame, "item") or codes_of(frame)):
+        return children(frame, documents, trace)
     if frame.count_unit in ("项", "个") and ("项目" in frame.question):
         rows = trace.run("SELECT doc_id, document, count(DISTINCT name) AS projects FROM projects_v WHERE doc_id IN ("
                          + ", ".join("?" for _ in documents) + ") GROUP BY doc_id, document",
