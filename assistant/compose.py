@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from ingest.textutil import FEN_PER_UNIT
+from ingest.textutil import FEN_PER_UNIT, precision
 
 from .answer import Figure, Source
 
@@ -75,6 +75,15 @@ def text_value(row: dict[str, Any], unit: str | None) -> tuple[Decimal, str]:
         target = unit or "万元"
         return fen / FEN_PER_UNIT[target], target
     return value, stated
+
+
+def text_states(row: dict[str, Any], amount_fen: int) -> bool:
+    """The text figure (a text_figures_v row) is this exact amount, rounded to the places it
+    prints: 215.39万元 states the table's 2,153,894.44元."""
+    if row["unit"] not in MONEY:
+        return False
+    printed, per = Decimal(row["value"]), FEN_PER_UNIT[row["unit"]]
+    return abs(amount_fen - printed * per) <= precision(printed) * per
 
 
 def label_for(row: dict[str, Any], subject: str, measure: str | None, english: bool = False) -> str:

@@ -44,6 +44,13 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", "", text).replace("(", "（").replace(")", "）")
 
 
+def precision(value: Decimal) -> Decimal:
+    """Half of the last printed place: 4,777.6 → 0.05; 3177 → 0.5. A figure printed so agrees
+    with any exact amount this close to it."""
+    exponent = value.as_tuple().exponent
+    return Decimal(1).scaleb(min(exponent, 0)) / 2
+
+
 def parse_amount(text: str | None) -> Decimal | None:
     """Decimal of a printed amount, or None when the cell is not an amount."""
     if text is None:

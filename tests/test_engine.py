@@ -326,3 +326,15 @@ def test_counting_the_rows_under_a_kemu_counts_its_children(assistant, question,
     answer = ask(assistant, question)
     assert answer.figures[0].value == number and answer.figures[0].unit == "个"
     assert f"共有{number}个下级科目" in answer.answer and first_child in answer.answer
+
+
+def test_text_rounding_a_yuan_table_to_wan_is_not_a_contradiction(assistant):
+    # 莲湖's text: 行政运行（2101501）215.39万元; its 表5: 2,153,894.44元.
+    answer = ask(assistant, "莲湖区医疗保障局2024年行政运行是多少")
+    assert "215.39万元" in answer.answer
+    assert "不一致" not in answer.answer and not answer.warnings
+
+
+def test_consistency_of_a_rounded_text_figure_says_it_agrees(assistant):
+    answer = ask(assistant, "莲湖区医保局2024年说明中的行政运行与表格一致吗")
+    assert "与说明一致" in answer.answer and "不一致" not in answer.answer

@@ -7,10 +7,10 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-
 from .. import queries
 from ..answer import Answer, Figure
-from ..compose import (MONEY, exact, item_figures, item_source, label_for, show, text_source, text_value)
+from ..compose import (MONEY, exact, item_figures, item_source, label_for, show, text_source, text_states,
+                       text_value)
 from ..lexicon import Document
 from ..queries import Trace
 from ..understand import Frame
@@ -116,13 +116,11 @@ def _compare_with_text(frame: Frame, rows: list[dict[str, Any]], trace: Trace, f
         return
     doc_ids = sorted({r["doc_id"] for r in rows})
     stated = queries.text_figures(trace, doc_ids, subjects, ("amount",), codes_of(frame))
-    table_values = {(r["doc_id"], r["amount_fen"]) for r in rows}
     for fig in stated:
         value, unit = text_value(fig, frame.unit)
         if unit not in MONEY:
             continue
-        fen = int(Decimal(fig["value"]) * _fen_per(fig["unit"]))
-        if (fig["doc_id"], fen) in table_values:
+        if any(r["doc_id"] == fig["doc_id"] and text_states(fig, r["amount_fen"]) for r in rows):
             continue
         label = f"{fig['issuer']}说明中的{fig['subject']}"
         figures.append(Figure(exact(value), unit, label, text_source(fig)))

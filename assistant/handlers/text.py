@@ -9,8 +9,8 @@ from typing import Any
 
 from .. import queries
 from ..answer import Answer, Figure
-from ..compose import (MONEY, exact, item_figures, item_source, label_for, show, text_source, text_value,
-                       value_in)
+from ..compose import (MONEY, exact, item_figures, item_source, label_for, show, text_source, text_states,
+                       text_value, value_in)
 from ..lexicon import Document
 from ..queries import Trace
 from ..understand import Frame
@@ -107,8 +107,7 @@ def consistency(frame: Frame, documents: list[Document], trace: Trace) -> Answer
         label = label_for(best, best["name"] if not best["is_total"] else (frame.measure or "合计"), None)
         figs, text = item_figures(best, label, None)
         figures += figs[:1]
-        agrees = any(int(Decimal(f["value"]) * _fen_per(f["unit"])) == best["amount_fen"]
-                     for f in stated if f["unit"] in MONEY)
+        agrees = any(text_states(f, best["amount_fen"]) for f in stated)
         sentences.append(f"表格中{label}为{text}（{item_source(best).cite()}），"
                          + ("与说明一致。" if agrees else "与说明不一致。" if stated else "说明中没有写这个数。"))
         if stated and not agrees:

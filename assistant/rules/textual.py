@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
-from ingest.textutil import FEN_PER_UNIT
+from ingest.textutil import FEN_PER_UNIT, precision
 
 from .base import DocData, TextFig
 
@@ -16,12 +16,6 @@ _GLUE = re.compile(r"(?<=\d)[,，\s]+(?=\d)")
 _CUT_BEFORE_NUMBER = re.compile(r"(?P<verb>增加|增长|上升|提高|减少|下降|降低|压减|缩减|占[^，,、：:]*)(了|为|约|达)?$")
 _STARTS_WITH_NUMBER = re.compile(r"^[\d,，.]+\s*(万元|元|%|％)")
 _DECREASE = ("减", "下", "降", "压", "缩")
-
-
-def precision(value: Decimal) -> Decimal:
-    """Half of the last printed place: 4,777.6 → 0.05; 3177 → 0.5."""
-    exponent = value.as_tuple().exponent
-    return Decimal(1).scaleb(min(exponent, 0)) / 2
 
 
 def half_fen(fig: TextFig) -> int:
