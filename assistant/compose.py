@@ -67,13 +67,17 @@ def item_figures(row: dict[str, Any], label: str, unit: str | None) -> tuple[lis
 
 
 def text_value(row: dict[str, Any], unit: str | None) -> tuple[Decimal, str]:
-    """A text figure's value in the unit asked (万元 default for money; % and counts as printed)."""
+    """A text figure's value in the unit asked (万元 by default for money, unless two decimals of
+    万元 would round it: 8.34元 stays 8.34元, never '0.00万元'; % and counts as printed)."""
     value = Decimal(row["value"])
     stated = row["unit"] or ""
     if stated in MONEY:
         fen = value * FEN_PER_UNIT[stated]
         target = unit or "万元"
-        return fen / FEN_PER_UNIT[target], target
+        converted = fen / FEN_PER_UNIT[target]
+        if unit is None and converted != converted.quantize(Decimal("0.01")):
+            return value, stated
+        return converted, target
     return value, stated
 
 

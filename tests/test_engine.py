@@ -338,3 +338,10 @@ def test_text_rounding_a_yuan_table_to_wan_is_not_a_contradiction(assistant):
 def test_consistency_of_a_rounded_text_figure_says_it_agrees(assistant):
     answer = ask(assistant, "莲湖区医保局2024年说明中的行政运行与表格一致吗")
     assert "与说明一致" in answer.answer and "不一致" not in answer.answer
+
+
+def test_a_text_figure_too_small_for_wan_is_shown_as_printed(assistant):
+    # Beidaihe's text writes 机关运行经费 8.34元 (its items add up to 8.34万元): never '0.00万元'.
+    answer = ask(assistant, "北戴河区医疗保障局2021年机关运行经费是多少")
+    assert "8.34元" in answer.answer and "0.00万元" not in answer.answer
+    assert any("8.34万元" in w for w in answer.warnings)
