@@ -29,8 +29,8 @@ class Assistant:
         self.lexicon = Lexicon(self.conn)
 
     def ask(self, question: str, history: Sequence[Exchange] = ()) -> Answer:
-        previous = _previous_frame(history)
-        frame = understand(question, self.lexicon, previous)
+        previous, earlier = (_previous_frames(history) + [None, None])[:2]
+        frame = understand(question, self.lexicon, previous, earlier)
         try:
             answer = self._answer(frame)
         except (SqlRejected, QueryInterrupted, SqlError) as exc:
@@ -102,9 +102,7 @@ def _year_text(doc: Document) -> str:
     return f"{doc.year}年" if doc.year else "年份未注明"
 
 
-def _previous_frame(history: Sequence[Exchange]) -> Frame | None:
-    for exchange in reversed(history):
-        frame = getattr(exchange.answer, "frame", None)
-        if isinstance(frame, Frame):
-            return frame
-    return None
+def _previous_frames(history: Sequence[Exchange]) -> list[Frame]:
+    """The frames of the conversation's questions, the last first."""
+    frames = [getattr(exchange.answer, "frame", None) for exchange in reversed(history)]
+    return [f for f in frames if isinstance(f, Frame)]

@@ -41,6 +41,7 @@ OFFICE_WORDS = r"(?:委员会|局|厅|办公室|办事处|政府|委(?!托))"
 OFFICE_AFTER_PLACE = re.compile(r"[^\W的和与及跟同在中里\d_＿]{0,10}?" + OFFICE_WORDS)
 CHILD_COUNT = re.compile(r"(?:下|下面|下级|其中|包括|包含)[^＿]{0,4}(?:几|多少)个?(?:项|款|类|科目|子科目|下级科目)"
                          r"|(?:几|多少)个(?:项级|款级|下级)?科目")
+BOTH = re.compile(r"两者|二者|这两个|这两项|两个|两项|\bboth\b|\bthe two\b")
 RELATIVE_YEAR = re.compile(r"(去年|上一年|前年)(?!同期)")
 COUNT_UNIT = re.compile(r"(?:几|多少)(辆|台|个|项|人|家|套|处)")
 
@@ -74,7 +75,10 @@ class Frame:
         return f"{self.intent}: {[b.issuer for b in self.bureaus]} {self.year} {names} {self.measure or ''}"
 
 
-def understand(question: str, lexicon: Lexicon, previous: Frame | None = None) -> Frame:
+def understand(question: str, lexicon: Lexicon, previous: Frame | None = None,
+               earlier: Frame | None = None) -> Frame:
+    """The frame of `question`; `previous` and `earlier` are the frames of the last two questions
+    (a follow-up fills from the last; "两者" means the last two)."""
     frame = Frame(question=question, english=is_english(question))
     if REFUSE.search(question):
         frame.intent = "refuse"
@@ -131,7 +135,10 @@ def understand(question: str, lexicon: Lexicon, previous: Frame | None = None) -
     if not frame.subjects and not frame.measure and frame.bureaus and _only_says(text, whole["words"], whole["filler"]):
         # "青海省医疗保障局2021年的预算": the budget as a whole, i.e. its expenditure total
         frame.subjects = [m for m in lexicon.find_subjects(whole["total_row"]) if m.kind == "total"]
-    frame = _fill_from_previous(frame, previous) if previous else frame
+    if previous and earlier and BOTH.search(question) and not frame.subjects and not frame.bureaus:
+        frame = _the_last_two(frame, previous, earlier)
+    elif previous:
+        frame = _fill_from_previous(frame, previous)
     frame.unanchored_year = bool(RELATIVE_YEAR.search(question)) and frame.year is None
     return frame
 
@@ -201,6 +208,20 @@ def _part_and_whole(text: str, longer: list[tuple[int, int]]) -> tuple[tuple[str
 def _is_measure_word(term: str) -> bool:
     measures = glossary()["measures"]
     return any(term in synonyms for name, synonyms in measures.items() if name != "合计")
+
+
+def _the_last_two(frame: Frame, previous: Frame, earlier: Frame) -> Frame:
+    """"两者合计/相差多少/哪个多" after two questions: both bureaus, or both subjects, of them."""
+    bureaus = list(earlier.bureaus) + [b for b in previous.bureaus if b not in earlier.bureaus]
+    subjects = list(previous.subjects)
+    if len(bureaus) == len(previous.bureaus):  # the same bureau twice: two subjects
+        subjects = [replace(m, start=k, end=k + 1)  # the earlier subject first, as if asked so
+                    for k, m in enumerate([m for m in earlier.subjects if m.names not in [p.names for p in previous.subjects]]
+                                          + list(previous.subjects))]
+    years = {b.issuer: f.year for f in (earlier, previous) for b in f.bureaus if f.year is not None}
+    return replace(frame, bureaus=bureaus, subjects=subjects, measure=frame.measure or previous.measure,
+                   unit=frame.unit or previous.unit, year=None, years_by_bureau=years,
+                   document_filter=frame.document_filter or previous.document_filter, followup=True)
 
 
 def _fill_from_previous(frame: Frame, previous: Frame) -> Frame:

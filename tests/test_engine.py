@@ -345,3 +345,13 @@ def test_a_text_figure_too_small_for_wan_is_shown_as_printed(assistant):
     answer = ask(assistant, "北戴河区医疗保障局2021年机关运行经费是多少")
     assert "8.34元" in answer.answer and "0.00万元" not in answer.answer
     assert any("8.34万元" in w for w in answer.warnings)
+
+
+def test_both_after_two_bureaus_adds_the_two_bureaus(assistant):
+    answers = converse(assistant, "拉萨市医疗保障局住房公积金", "北戴河呢", "两者合计多少")
+    assert Decimal("92.07") in values(answers[-1], "万元")  # 77.89 + 14.18
+
+
+def test_both_after_two_subjects_of_one_bureau_compares_the_two_subjects(assistant):
+    answers = converse(assistant, "青海省医疗保障局2021年办公费", "差旅费呢", "两者相差多少")
+    assert Decimal("3.71") in values(answers[-1], "万元")  # 13.75 − 10.04
