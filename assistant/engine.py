@@ -50,6 +50,11 @@ class Assistant:
                 frame, f"已载入的预算中没有“{frame.unknown_bureau}”。{self.loaded_summary()}",
                 f"'{frame.unknown_bureau}' is not in the loaded budgets. {self.loaded_summary()}"))
         bureaus = frame.bureaus or self.lexicon.bureaus
+        if frame.unanchored_year:  # "去年的基本工资" with no year to count back from
+            years = "；".join(f"{b.issuer}：" + "、".join(_year_text(d) for d in b.documents) for b in bureaus)
+            return Answer("clarify", handlers.say(
+                frame, f"“去年”是哪一年？问题里没有可以往前推的年份。已载入的是：{years}。请写明年份再问。",
+                f"Which year is 'last year'? The question gives no year to count back from. Loaded: {years}."))
         documents = [d for b in bureaus for d in b.documents
                      if d.year == frame.years_by_bureau.get(b.issuer, frame.year) or
                      frame.years_by_bureau.get(b.issuer, frame.year) is None]

@@ -42,7 +42,7 @@ OFFICE_AFTER_PLACE = re.compile(r"[^\W的和与及跟同在中里\d_＿]{0,10}?"
 CHILD_COUNT = re.compile(r"(?:下|下面|下级|其中|包括|包含)[^＿]{0,4}(?:几|多少)个?(?:项|款|类|科目|子科目|下级科目)"
                          r"|(?:几|多少)个(?:项级|款级|下级)?科目")
 BOTH = re.compile(r"两者|二者|这两个|这两项|两个|两项|\bboth\b|\bthe two\b")
-RELATIVE_YEAR = re.compile(r"(去年|上一年|前年)(?!同期)")
+RELATIVE_YEAR = re.compile(r"(?<![比较与同和])(去年|上一年|前年)(?!同期)")  # not 比去年: that is a change
 COUNT_UNIT = re.compile(r"(?:几|多少)(辆|台|个|项|人|家|套|处)")
 
 

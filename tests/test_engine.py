@@ -355,3 +355,13 @@ def test_both_after_two_bureaus_adds_the_two_bureaus(assistant):
 def test_both_after_two_subjects_of_one_bureau_compares_the_two_subjects(assistant):
     answers = converse(assistant, "青海省医疗保障局2021年办公费", "差旅费呢", "两者相差多少")
     assert Decimal("3.71") in values(answers[-1], "万元")  # 13.75 − 10.04
+
+
+def test_last_year_with_no_year_to_count_back_from_asks_which_year(assistant):
+    answer = ask(assistant, "莲湖区医保局去年的基本工资")
+    assert answer.status == "clarify" and not answer.figures and "2024年" in answer.answer
+
+
+def test_bi_qunian_is_a_change_not_a_relative_year(assistant):
+    answer = ask(assistant, "青海省医疗保障局2021年机关运行经费比去年减少多少")
+    assert answer.status == "answered" and Decimal("6.85") in values(answer, "万元") and "减少" in answer.answer
