@@ -365,3 +365,9 @@ def test_last_year_with_no_year_to_count_back_from_asks_which_year(assistant):
 def test_bi_qunian_is_a_change_not_a_relative_year(assistant):
     answer = ask(assistant, "青海省医疗保障局2021年机关运行经费比去年减少多少")
     assert answer.status == "answered" and Decimal("6.85") in values(answer, "万元") and "减少" in answer.answer
+
+
+def test_last_year_asked_of_a_text_figure_is_derived_from_its_stated_change(assistant):
+    answers = converse(assistant, "青海省医疗保障局2021年三公经费", "上年呢")
+    assert Decimal("11.9") in values(answers[-1], "万元")  # 9.82 + 2.08, both cited from the text
+    assert "9.82万元" in answers[-1].answer and "2.08万元" in answers[-1].answer

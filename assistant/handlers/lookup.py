@@ -16,6 +16,8 @@ from ..queries import Trace
 from ..understand import Frame
 from .common import (UNCERTAIN_NOTE, _doc_ids, _entities, _fen_per, _not_found, codes_of, find_items, names_of, say)
 
+LAST_YEAR = "上年预算数"  # the measure of last year's column
+
 def lookup(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
     wants_other = (frame.wants_indicator and names_of(frame, "indicator")) or _indicator_named_alone(frame) or (
         frame.wants_project and names_of(frame, "project") and not codes_of(frame))
@@ -172,6 +174,8 @@ def _answer_indicators(frame: Frame, documents: list[Document], trace: Trace) ->
 
 def _answer_text(frame: Frame, documents: list[Document], trace: Trace, kinds: tuple[str, ...]) -> Answer:
     subjects = names_of(frame, "text") or ([frame.measure] if frame.measure else [])
+    if frame.measure == LAST_YEAR and names_of(frame, "text"):
+        return _last_year_from_text(frame, documents, trace, subjects)
     rows = queries.text_figures(trace, _doc_ids(documents), subjects, kinds, codes_of(frame), main=True)
     if not rows:
         return _not_found(frame, documents)
@@ -182,6 +186,35 @@ def _answer_text(frame: Frame, documents: list[Document], trace: Trace, kinds: t
         figures.append(Figure(exact(value), unit, label, text_source(row)))
         sentences.append(say(frame, f"{label}为{show(value, unit)}。来源：{text_source(row).cite()}。",
                              f"{label}: {show(value, unit)}. Source: {text_source(row).cite(True)}."))
+    return Answer("answered", "".join(sentences), figures)
+
+
+def _last_year_from_text(frame: Frame, documents: list[Document], trace: Trace, subjects: list[str]) -> Answer:
+    """Last year's figure when no table prints it: the text's amount less its stated change
+    ("9.82万元，比上年减少2.08万元" → 11.90万元), with both printed figures cited."""
+    rows = queries.text_figures(trace, _doc_ids(documents), subjects, ("amount", "change"), codes_of(frame), main=True)
+    figures, sentences = [], []
+    for amount in (r for r in rows if r["kind"] == "amount" and r["unit"] in MONEY):
+        change = next((r for r in rows if r["kind"] == "change" and r["sentence"] == amount["sentence"]
+                       and r["subject"] == amount["subject"] and r["compared_to"] == "上年" and r["unit"] in MONEY), None)
+        if change is None:
+            continue
+        now, unit = text_value(amount, frame.unit)
+        delta, _ = text_value(change, unit)
+        before = now - delta
+        label = label_for(amount, amount["subject"], None, frame.english)
+        source = text_source(amount)
+        figures += [Figure(exact(before), unit, f"{label}上年数（由说明推算）", source),
+                    Figure(exact(now), unit, label, source), Figure(exact(delta), unit, f"{label}比上年增减", source)]
+        sentences.append(say(frame, f"已载入的表格中没有{amount['subject']}的上年数；说明写本年{show(now, unit)}、比上年"
+                                    f"{'减少' if delta < 0 else '增加'}{show(abs(delta), unit)}，即上年为{show(before, unit)}。"
+                                    f"来源：{source.cite()}。",
+                             f"No table prints last year's {amount['subject']}; the text states {show(now, unit)}, "
+                             f"a change of {show(delta, unit)}, so last year was {show(before, unit)}. "
+                             f"Source: {source.cite(True)}."))
+        break
+    if not figures:
+        return _not_found(frame, documents)
     return Answer("answered", "".join(sentences), figures)
 
 
