@@ -371,3 +371,9 @@ def test_last_year_asked_of_a_text_figure_is_derived_from_its_stated_change(assi
     answers = converse(assistant, "青海省医疗保障局2021年三公经费", "上年呢")
     assert Decimal("11.9") in values(answers[-1], "万元")  # 9.82 + 2.08, both cited from the text
     assert "9.82万元" in answers[-1].answer and "2.08万元" in answers[-1].answer
+
+
+def test_which_row_is_largest_within_one_bureau_ranks_the_rows_under_the_kemu(assistant):
+    answer = ask(assistant, "青海省医疗保障局2021年商品和服务支出中哪一项最多")
+    assert "最多的是其他交通费用" in answer.answer
+    assert answer.figures[0].value == Decimal("56.82")

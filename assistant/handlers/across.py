@@ -19,6 +19,8 @@ from .common import (UNCERTAIN_NOTE, _entities, _fen_per, _not_found, _one_per_d
 from .lookup import lookup
 
 def rank(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
+    if len(frame.bureaus) == 1:  # "青海…商品和服务支出中哪一项最多": the rows under the 科目, ranked
+        return _rank_children(frame, documents, trace)
     rows = _one_per_document(frame, find_items(frame, documents, trace))
     if not rows:
         return _not_found(frame, documents)
@@ -168,6 +170,25 @@ def _part_name(row: dict[str, Any], measure: str | None) -> str:
     if row["is_total"]:
         return measure or "总支出（表内合计）"
     return row["name"] + (measure or "")
+
+
+def _rank_children(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
+    parents = [g[0] for g in _entities(find_items(frame, documents, trace)).values() if g[0]["code"]]
+    kids = queries.children(trace, parents[0]["table_id"], parents[0]["code"], parents[0]["measure"]) if parents else []
+    if not kids:
+        return lookup(frame, documents, trace)
+    parent = parents[0]
+    kids.sort(key=lambda r: r["amount_fen"], reverse=frame.descending)
+    figures, parts = [], []
+    for k, kid in enumerate(kids, 1):
+        figs, text = item_figures(kid, label_for(kid, kid["name"], None, frame.english), frame.unit)
+        figures += figs[:1]
+        parts.append(f"{k}. {kid['name']}（{kid['code']}）{text}")
+    word = "最多" if frame.descending else "最少"
+    head = label_for(parent, parent["name"], None, frame.english)
+    return Answer("answered", f"{head}（{parent['code']}）下{word}的是{kids[0]['name']}。"
+                  f"按金额{'从高到低' if frame.descending else '从低到高'}：" + "；".join(parts)
+                  + f"。来源：{item_source(parent).cite()}起各行。", figures)
 
 
 # --- text figures --------------------------------------------------------------------------
