@@ -107,7 +107,10 @@ def table(db_path: Path, document: str, table: str | None) -> None:
     from assistant.catalog import list_documents, list_tables, table_view
 
     conn = _open(db_path)
-    docs_ = [d for d in list_documents(conn) if document == str(d.doc_id) or document in d.title]
+    documents = list_documents(conn)
+    # An id is exact ("2" is not the 2 of "2024"); else part of the title or the file name.
+    docs_ = [d for d in documents if document == str(d.doc_id)] or [
+        d for d in documents if document in d.title or document in Path(d.source_file).name]
     if not docs_:
         raise click.ClickException(f"没有找到文档“{document}”。用 budgetqa docs 查看已载入的文档。")
     doc = docs_[0]

@@ -86,21 +86,21 @@ class Lexicon:
 
     def _add(self, text: str, kind: str, stored: str) -> None:
         term = squash(text)
-        if len(term) < 2 or term in _generic():
-            return
-        self.terms.setdefault(term, {}).setdefault(kind, set()).add(stored)
+        forms = [term]
         # 车辆（台、辆）, 参保人数(人): the bracket says the unit, people ask without it.
-        bare = re.sub(r"（[^（）]*）$", "", term)
-        if bare != term and len(bare) >= 2:
-            self.terms.setdefault(bare, {}).setdefault(kind, set()).add(stored)
+        forms.append(re.sub(r"（[^（）]*）$", "", term))
+        # A year printed in a column label (2024年机关运行经费) is not part of the name.
+        forms.append(re.sub(r"^\d{4}年度?", "", term))
         # The text qualifies subjects by their money source: 财政拨款“三公”经费 is asked as 三公经费.
-        for qualifier in ("财政拨款", "一般公共预算", "当年"):
-            if term.startswith(qualifier) and len(term) - len(qualifier) >= 4:
-                self.terms.setdefault(term[len(qualifier):], {}).setdefault(kind, set()).add(stored)
-        # Names printed with a trailing 支出/费用 are also asked for without it, and vice versa.
-        for suffix in ("支出", "费用", "项目", "资金"):
-            if term.endswith(suffix) and len(term) - len(suffix) >= 3 and term[: -len(suffix)] not in _generic():
-                self.terms.setdefault(term[: -len(suffix)], {}).setdefault(kind, set()).add(stored)
+        forms += [term[len(q):] for q in ("财政拨款", "一般公共预算", "当年")
+                  if term.startswith(q) and len(term) - len(q) >= 4]
+        # Names printed with a trailing 支出/费用 are also asked for without it.
+        forms += [term[: -len(s)] for s in ("支出", "费用", "项目", "资金")
+                  if term.endswith(s) and len(term) - len(s) >= 3]
+        for form in dict.fromkeys(forms):
+            # A form that is only a generic word (财政拨款 from 一般公共预算财政拨款) names nothing.
+            if len(form) >= 2 and form not in _generic():
+                self.terms.setdefault(form, {}).setdefault(kind, set()).add(stored)
 
     def find_subjects(self, text: str) -> list[Match]:
         """Longest non-overlapping subject terms and 科目 codes in `text` (already squashed)."""

@@ -150,7 +150,7 @@ def _fill_table(table: NormalizedTable, raw: RawTable, name_codes: dict[str, str
         return
     if not table.unit:
         return  # no unit stated anywhere: amounts cannot be read exactly
-    if table.table_kind == "sangong" and any("因公出国" in c for c in raw.columns):
+    if table.table_kind == "sangong" and any("因公出国" in c for c in raw.columns + raw.column_groups):
         table.items = _wide_sangong_items(table, raw)
     elif raw.cells_positional:
         table.items = _positional_items(table, raw, name_codes)
@@ -502,13 +502,21 @@ def _wide_sangong_items(table: NormalizedTable, raw: RawTable) -> list[Item]:
             if value is None or _is_code_col(label) or _is_name_col(label):
                 continue
             group = _group(raw, col)
-            name = _sangong_name(label, group)
-            measure = "上年预算数" if "上年" in group else "合计"
+            if label in _COLUMN_MEASURES and group:  # 决算: 因公出国（境）费 over 预算数 | 决算数
+                name = "公务用车购置及运行费" if group == "小计" else _sangong_name(group, "")
+                measure = _COLUMN_MEASURES[label]
+            else:
+                name = _sangong_name(label, group)
+                measure = "上年预算数" if "上年" in group else "合计"
             fen = int(value * FEN_PER_UNIT[table.unit or "元"])
             items.append(Item(row_no, name, measure, label, fen, cells[col], table.unit or "元",
                               "sangong", is_total=False, raw_text=" | ".join(c for c in cells if c),
                               page=page, line=line))
     return items
+
+
+# Leaf labels that say which figure of an item a column holds, not which item.
+_COLUMN_MEASURES = {"预算数": "年初预算数", "年初预算数": "年初预算数", "全年预算数": "全年预算数", "决算数": "决算数"}
 
 
 def _sangong_name(label: str, group: str) -> str:
@@ -520,4 +528,5 @@ def _sangong_name(label: str, group: str) -> str:
     if label in ("购置费", "运行费", "运行维护费") and "公务用车" in group:
         return "公务用车" + label
     label = re.sub(r"预算数?$", "", label)  # 机关运行经费预算数 → 机关运行经费
+    label = re.sub(r"^\d{4}年度?", "", label)  # 2024年机关运行经费 → 机关运行经费
     return label.replace("因公出国（境）费用", "因公出国（境）费")

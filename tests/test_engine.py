@@ -377,3 +377,9 @@ def test_which_row_is_largest_within_one_bureau_ranks_the_rows_under_the_kemu(as
     answer = ask(assistant, "青海省医疗保障局2021年商品和服务支出中哪一项最多")
     assert "最多的是其他交通费用" in answer.answer
     assert answer.figures[0].value == Decimal("56.82")
+
+
+def test_a_money_source_word_alone_does_not_name_a_subject(assistant):
+    # '财政拨款' derived from the row name 一般公共预算财政拨款 must not be answered for '财政拨款“三公”经费'.
+    answer = ask(assistant, "青海省医疗保障局2021年财政拨款三公经费")
+    assert Decimal("9.82") in values(answer, "万元") and Decimal("29331.6") not in values(answer)

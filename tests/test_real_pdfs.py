@@ -72,3 +72,16 @@ def test_one_digit_kuan_code_is_read_with_its_zero(real_assistant):
         "SELECT code, amount_fen FROM items_v WHERE document LIKE '%万里街道%' AND code IN ('30102', '30107')"
         " AND measure = '合计'").fetchall())
     assert rows == {"30102": 16_623_810_00, "30107": 11_447_100_00}
+
+
+def test_final_accounts_sangong_items_are_the_column_groups_over_budget_and_final(real_assistant):
+    # 财政局's 决算: 合计 | 因公出国（境）费 | … each over 预算数 | 决算数; only 预算数 0.95 is printed.
+    rows = real_assistant.conn.execute(
+        "SELECT name, measure, amount_fen FROM items_v WHERE table_kind = 'sangong' AND document LIKE '%财政局%'"
+    ).fetchall()
+    assert ("“三公”经费合计", "年初预算数", 950_000) in rows and ("公务接待费", "年初预算数", 950_000) in rows
+
+
+def test_year_printed_in_a_column_label_is_not_part_of_the_name(real_assistant):
+    answer = real_assistant.ask("万里街道2024年机关运行经费是多少")
+    assert Decimal("443.18") in values(answer, "万元") and "2024年2024年" not in answer.answer
