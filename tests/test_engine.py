@@ -383,3 +383,12 @@ def test_a_money_source_word_alone_does_not_name_a_subject(assistant):
     # '财政拨款' derived from the row name 一般公共预算财政拨款 must not be answered for '财政拨款“三公”经费'.
     answer = ask(assistant, "青海省医疗保障局2021年财政拨款三公经费")
     assert Decimal("9.82") in values(answer, "万元") and Decimal("29331.6") not in values(answer)
+
+
+@pytest.mark.parametrize("question, value", [
+    ("拉萨医保局公积金多少", "77.89"),
+    ("拉萨医保局职业年金", "30"),
+    ("北戴河养老保险", "18.9"),
+])
+def test_everyday_names_of_budget_lines_from_the_glossary(assistant, question, value):
+    assert Decimal(value) in values(ask(assistant, question), "万元")
