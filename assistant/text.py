@@ -45,8 +45,9 @@ def english_to_chinese(text: str) -> str:
     """Replace the English budget terms of the glossary by their Chinese names."""
     lowered = " " + text.lower() + " "
     for term in sorted(glossary()["english"], key=len, reverse=True):
-        lowered = re.sub(rf"(?<![a-z]){re.escape(term)}(?![a-z])", " " + glossary()["english"][term] + " ",
-                         lowered)
+        # "office expense" or "office expenses": a plural term matches its singular too
+        pattern = re.escape(term[:-1]) + "s?" if term.endswith("s") else re.escape(term)
+        lowered = re.sub(rf"(?<![a-z]){pattern}(?![a-z])", " " + glossary()["english"][term] + " ", lowered)
     lowered = re.sub(r"(?<![a-z0-9])(\d{4})(?![0-9])", r" \1年 ", lowered)
     return lowered.strip()
 

@@ -30,7 +30,8 @@ INTENTS = [  # first match wins; order matters
 ELLIPTICAL = re.compile(r"呢[?？。]?$|^(那|那么|其中|换成|改成|改用|再看|还有|and\b|what about)")
 ASCENDING = re.compile(r"最少|最低|最小|从低到高|从小到大|lowest|least")
 WANTS_YUAN = re.compile(r"(多少|几)元|换成元|以元|单位为?元|按元|用元|精确到元|折合元|in yuan")
-WANTS_WAN = re.compile(r"万元")
+WANTS_WAN = re.compile(r"万元|in (?:ten )?thousands? (?:of )?yuan")
+WANTS_YI = re.compile(r"(多少|几)亿|亿元|hundred million")
 FROM_TEXT = re.compile(r"说明|文字|正文|文中")
 PROJECT_WORD = re.compile(r"项目")
 INDICATOR_WORD = re.compile(r"指标|目标值")
@@ -43,6 +44,7 @@ CHILD_COUNT = re.compile(r"(?:下|下面|下级|其中|包括|包含)[^＿]{0,4}
                          r"|(?:几|多少)个(?:项级|款级|下级)?科目")
 BOTH = re.compile(r"两者|二者|这两个|这两项|两个|两项|\bboth\b|\bthe two\b")
 RELATIVE_YEAR = re.compile(r"(?<![比较与同和])(去年|上一年|前年)(?!同期)")  # not 比去年: that is a change
+ENGLISH_COUNT = re.compile(r"how many (?:(vehicles?|cars?)|(people|staff|persons?|employees?)|(projects?))")
 COUNT_UNIT = re.compile(r"(?:几|多少)(辆|台|个|项|人|家|套|处)")
 
 
@@ -111,12 +113,17 @@ def understand(question: str, lexicon: Lexicon, previous: Frame | None = None,
             break
     frame.descending = not ASCENDING.search(text)
     frame.all_bureaus = bool(ALL_BUREAUS.search(text)) and not frame.bureaus
-    frame.unit = "元" if WANTS_YUAN.search(text) else ("万元" if WANTS_WAN.search(text) else None)
+    asked = text + " " + question.lower()  # "in yuan" keeps its space only in the question
+    frame.unit = "元" if WANTS_YUAN.search(asked) else "亿元" if WANTS_YI.search(asked) else \
+        "万元" if WANTS_WAN.search(asked) else None
     frame.from_text = bool(FROM_TEXT.search(text))
     frame.wants_project = bool(PROJECT_WORD.search(text)) and "项目支出" not in text
     frame.wants_indicator = bool(INDICATOR_WORD.search(text))
     unit_match = COUNT_UNIT.search(text)
     frame.count_unit = unit_match.group(1) if unit_match else None
+    english_count = ENGLISH_COUNT.search(question.lower()) if frame.english else None
+    if english_count:  # "how many vehicles": the counted thing's Chinese measure word
+        frame.count_unit = next(unit for unit, word in zip(("辆", "人", "个"), english_count.groups()) if word)
     for word, wanted in glossary()["document_words"].items():
         if not word.startswith("_") and word in text:
             frame.document_filter.update(wanted)

@@ -392,3 +392,13 @@ def test_a_money_source_word_alone_does_not_name_a_subject(assistant):
 ])
 def test_everyday_names_of_budget_lines_from_the_glossary(assistant, question, value):
     assert Decimal(value) in values(ask(assistant, question), "万元")
+
+
+@pytest.mark.parametrize("question, value, unit", [
+    ("What is Lianhu's 2024 office expense in yuan?", "467448", "元"),   # singular term, 'in yuan'
+    ("How many vehicles does Qinghai have?", "2", "辆"),
+    ("青海省医疗保障局2021年卫生健康支出是多少亿元", "2.5883810", "亿元"),
+])
+def test_english_singulars_counts_and_units_other_than_wan(assistant, question, value, unit):
+    answer = ask(assistant, question)
+    assert Decimal(value) in values(answer, unit), answer.answer
