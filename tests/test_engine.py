@@ -402,3 +402,17 @@ def test_everyday_names_of_budget_lines_from_the_glossary(assistant, question, v
 def test_english_singulars_counts_and_units_other_than_wan(assistant, question, value, unit):
     answer = ask(assistant, question)
     assert Decimal(value) in values(answer, unit), answer.answer
+
+
+def test_change_written_after_a_part_equal_to_the_whole_is_the_wholes_change(assistant):
+    # 莲湖: "预算收入514.21万元，其中：一般公共预算拨款514.21万元，较上年减少138.44万元，下降21.21%"
+    answer = ask(assistant, "莲湖区医保局2024年预算收入比上年变化了多少，变化率呢")
+    assert values(answer) & {Decimal("138.44"), Decimal("21.21")}
+
+
+@pytest.mark.parametrize("question, value, unit", [
+    ("青海省医疗保障局2021年医疗保障经办事务增长了多少", "324.7", "万元"),
+    ("青海医保局2021年三公经费下降百分之几", "17.48", "%"),
+])
+def test_change_asked_as_grown_by_how_much_or_what_percent(assistant, question, value, unit):
+    assert Decimal(value) in values(ask(assistant, question), unit)

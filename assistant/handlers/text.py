@@ -23,7 +23,8 @@ def change(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
     wants_amount = any(w in frame.question for w in ("多少", "金额", "amount")) and not wants_rate
     kinds = ("percent",) if wants_rate else ("change",) if wants_amount else ("change", "percent")
     subjects = names_of(frame, "text", "item") or ([frame.measure] if frame.measure else [])
-    rows = queries.text_figures(trace, _doc_ids(documents), subjects, kinds, codes_of(frame), main=True)
+    rows = queries.text_figures(trace, _doc_ids(documents), subjects, kinds, codes_of(frame), main=True) \
+        or _change_of_an_equal_part(trace, documents, subjects, kinds)
     if not rows:
         return Answer("no_data", say(frame, f"说明中没有找到“{subject_label(frame)}”与上年相比的变化。",
                                      f"The text states no change against last year for '{subject_label(frame)}'."))
@@ -38,6 +39,26 @@ def change(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
         sentences.append(say(frame, f"{label}{show(magnitude, unit)}。来源：{text_source(row).cite()}。",
                              f"{label}: {show(magnitude, unit)}. Source: {text_source(row).cite(True)}."))
     return Answer("answered", "".join(sentences), figures)
+
+
+def _change_of_an_equal_part(trace: Trace, documents: list[Document], subjects: list[str],
+                             kinds: tuple[str, ...]) -> list[dict[str, Any]]:
+    """"预算收入514.21万元，其中：一般公共预算拨款514.21万元，较上年减少138.44万元": the change is
+    written after the part, and the part is the whole, so it is the whole's change too."""
+    if not subjects:
+        return []
+    amounts = queries.text_figures(trace, _doc_ids(documents), subjects, ("amount",))
+    out: list[dict[str, Any]] = []
+    for amount in amounts:
+        same = trace.run("SELECT figure_id, doc_id, document, issuer, year, section, sentence, subject, code, kind, "
+                         "value, unit, compared_to, page, line FROM text_figures_v WHERE doc_id = ? AND line = ? "
+                         "AND sentence = ? ORDER BY figure_id", (amount["doc_id"], amount["line"], amount["sentence"]))
+        parts = {r["subject"] for r in same if r["kind"] == "amount" and r["subject"] != amount["subject"]
+                 and r["value"] == amount["value"] and r["unit"] == amount["unit"]}
+        out += [{**r, "subject": amount["subject"]} for r in same if r["kind"] in kinds and r["subject"] in parts]
+        if out:
+            break
+    return out
 
 
 def count(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
