@@ -24,10 +24,15 @@ def value_in(amount_fen: int, stored_unit: str, unit: str | None) -> tuple[Decim
     return Decimal(amount_fen) / FEN_PER_UNIT[unit], unit
 
 
-def show(value: Decimal, unit: str) -> str:
-    """'1,566.45万元', '2,153,894.44元', '88.25%', '1辆'."""
+def show(value: Decimal, unit: str, printed: bool = False) -> str:
+    """'1,566.45万元', '2,153,894.44元', '88.25%', '1辆'. Money and rates to two decimals, or,
+    for a figure shown in the unit it was printed in (`printed`), to every place it prints:
+    661.956万元 stays 661.956万元."""
     if unit in MONEY or unit == "%":
-        text = f"{value.quantize(Decimal('0.01'), ROUND_HALF_UP):,}"
+        places = Decimal("0.01")
+        if printed and value != value.quantize(places):
+            places = Decimal(1).scaleb(value.normalize().as_tuple().exponent)
+        text = f"{value.quantize(places, ROUND_HALF_UP):,}"
     else:
         text = f"{value.normalize():,f}"
     return f"{text}{unit}"
@@ -58,7 +63,7 @@ def item_figures(row: dict[str, Any], label: str, unit: str | None) -> tuple[lis
     value, shown_unit = value_in(row["amount_fen"], row["unit"], unit)
     source = item_source(row)
     figures = [Figure(exact(value), shown_unit, label, source)]
-    text = show(value, shown_unit)
+    text = show(value, shown_unit, printed=row["unit"] == shown_unit)
     if row["unit"] == "元" and shown_unit != "元":
         yuan = Decimal(row["amount_fen"]) / 100
         figures.append(Figure(exact(yuan), "元", label + "（原表）", source))

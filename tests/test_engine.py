@@ -416,3 +416,9 @@ def test_change_written_after_a_part_equal_to_the_whole_is_the_wholes_change(ass
 ])
 def test_change_asked_as_grown_by_how_much_or_what_percent(assistant, question, value, unit):
     assert Decimal(value) in values(ask(assistant, question), unit)
+
+
+def test_basic_and_project_expenditure_of_a_performance_targets_document(assistant):
+    # 拉萨 2022 prints them only as the tasks of its 部门整体支出预算绩效目标申报表, to three decimals.
+    answer = ask(assistant, "拉萨市医疗保障局2022年基本支出是多少")
+    assert Decimal("661.956") in values(answer, "万元") and "661.956万元" in answer.answer

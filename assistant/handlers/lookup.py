@@ -5,13 +5,15 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from dataclasses import replace
+
 from rapidfuzz import fuzz
 
 from .. import queries
 from ..answer import Answer, Figure
 from ..compose import (MONEY, exact, item_figures, item_source, label_for, show, text_source, text_states,
                        text_value)
-from ..lexicon import Document
+from ..lexicon import Document, Match
 from ..queries import Trace
 from ..understand import Frame
 from .common import (UNCERTAIN_NOTE, _doc_ids, _entities, _fen_per, _not_found, codes_of, find_items, names_of, say)
@@ -33,6 +35,12 @@ def lookup(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
             return answer
     if names_of(frame, "indicator"):
         return _answer_indicators(frame, documents, trace)
+    if frame.measure and not frame.subjects:
+        # 部门整体支出绩效目标表 lists 基本支出 / 项目支出 as its tasks with their amounts
+        as_task = _answer_projects(replace(frame, subjects=[Match(0, 0, frame.measure, "project", {frame.measure})]),
+                                   documents, trace)
+        if as_task.status == "answered":
+            return as_task
     if names_of(frame, "text") or frame.measure:
         return _answer_text(frame, documents, trace, ("amount", "count"))
     if names_of(frame, "table"):
