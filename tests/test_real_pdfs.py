@@ -85,3 +85,9 @@ def test_final_accounts_sangong_items_are_the_column_groups_over_budget_and_fina
 def test_year_printed_in_a_column_label_is_not_part_of_the_name(real_assistant):
     answer = real_assistant.ask("万里街道2024年机关运行经费是多少")
     assert Decimal("443.18") in values(answer, "万元") and "2024年2024年" not in answer.answer
+
+
+def test_sangong_reception_is_shown_beside_the_economic_line_not_merged_into_it(real_assistant):
+    # 30217 公务接待费 in the 基本支出 table is 18.50万元; the “三公” table's (with project money) 28.50万元.
+    answer = real_assistant.ask("区政府办公室2025年部门预算公务接待费")
+    assert {Decimal("18.5"), Decimal("28.5")} <= values(answer, "万元")

@@ -49,7 +49,9 @@ def _entities(rows: list[dict[str, Any]]) -> "OrderedDict[tuple[int, str], list[
     # A summary table prints 社会保障和就业支出 without its code 208: the same 科目 all the same.
     code_of = {(r["doc_id"], r["name"]): r["code"] for r in rows if r["code"]}
     for row in queries.best_first(rows):
-        key = row["code"] or code_of.get((row["doc_id"], row["name"])) or row["name"]
+        # …but a “三公” table's 公务接待费 counts project money too: not the economic 30217.
+        borrowed = code_of.get((row["doc_id"], row["name"])) if row["table_kind"] != "sangong" else None
+        key = row["code"] or borrowed or row["name"]
         groups.setdefault((row["doc_id"], key), []).append(row)
     return OrderedDict((k, queries.best_first(v)) for k, v in groups.items())
 
