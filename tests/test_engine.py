@@ -422,3 +422,8 @@ def test_basic_and_project_expenditure_of_a_performance_targets_document(assista
     # 拉萨 2022 prints them only as the tasks of its 部门整体支出预算绩效目标申报表, to three decimals.
     answer = ask(assistant, "拉萨市医疗保障局2022年基本支出是多少")
     assert Decimal("661.956") in values(answer, "万元") and "661.956万元" in answer.answer
+
+
+def test_consistency_counts_the_vehicle_parts_once_in_their_subtotal(assistant):
+    answer = ask(assistant, "北戴河区医疗保障局2021年三公经费说明和表格一致吗")
+    assert "合计1.25万元，一致" in answer.answer and "2.50万元" not in answer.answer

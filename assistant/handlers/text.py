@@ -13,6 +13,8 @@ from ..compose import (MONEY, exact, item_figures, item_source, label_for, show,
                        text_value, value_in)
 from ..lexicon import Document
 from ..queries import Trace
+from ..rules.sangong import canonical
+from ..rules.vocabulary import SANGONG_PURCHASE, SANGONG_RUNNING, SANGONG_VEHICLES
 from ..understand import Frame
 from .across import children
 from .common import _doc_ids, _entities, _fen_per, _not_found, codes_of, find_items, names_of, say, subject_label
@@ -156,4 +158,14 @@ def _listed_parts(trace: Trace, fig: dict[str, Any]) -> list[dict[str, Any]]:
                      "AND line = ? AND kind = 'amount' AND figure_id > ? ORDER BY figure_id",
                      (fig["doc_id"], fig["line"], fig["figure_id"]))
     listed = [r for r in rows if r["sentence"] != fig["sentence"] and "其中" in r["sentence"]]
-    return [r for r in listed if r["subject"] and r["subject"] != fig["subject"]]
+    listed = [r for r in listed if r["subject"] and r["subject"] != fig["subject"]]
+    return _without_sub_items(listed)
+
+
+def _without_sub_items(parts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """公务用车购置费 and 公务用车运行维护费 listed after 公务用车购置及运行维护费 are its own parts:
+    counted once, in their subtotal."""
+    names = {canonical(p["subject"]) for p in parts}
+    if SANGONG_VEHICLES not in names:
+        return parts
+    return [p for p in parts if canonical(p["subject"]) not in (SANGONG_PURCHASE, SANGONG_RUNNING)]
