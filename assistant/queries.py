@@ -131,6 +131,17 @@ def text_figures(trace: Trace, doc_ids: list[int], subjects: list[str], kinds: t
     return trace.run(sql, tuple(params) + kinds, main)
 
 
+def text_figures_by_id(trace: Trace, figure_ids: list[int]) -> list[dict[str, Any]]:
+    sql = ("SELECT figure_id, doc_id, document, issuer, year, section, sentence, subject, code, kind, value, "
+           f"unit, compared_to, page, line FROM text_figures_v WHERE figure_id IN ({_in(figure_ids)}) ORDER BY figure_id")
+    return trace.run(sql, tuple(figure_ids))
+
+
+def items_by_id(trace: Trace, item_ids: list[int]) -> list[dict[str, Any]]:
+    sql = f"SELECT {ITEM_COLUMNS} FROM items_v WHERE item_id IN ({_in(item_ids)}) ORDER BY item_id"
+    return trace.run(sql, tuple(item_ids))
+
+
 def count_figures(trace: Trace, doc_ids: list[int], unit: str) -> list[dict[str, Any]]:
     """Counted things (车辆 1 辆): text figures and table cells whose unit is the one asked."""
     like = f"%{unit}%"

@@ -91,3 +91,10 @@ def test_sangong_reception_is_shown_beside_the_economic_line_not_merged_into_it(
     # 30217 公务接待费 in the 基本支出 table is 18.50万元; the “三公” table's (with project money) 28.50万元.
     answer = real_assistant.ask("区政府办公室2025年部门预算公务接待费")
     assert {Decimal("18.5"), Decimal("28.5")} <= values(answer, "万元")
+
+
+def test_consistency_question_without_a_subject_reports_the_documents_findings(real_assistant):
+    answer = real_assistant.ask("商务委员会2025年收入和支出的增加额一致吗")
+    assert answer.status == "answered" and "24,558.18万元" in answer.answer and "24,491.71万元" in answer.answer
+    assert {Decimal("24558.18"), Decimal("24491.71")} <= values(answer, "万元")
+    assert all(f.source.section for f in answer.figures)

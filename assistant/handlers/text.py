@@ -2,6 +2,7 @@
 agrees with the tables (with the audit's findings)."""
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from typing import Any
 
@@ -99,7 +100,10 @@ def count(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
 
 
 def consistency(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
-    """Text vs table for the subject; a total stated in the text vs the items it lists."""
+    """Text vs table for the subject; a total stated in the text vs the items it lists. With no
+    subject ("收入和支出的增加额一致吗"), what the audit found in the documents."""
+    if not frame.subjects and not frame.measure:
+        return _document_findings(frame, documents, trace)
     subjects = names_of(frame, "text", "item") or ([frame.measure] if frame.measure else [])
     stated = queries.text_figures(trace, _doc_ids(documents), subjects, ("amount",), codes_of(frame), main=True)
     table_rows = find_items(frame, documents, trace) if (names_of(frame, "item") or codes_of(frame) or frame.measure) else []
@@ -141,6 +145,37 @@ def consistency(frame: Frame, documents: list[Document], trace: Trace) -> Answer
     if not figures:
         return Answer("no_data", f"没有在说明或表格中找到“{subject_label(frame)}”可供核对的数字。")
     return Answer("answered", "".join(sentences), figures, warnings=warnings)
+
+
+def _document_findings(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
+    rows = [r for r in queries.findings(trace, _doc_ids(documents)) if r["severity"] != "info"]
+    if not rows:
+        checked = "、".join(f"《{d.title}》" for d in documents)
+        return Answer("answered", f"一致性检查没有在{checked}中发现前后矛盾之处（只提示性的问题未列出）。")
+    shown = rows[:8]
+    lines = [f"《{r['document']}》（{r['rule_id']}）{r['message']}" for r in shown]
+    more = f"另有{len(rows) - 8}条，见 budgetqa audit。" if len(rows) > 8 else ""
+    return Answer("answered", f"一致性检查发现{len(rows)}处前后不一致：" + "".join(lines) + more,
+                  _figures_of_findings(shown, trace),
+                  warnings=[f"一致性检查（{r['rule_id']}）：{r['message']}" for r in rows])
+
+
+def _figures_of_findings(findings: list[dict[str, Any]], trace: Trace) -> list[Figure]:
+    """The figures the findings cite, each with its own source (table row or text section)."""
+    refs = [ref for f in findings for ref in json.loads(f["refs_json"] or "[]")]
+    text_ids = [r["id"] for r in refs if r.get("kind") == "text"]
+    item_ids = [r["id"] for r in refs if r.get("kind") == "item"]
+    figures: list[Figure] = []
+    if text_ids:
+        for row in queries.text_figures_by_id(trace, text_ids):
+            value, unit = text_value(row, None)
+            what = row["subject"] + ({"change": "比上年增减", "percent": "增减幅度", "share": "占比"}.get(row["kind"], ""))
+            figures.append(Figure(exact(value), unit, label_for(row, what, None), text_source(row)))
+    if item_ids:
+        for row in queries.items_by_id(trace, item_ids):
+            figs, _ = item_figures(row, label_for(row, row["name"], row["measure"] if row["is_total"] else None), None)
+            figures += figs[:1]
+    return figures
 
 
 def _findings_about(frame: Frame, documents: list[Document], trace: Trace) -> list[str]:
