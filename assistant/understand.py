@@ -94,7 +94,10 @@ def understand(question: str, lexicon: Lexicon, previous: Frame | None = None,
     frame.year, frame.years_by_bureau = _years(years, bureaus)
     if frame.english:
         words = re.findall(r"[a-z]+", question.lower())
-        bureaus += [(b, 0, 0) for b in lexicon.bureau_by_pinyin(words) if all(b is not h[0] for h in bureaus)]
+        # "Putuo District Commerce Commission": the office named picks one of the place's bureaus
+        named_places = {p for h in bureaus for p in h[0].pinyin}
+        bureaus += [(b, 0, 0) for b in lexicon.bureau_by_pinyin(words)
+                    if all(b is not h[0] for h in bureaus) and not (b.pinyin & named_places)]
     frame.bureaus = [b for b, _, _ in bureaus]
     named = text
     for _, start, end in bureaus:

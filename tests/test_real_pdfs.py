@@ -98,3 +98,8 @@ def test_consistency_question_without_a_subject_reports_the_documents_findings(r
     assert answer.status == "answered" and "24,558.18万元" in answer.answer and "24,491.71万元" in answer.answer
     assert {Decimal("24558.18"), Decimal("24491.71")} <= values(answer, "万元")
     assert all(f.source.section for f in answer.figures)
+
+
+def test_english_office_name_picks_one_of_the_places_bureaus(real_assistant):
+    answer = real_assistant.ask('Putuo District Commerce Commission 2025 "three public" expenses')
+    assert values(answer, "万元") == {Decimal("1")}
