@@ -103,7 +103,7 @@ def docs(db_path: Path, as_json: bool) -> None:
 @click.argument("document")
 @click.argument("table", required=False)
 def table(db_path: Path, document: str, table: str | None) -> None:
-    """Print a stored table back as rows (DOCUMENT: id or part of its title; TABLE: number or part of its title)."""
+    """Print a stored table back as rows (DOCUMENT: id, or part of its title or file name; TABLE: number or part of its title)."""
     from assistant.catalog import list_documents, list_tables, table_view
 
     conn = _open(db_path)
