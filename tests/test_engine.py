@@ -427,3 +427,18 @@ def test_basic_and_project_expenditure_of_a_performance_targets_document(assista
 def test_consistency_counts_the_vehicle_parts_once_in_their_subtotal(assistant):
     answer = ask(assistant, "北戴河区医疗保障局2021年三公经费说明和表格一致吗")
     assert "合计1.25万元，一致" in answer.answer and "2.50万元" not in answer.answer
+
+
+def test_times_asked_as_duo_shao_bei(assistant):
+    answer = ask(assistant, "青海医保局2021年基本工资是津贴补贴的多少倍")
+    assert "0.77倍" in answer.answer  # 297.89 / 387.47
+
+
+def test_how_many_projects_in_all_is_a_count_not_a_sum(assistant):
+    answer = ask(assistant, "拉萨市医疗保障局2022年项目一共有多少个")
+    assert answer.status == "answered" and Decimal("11") in values(answer, "个")
+
+
+def test_sum_of_two_subjects_names_both(assistant):
+    answer = ask(assistant, "青海省医疗保障局2021年基本工资和津贴补贴一共多少")
+    assert "基本工资、津贴补贴合计为685.36万元" in answer.answer

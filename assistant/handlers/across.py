@@ -60,7 +60,8 @@ def total(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
         figures += figs[:1]
         parts.append(f"{label}{text}（{item_source(row).cite()}）")
     value = Decimal(total_fen) / _fen_per(unit)
-    label = "、".join(sorted({r["issuer"] for r in rows})) + f"{subject_label(frame)}合计"
+    names = list(dict.fromkeys(r["name"] for r in rows))  # 基本工资 + 津贴补贴: both named
+    label = "、".join(sorted({r["issuer"] for r in rows})) + ("、".join(names) if len(names) > 1 else subject_label(frame)) + "合计"
     figures.append(Figure(exact(value), unit, label, item_source(rows[0])))
     return Answer("answered", say(frame, f"{label}为{show(value, unit)}：" + " + ".join(parts) + "。",
                                   f"Total: {show(value, unit)} = " + " + ".join(parts) + "."), figures)
@@ -115,15 +116,20 @@ def ratio(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
     if denominator is None or not denominator["amount_fen"]:
         return _not_found(frame, documents)
     share = (Decimal(numerator["amount_fen"]) * 100 / Decimal(denominator["amount_fen"]))
-    share_exact = share.quantize(Decimal("0.0001"), ROUND_HALF_UP)
     num_label = label_for(numerator, _part_name(numerator, frame.measure), None, frame.english)
     den_name = _part_name(denominator, denominator["measure"] if denominator["measure"] != "合计" else None)
     nfigs, ntext = item_figures(numerator, num_label, frame.unit)
     dfigs, dtext = item_figures(denominator, label_for(denominator, den_name, None, frame.english), frame.unit)
-    figures = [Figure(share_exact, "%", f"{num_label}占{den_name}的比例", item_source(numerator)),
-               nfigs[0], dfigs[0]]
-    text = say(frame, f"{num_label}{ntext}，占{den_name}{dtext}的{show(share, '%')}。"
-                      f"来源：{item_source(numerator).cite()}；{item_source(denominator).cite()}。",
+    sources = f"来源：{item_source(numerator).cite()}；{item_source(denominator).cite()}。"
+    if "倍" in frame.question:  # "基本工资是津贴补贴的多少倍"
+        times = share / 100
+        figures = [Figure(times.quantize(Decimal("0.0001"), ROUND_HALF_UP), "倍", f"{num_label}是{den_name}的倍数",
+                          item_source(numerator)), nfigs[0], dfigs[0]]
+        return Answer("answered", f"{num_label}{ntext}，是{den_name}{dtext}的{times.quantize(Decimal('0.01'))}倍。"
+                      + sources, figures)
+    figures = [Figure(share.quantize(Decimal("0.0001"), ROUND_HALF_UP), "%", f"{num_label}占{den_name}的比例",
+                      item_source(numerator)), nfigs[0], dfigs[0]]
+    text = say(frame, f"{num_label}{ntext}，占{den_name}{dtext}的{show(share, '%')}。" + sources,
                f"{num_label} {ntext} is {show(share, '%')} of {den_name} {dtext}.")
     return Answer("answered", text, figures)
 
