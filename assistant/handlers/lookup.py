@@ -2,10 +2,9 @@
 specific table cited, other tables and the text compared."""
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
-
-from dataclasses import replace
 
 from rapidfuzz import fuzz
 

@@ -6,8 +6,6 @@ import json
 from decimal import Decimal
 from typing import Any
 
-
-
 from .. import queries
 from ..answer import Answer, Figure
 from ..compose import (MONEY, exact, item_figures, item_source, label_for, show, text_source, text_states,
@@ -20,6 +18,7 @@ from ..understand import Frame
 from .across import children
 from .common import _doc_ids, _entities, _fen_per, _not_found, codes_of, find_items, names_of, say, subject_label
 from .lookup import lookup
+
 
 def change(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
     wants_rate = any(w in frame.question for w in ("率", "幅", "百分", "%", "rate"))
