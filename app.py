@@ -112,7 +112,7 @@ def sidebar() -> None:
         documents = catalog.list_documents(assistant().conn)
         table = pd.DataFrame([{"发布单位": d.issuer, "年度": str(d.year) if d.year else "未注明", "类型": d.kind, "表": d.tables,
                                "数": d.items, "发现": d.findings} for d in documents])
-        issuers = st.multiselect("筛选单位", sorted({d.issuer for d in documents}))
+        issuers = st.multiselect("筛选单位", sorted({d.issuer for d in documents}), placeholder="全部单位")
         st.dataframe(table[table["发布单位"].isin(issuers)] if issuers else table, hide_index=True)
         with st.expander("一致性检查发现"):
             shown = [d for d in documents if not issuers or d.issuer in issuers]
