@@ -64,10 +64,14 @@ def show_answer(answer: Answer) -> None:
     for warning in answer.warnings:
         st.warning(warning)
     if answer.figures:
-        st.caption("  \n".join(f"**{transcript._value(f)}** — {f.label}；来源：{f.source.cite()}" for f in answer.figures))
-    if len({f.unit for f in answer.figures}) == 1 and len(answer.figures) >= 2:
-        chart = pd.DataFrame({"数值": [float(f.value) for f in answer.figures]},
-                             index=[f.label[:30] for f in answer.figures])
+        st.caption("  \n".join(f"**{transcript.shown_value(f)}** — {f.label}；来源：{f.source.cite()}" for f in answer.figures))
+    # Several figures in the answer's unit (a ranking, a list, a comparison): a bar chart of
+    # them; the 元 of the source (（原表）) and the share itself are left out.
+    unit = answer.figures[0].unit if answer.figures else None
+    charted = [f for f in answer.figures if f.unit == unit] if unit != "%" else []
+    if len(charted) >= 2:
+        chart = pd.DataFrame({f"数值（{charted[0].unit}）": [float(f.value) for f in charted]},
+                             index=[f.label[:30] for f in charted])
         st.bar_chart(chart, horizontal=True)
     if answer.sql or answer.figures:
         with st.expander("SQL 与来源行"):

@@ -24,7 +24,7 @@ def export_filename(kind: str, when: datetime | None = None) -> str:
     return f"budgetqa-transcript-{when:%Y-%m-%d}.{EXTENSIONS[kind]}"
 
 
-def _value(figure: Figure) -> str:
+def shown_value(figure: Figure) -> str:
     return show(figure.value, figure.unit) if isinstance(figure.value, Decimal) else f"{figure.value}{figure.unit}"
 
 
@@ -40,7 +40,7 @@ def to_markdown(exchanges: Sequence[Exchange]) -> str:
         if ex.answer.figures:
             lines += ["| 数值 | 说明 | 来源 |", "|---|---|---|"]
             for f in ex.answer.figures:
-                lines.append(f"| {_value(f)} | {f.label} | {f.source.cite()} |")
+                lines.append(f"| {shown_value(f)} | {f.label} | {f.source.cite()} |")
             lines.append("")
         for warning in ex.answer.warnings:
             lines.append(f"> 注意：{warning}")
@@ -94,7 +94,7 @@ def to_html(exchanges: Sequence[Exchange]) -> str:
         if ex.answer.figures:
             parts.append("<table><tr><th>数值</th><th>说明</th><th>来源</th></tr>")
             for f in ex.answer.figures:
-                parts.append(f"<tr><td>{e(_value(f))}</td><td>{e(f.label)}</td><td>{e(f.source.cite())}</td></tr>")
+                parts.append(f"<tr><td>{e(shown_value(f))}</td><td>{e(f.label)}</td><td>{e(f.source.cite())}</td></tr>")
             parts.append("</table>")
         for warning in ex.answer.warnings:
             parts.append(f"<p class='warning'>注意：{e(warning)}</p>")
