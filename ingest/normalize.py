@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from db.glossary import canonical_measure, glossary
 
-from . import identities, metadata
+from . import identities, metadata, sangong_lines
 from .narrative import extract_text_figures
 from .performance import extract_projects, is_project_table
 from .model import IngestError, ParsedDocument, RawTable
@@ -496,6 +496,7 @@ def _wide_sangong_items(table: NormalizedTable, raw: RawTable) -> list[Item]:
     rows = [r for r in table.rows if any(_is_total(clean_name(c)) for c in r[1][:3] if c)] or table.rows[:1]
     for row_no, cells, page, line in rows[:1]:
         if not raw.cells_positional:
+            items += _lost_cell_sangong_items(table, raw, row_no, cells, page, line)
             continue
         for col, label in enumerate(raw.columns):
             value = parse_amount(cells[col]) if col < len(cells) else None
@@ -513,6 +514,19 @@ def _wide_sangong_items(table: NormalizedTable, raw: RawTable) -> list[Item]:
                               "sangong", is_total=False, raw_text=" | ".join(c for c in cells if c),
                               page=page, line=line))
     return items
+
+
+def _lost_cell_sangong_items(table: NormalizedTable, raw: RawTable, row_no: int, cells: list[str],
+                             page: int | None, line: int | None) -> list[Item]:
+    """The PDF-text 三公 row: numbers only, placed by the table's identities (ingest/sangong_lines.py)."""
+    groups = sangong_lines.year_groups(raw.columns)
+    numbers = [c for c in cells if parse_amount(c) is not None]
+    placed = sangong_lines.place([parse_amount(c) for c in numbers], len(groups)) if groups else None
+    unit = table.unit or "元"
+    return [Item(row_no, name, "上年预算数" if "上年" in groups[g] else "合计", groups[g],
+                 int(parse_amount(numbers[k]) * FEN_PER_UNIT[unit]), numbers[k], unit, "sangong", is_total=False,
+                 raw_text=" | ".join(c for c in cells if c), page=page, line=line)
+            for g, name, k in placed or []]
 
 
 # Leaf labels that say which figure of an item a column holds, not which item.

@@ -97,7 +97,8 @@ def _parse_table(block: list[str], offset: int, pages: list[int], title: str) ->
                         line=title_line, page=pages[title_line - 1], cells_positional=False,
                         row_lines=[ln + 1 for ln, _ in numbered],
                         row_pages=[pages[ln] for ln, _ in numbered], kind_hint="performance_lines")
-    head_end = next((k for k, (_, t) in enumerate(numbered) if _is_body_line(t)), len(numbered))
+    head_end = next((k for k, (_, t) in enumerate(numbered) if _is_body_line(t)
+                     and not _is_header_total(numbered, k)), len(numbered))
     header_text = " ".join(t for _, t in numbered[:head_end])
     body = numbered[head_end:]
     if body and body[0][1].startswith("类 款 项"):
@@ -112,6 +113,15 @@ def _parse_table(block: list[str], offset: int, pages: list[int], title: str) ->
                     line=title_line, page=pages[title_line - 1],
                     row_lines=[ln + 1 for ln in row_lines], row_pages=[pages[ln] for ln in row_lines],
                     cells_positional=side_by_side)
+
+
+def _is_header_total(numbered: list[tuple[int, str]], k: int) -> bool:
+    """'合计' alone on its line with header words after it (一般公共预算“三公”经费支出表: 合计 /
+    因公出国(境)费用 / …) is a column label, not the total row, whose numbers follow it."""
+    text = numbered[k][1]
+    after = numbered[k + 1][1] if k + 1 < len(numbered) else ""
+    return text.replace(" ", "") == "合计" and bool(after) and not _is_body_line(after) \
+        and not any(_is_amount(t) for t in after.split(" "))
 
 
 def _is_body_line(text: str) -> bool:
