@@ -58,9 +58,11 @@ def main() -> None:
         latencies.append((time.perf_counter() - t0) * 1000)
     proc.stdin.close()
     proc.wait()
-    latencies.sort()
+    # The first answer waits for the process to start and load the store: reported on its own.
+    first_answer, latencies = latencies[0], sorted(latencies[1:])
     p95 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.95))]
-    print(f"questions: {len(latencies)}  (process start + load excluded from per-question figures)")
+    print(f"start-up + first answer: {first_answer:.0f} ms")
+    print(f"questions: {len(latencies)} after the first")
     print(f"latency ms: median {statistics.median(latencies):.1f}  p95 {p95:.1f}  max {latencies[-1]:.1f}")
     print(f"total wall time incl. start-up: {time.perf_counter() - started:.1f} s")
 

@@ -2,6 +2,8 @@
 real budget PDFs (../shared/real/, files that are absent are skipped). Prints numbers only.
 
     .venv/bin/python benchmarks/pdf_speed.py [more.pdf ...]
+
+Then the whole ingest of the same files with --jobs 1 and --jobs 2, and the speed-up.
 """
 from __future__ import annotations
 
@@ -61,6 +63,30 @@ def main(extra: list[str]) -> None:
     r_pages, r_time = totals["read_pdf"]
     print(f"{'all':45} {b_pages:5d} {b_pages / b_time:9.2f} {r_pages / r_time:13.2f} {r_time / b_time:6.2f}")
     print("ratio = read_pdf time / bare extract_tables time (target ≤ 1.30)")
+    jobs_speedup(paths)
+
+
+def jobs_speedup(paths: list[Path]) -> None:
+    """Whole ingest (parse, normalize, store) of the files with one and with two worker processes."""
+    import tempfile
+
+    from ingest.pipeline import ingest_paths
+
+    seconds, pages = {}, sum(_pages(p) for p in paths)
+    for jobs in (1, 2):
+        store = Path(tempfile.mkdtemp()) / "speed.db"
+        start = time.perf_counter()
+        ingest_paths(paths, store, jobs=jobs)
+        seconds[jobs] = time.perf_counter() - start
+        print(f"ingest --jobs {jobs}: {seconds[jobs]:.2f} s, {pages / seconds[jobs]:.1f} pages/s")
+    print(f"--jobs 2 speed-up: {seconds[1] / seconds[2]:.2f}× (whole files per worker; the largest bounds it)")
+
+
+def _pages(path: Path) -> int:
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        return len(pdf.pages)
 
 
 if __name__ == "__main__":
