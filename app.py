@@ -56,30 +56,57 @@ def ask(question: str) -> None:
 
 
 ENGINE_NAMES = {"builtin": "内置引擎", "llm": "大模型（经 SQL 检查）"}
+STATUS_NAMES = {"answered": "已回答", "no_data": "数据中没有", "clarify": "需要补充", "refused": "已拒绝", "error": "出错"}
 
 
 def show_answer(answer: Answer) -> None:
     st.markdown(answer.answer)
-    st.caption(f"{ENGINE_NAMES.get(answer.engine, answer.engine)} · 状态：{answer.status}")
+    st.caption(f"{ENGINE_NAMES.get(answer.engine, answer.engine)} · {STATUS_NAMES.get(answer.status, answer.status)}")
     for warning in answer.warnings:
         st.warning(warning)
     if answer.figures:
         st.caption("  \n".join(f"**{transcript.shown_value(f)}** — {f.label}；来源：{f.source.cite()}" for f in answer.figures))
-    # Several figures in the answer's unit (a ranking, a list, a comparison): a bar chart of
-    # them; the 元 of the source (（原表）) and the share itself are left out.
-    unit = answer.figures[0].unit if answer.figures else None
-    charted = [f for f in answer.figures if f.unit == unit] if unit != "%" else []
-    if len(charted) >= 2:
-        chart = pd.DataFrame({f"数值（{charted[0].unit}）": [float(f.value) for f in charted]},
-                             index=[f.label[:30] for f in charted])
-        st.bar_chart(chart, horizontal=True)
+    show_chart(answer)
     if answer.sql or answer.figures:
         with st.expander("SQL 与来源行"):
             if answer.sql:
-                st.code(answer.sql, language="sql")
+                st.code(answer.sql, language="sql", wrap_lines=True)
             if answer.rows:
                 st.dataframe(pd.DataFrame(answer.rows, columns=answer.columns or None), hide_index=True)
-            show_cited_rows(answer)
+            try:
+                show_cited_rows(answer)
+            except Exception as exc:  # the answer stands; only the table view is missing
+                st.info(f"无法显示来源表：{exc}")
+
+
+def show_chart(answer: Answer) -> None:
+    """Several distinct figures in the answer's unit (a ranking, a list, a comparison): a bar
+    chart in the answer's order. The 元 of the source (（原表）), a share, and the same figure
+    printed in a second table (same label) are left out."""
+    unit = answer.figures[0].unit if answer.figures else None
+    charted: dict[str, float] = {}
+    for f in answer.figures:
+        if unit != "%" and f.unit == unit and f.label not in charted:
+            charted[f.label] = float(f.value)
+    if len(charted) < 2:
+        return
+    import altair as alt  # only when there is a chart to draw
+
+    frame = pd.DataFrame({"项目": list(charted), "数值": list(charted.values()),
+                          "显示": [transcript.shown_value(f) for f in _first_per_label(answer.figures, charted)]})
+    chart = alt.Chart(frame).mark_bar(color="#2f6db5").encode(
+        x=alt.X("数值:Q", title=f"单位：{unit}"),
+        y=alt.Y("项目:N", sort=None, title=None, axis=alt.Axis(labelLimit=420)),
+        tooltip=[alt.Tooltip("项目:N"), alt.Tooltip("显示:N", title="数值")])
+    text = chart.mark_text(align="left", dx=4, color="#333").encode(text="显示:N")
+    st.altair_chart((chart + text).properties(height=32 * len(charted) + 40), width="stretch")
+
+
+def _first_per_label(figures, labels) -> list:
+    first = {}
+    for f in figures:
+        first.setdefault(f.label, f)
+    return [first[label] for label in labels]
 
 
 def show_cited_rows(answer: Answer) -> None:
@@ -114,26 +141,34 @@ def sidebar() -> None:
     with st.sidebar:
         st.header("已载入的预算")
         documents = catalog.list_documents(assistant().conn)
-        table = pd.DataFrame([{"发布单位": d.issuer, "年度": str(d.year) if d.year else "未注明", "类型": d.kind, "表": d.tables,
-                               "数": d.items, "发现": d.findings} for d in documents])
         issuers = st.multiselect("筛选单位", sorted({d.issuer for d in documents}), placeholder="全部单位")
-        st.dataframe(table[table["发布单位"].isin(issuers)] if issuers else table, hide_index=True)
-        with st.expander("一致性检查发现"):
-            shown = [d for d in documents if not issuers or d.issuer in issuers]
+        years = st.multiselect("筛选年度", sorted({_year(d) for d in documents}), placeholder="全部年度")
+        shown = [d for d in documents if (not issuers or d.issuer in issuers) and (not years or _year(d) in years)]
+        for d in shown:
+            findings = f"**{d.findings}处发现**" if d.findings else "无发现"
+            st.markdown(f"**{d.issuer}**  \n:small[{_year(d)} · {d.kind} · {d.tables}张表 · {d.items}个数 · {findings}]",
+                        help=f"《{d.title}》，文件 {d.source_file}")
+        if not shown:
+            st.caption("没有符合筛选条件的文档。")
+        with st.expander(f"一致性检查发现（{sum(d.findings for d in shown)}）"):
             for finding in findings_for(assistant().conn, [d.doc_id for d in shown]):
                 title = next(d.title for d in shown if d.doc_id == finding.doc_id)
                 st.markdown(f"**{finding.rule_id}**（{finding.severity}）《{title}》：{finding.message}")
 
         st.header("示例问题")
         for question in example_questions(assistant().lexicon):
-            if st.button(question, use_container_width=True):
+            if st.button(question, width="stretch"):
                 st.session_state.pending = question
 
         st.header("载入新的预算文件")
+        st.session_state.setdefault("upload_round", 0)
         uploads = st.file_uploader("txt / pdf / xlsx / xls / csv", accept_multiple_files=True,
-                                   type=["txt", "pdf", "xlsx", "xls", "csv"])
+                                   type=["txt", "pdf", "xlsx", "xls", "csv"],
+                                   key=f"uploads-{st.session_state.upload_round}")
         if uploads and st.button("导入", type="primary"):
             ingest_uploads(uploads)
+        for level, message in st.session_state.get("upload_messages", []):
+            getattr(st, level)(message)
 
         st.header("导出问答记录")
         exchanges = st.session_state.exchanges
@@ -142,10 +177,32 @@ def sidebar() -> None:
                                          ("csv", "CSV（每个数一行）", "text/csv", transcript.to_csv),
                                          ("html", "可打印的 HTML", "text/html", transcript.to_html)):
             st.download_button(label, build(exchanges), file_name=transcript.export_filename(kind), mime=mime,
-                               disabled=not exchanges, use_container_width=True)
+                               disabled=not exchanges, width="stretch")
+
+
+def _year(d) -> str:
+    return f"{d.year}年" if d.year else "年份未注明"
 
 
 def ingest_uploads(uploads) -> None:
+    """Import the uploaded files with a progress bar, then rerun so the document list, the
+    examples and the engine see the new data; one message per failed file is kept to show."""
+    try:
+        report = _ingest_files(uploads)
+    except Exception as exc:
+        st.session_state.upload_messages = [("error", f"导入失败：{exc}")]
+    else:
+        messages = [("error", r.message) for r in report.results if r.status == "failed"]
+        failed, ingested = report.count("failed"), report.count("ingested")
+        level = "success" if not failed else ("warning" if ingested or report.count("unchanged") else "error")
+        messages.append((level, f"导入 {ingested} 个，未变化 {report.count('unchanged')} 个，"
+                                f"失败 {failed} 个（{report.seconds:.1f} 秒）。"))
+        st.session_state.upload_messages = messages
+    st.session_state.upload_round += 1  # a fresh, empty uploader
+    st.rerun()
+
+
+def _ingest_files(uploads):
     with tempfile.TemporaryDirectory() as folder:
         paths = []
         for upload in uploads:
@@ -158,11 +215,7 @@ def ingest_uploads(uploads) -> None:
         new = [r.doc_id for r in report.results if r.status == "ingested"]
         if new:
             run_audit(DB_PATH, new)
-    for result in report.results:
-        if result.status == "failed":
-            st.error(result.message)
-    st.success(f"导入 {report.count('ingested')} 个，未变化 {report.count('unchanged')} 个，"
-               f"失败 {report.count('failed')} 个（{report.seconds:.1f} 秒）。")
+    return report
 
 
 def main() -> None:

@@ -1,6 +1,13 @@
 """Start the app on the bundled samples, ask a question in headless Chromium, save a PNG.
 
-    .venv/bin/python scripts/screenshot.py [--question "…"] [--out screenshots/app.png]
+    .venv/bin/python scripts/screenshot.py [--question "…" ...] [--expand] [--upload FILE ...]
+                                           [--without SAMPLE] [--out screenshots/app.png]
+
+`--question` may be given several times (a conversation: the later ones are follow-ups);
+`--expand` opens the "SQL 与来源行" expander under the last answer; `--upload` sends files
+through the sidebar's uploader and presses 导入 (to see the progress and error messages);
+`--without` leaves a bundled sample out of the database, so that it can be uploaded.
+It prints how long the page took to be ready (chat box and document list shown).
 
 Needs Debian's chromium (`apt-get install chromium fonts-wqy-zenhei`) and the playwright
 package (`pip install playwright`; no `playwright install`: the system browser is used).
@@ -22,6 +29,7 @@ REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
+DEFAULT_QUESTION = "青海省医疗保障局2021年“三公”经费是多少？"
 
 
 def free_port() -> int:
@@ -40,12 +48,45 @@ def wait_for(port: int, seconds: float = 30) -> bool:
     return False
 
 
+def wait_idle(page, timeout_ms: int = 30000) -> None:
+    """Wait until Streamlit has finished the current script run (no 'Running…' widget)."""
+    page.wait_for_timeout(300)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout_ms)
+    page.wait_for_timeout(300)
+
+
+def ask(page, question: str) -> None:
+    before = page.get_by_test_id("stChatMessage").count()
+    box = page.get_by_test_id("stChatInputTextArea")
+    box.fill(question)
+    box.press("Enter")
+    page.get_by_test_id("stChatMessage").nth(before + 1).wait_for(timeout=30000)
+    wait_idle(page)
+
+
+def whole_page(page, out: Path, width: int) -> None:
+    """Streamlit scrolls inside its own containers, so grow the viewport to the content first."""
+    height = page.evaluate("""() => Math.max(...[
+        '[data-testid="stMain"]', '[data-testid="stSidebarContent"]', '[data-testid="stAppViewContainer"]']
+        .map(s => document.querySelector(s)).filter(Boolean).map(e => e.scrollHeight))""")
+    page.set_viewport_size({"width": width, "height": min(max(int(height) + 40, 1000), 6000)})
+    page.wait_for_timeout(800)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(out), full_page=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--question", default="青海省医疗保障局2021年“三公”经费是多少？")
+    parser.add_argument("--question", action="append", help="a question to ask; repeat for follow-ups")
     parser.add_argument("--out", type=Path, default=REPO / "screenshots" / "app.png")
-    parser.add_argument("--expand", action="store_true", help="open the SQL and source rows under the answer")
+    parser.add_argument("--expand", action="store_true", help="open the SQL and source rows under the last answer")
+    parser.add_argument("--upload", type=Path, action="append", default=[], help="a file to upload and import")
+    parser.add_argument("--without", action="append", default=[], metavar="SAMPLE",
+                        help="leave this bundled sample out of the database (to upload it, for instance)")
+    parser.add_argument("--width", type=int, default=1400)
     args = parser.parse_args()
+    questions = args.question if args.question is not None else ([] if args.upload else [DEFAULT_QUESTION])
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -54,10 +95,17 @@ def main() -> int:
     if not Path(CHROMIUM).exists():
         print("chromium is not installed (apt-get install chromium fonts-wqy-zenhei): no screenshot taken.")
         return 0
-    db = Path(tempfile.mkdtemp()) / "samples.db"
-    subprocess.run([sys.executable, "-m", "assistant.cli", "ingest", str(REPO / "data" / "samples"), "--db", str(db)],
-                   check=True, capture_output=True, cwd=REPO)
+    workdir = Path(tempfile.mkdtemp(prefix="budgetqa-shot-"))
+    db = workdir / "samples.db"
+    samples = [str(f) for f in sorted((REPO / "data" / "samples").iterdir())
+               if f.suffix != ".md" and f.name not in args.without]
+    ingest = subprocess.run([sys.executable, "-m", "assistant.cli", "ingest", *samples, "--db", str(db)],
+                            capture_output=True, text=True, cwd=REPO)
+    if ingest.returncode != 0:
+        print(f"ingesting the samples failed:\n{ingest.stderr.strip()}")
+        return 1
     port = free_port()
+    started = time.perf_counter()
     server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.headless",
                                "true", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
                               cwd=REPO, env={**os.environ, "BUDGETQA_DB": str(db)},
@@ -66,26 +114,38 @@ def main() -> int:
         if not wait_for(port):
             print("the app did not start within 30 s")
             return 1
+        listening = time.perf_counter() - started
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(f"http://127.0.0.1:{port}", wait_until="networkidle")
-            box = page.get_by_test_id("stChatInputTextArea")
-            box.wait_for(timeout=30000)
-            box.fill(args.question)
-            box.press("Enter")
-            page.get_by_test_id("stChatMessage").nth(1).wait_for(timeout=30000)
-            if args.expand:
-                page.get_by_text("SQL 与来源行").first.click()
-            page.wait_for_timeout(1500)
-            args.out.parent.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(args.out), full_page=True)
+            page = browser.new_page(viewport={"width": args.width, "height": 1000})
+            t0 = time.perf_counter()
+            page.goto(f"http://127.0.0.1:{port}")
+            page.get_by_test_id("stChatInputTextArea").wait_for(timeout=30000)
+            page.get_by_test_id("stSidebar").get_by_text("张表").first.wait_for(timeout=30000)
+            ready = time.perf_counter() - t0
+            print(f"server listening after {listening:.2f} s; page ready {ready:.2f} s after opening it")
+            for question in questions:
+                t1 = time.perf_counter()
+                ask(page, question)
+                print(f"answered in {time.perf_counter() - t1:.2f} s: {question}")
+            if args.expand and questions:
+                page.get_by_test_id("stExpander").filter(has_text="SQL 与来源行").last.click()
+                page.wait_for_timeout(1000)
+            if args.upload:
+                page.get_by_test_id("stSidebar").get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
+                    [str(f) for f in args.upload])
+                page.get_by_role("button", name="导入").wait_for(timeout=30000)
+                page.get_by_role("button", name="导入").click()
+                wait_idle(page)
+                page.get_by_test_id("stSidebar").get_by_test_id("stAlert").last.scroll_into_view_if_needed()
+            whole_page(page, args.out, args.width)
             browser.close()
         print(f"saved {args.out}")
         return 0
     finally:
         server.terminate()
         server.wait(timeout=10)
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -17,10 +17,33 @@ def messages(at) -> list[str]:
     return [m.markdown[0].value for m in at.chat_message if m.markdown]
 
 
+def sidebar_text(at) -> str:
+    return "\n".join(m.value for m in at.sidebar.markdown)
+
+
 def test_page_loads_with_documents_and_examples(app):
     assert not app.exception
-    assert any("青海省医疗保障局" in str(df.value) for df in app.dataframe)
+    text = sidebar_text(app)
+    assert "**青海省医疗保障局**" in text and "2021年 · 预算 · 9张表 · " in text
+    assert "年份未注明" in text and "处发现" in text
     assert len(app.button) >= 3
+
+
+def test_document_filters(app):
+    app.sidebar.multiselect[0].select("青海省医疗保障局").run()
+    assert "青海省医疗保障局" in sidebar_text(app) and "北戴河" not in sidebar_text(app)
+    app.sidebar.multiselect[0].unselect("青海省医疗保障局").run()
+    app.sidebar.multiselect[1].select("2024年").run()
+    text = sidebar_text(app)
+    assert "莲湖区" in text and "青海省" not in text
+
+
+def test_same_figure_in_two_tables_draws_no_chart_a_ranking_does(app):
+    app.chat_input[0].set_value("青海省医疗保障局2021年住房公积金是多少？").run()
+    assert not app.get("vega_lite_chart")
+    app.chat_input[0].set_value("哪个医保局住房公积金最多").run()
+    assert not app.exception
+    assert len(app.get("vega_lite_chart")) == 1
 
 
 def test_question_then_follow_up_with_citations(app):
