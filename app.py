@@ -157,8 +157,7 @@ def sidebar() -> None:
 
         st.header("示例问题")
         for question in example_questions(assistant().lexicon):
-            if st.button(question, width="stretch"):
-                st.session_state.pending = question
+            st.button(question, width="stretch", on_click=_ask_later, args=(question,))
 
         st.header("载入新的预算文件")
         st.session_state.setdefault("upload_round", 0)
@@ -174,10 +173,14 @@ def sidebar() -> None:
         exchanges = st.session_state.exchanges
         for kind, label, mime, build in (("markdown", "Markdown", "text/markdown", transcript.to_markdown),
                                          ("json", "JSON", "application/json", transcript.to_json),
-                                         ("csv", "CSV（每个数一行）", "text/csv", transcript.to_csv),
+                                         ("csv", "CSV（每个数一行）", "text/csv", transcript.to_csv_for_excel),
                                          ("html", "可打印的 HTML", "text/html", transcript.to_html)):
             st.download_button(label, build(exchanges), file_name=transcript.export_filename(kind), mime=mime,
                                disabled=not exchanges, width="stretch")
+
+
+def _ask_later(question: str) -> None:
+    st.session_state.pending = question
 
 
 def _year(d) -> str:
@@ -222,21 +225,26 @@ def main() -> None:
     st.session_state.setdefault("exchanges", [])
     try:
         ensure_database()
-        sidebar()
+        assistant()
     except Exception as exc:
         st.error(f"无法打开数据库 {DB_PATH}：{exc}")
         return
     st.title("预算问答")
     st.caption("问部门预算里的数字：每个数都给出单位、出处（文档、表、页、行）和查询它的 SQL。")
+    # The question is answered before the sidebar is drawn, so that the export buttons
+    # already hold this answer (an example button sets `pending` in its callback).
     question = st.chat_input("例如：青海省医疗保障局2021年“三公”经费是多少？")
     question = question or st.session_state.pop("pending", None)
     if question:
         ask(question)
+    try:
+        sidebar()
+    except Exception as exc:
+        st.sidebar.error(f"侧栏出错：{exc}")
     for exchange in st.session_state.exchanges:
         with st.chat_message("user"):
             st.markdown(exchange.question)
         with st.chat_message("assistant"):
             show_answer(exchange.answer)
-
 
 main()

@@ -74,6 +74,11 @@ def to_csv(exchanges: Sequence[Exchange]) -> str:
     return out.getvalue()
 
 
+def to_csv_for_excel(exchanges: Sequence[Exchange]) -> bytes:
+    """The CSV as UTF-8 with a byte-order mark, so Excel opens the Chinese text correctly."""
+    return to_csv(exchanges).encode("utf-8-sig")
+
+
 _STYLE = """
 body { font-family: "Noto Sans CJK SC", "WenQuanYi Zen Hei", "Microsoft YaHei", sans-serif; margin: 2em; }
 h2 { border-bottom: 1px solid #ccc; padding-bottom: .2em; }

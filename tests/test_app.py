@@ -56,6 +56,12 @@ def test_question_then_follow_up_with_citations(app):
     assert any("FROM items_v" in code.value for code in app.code)
 
 
+def test_exports_already_hold_the_answer_just_given(app):
+    app.chat_input[0].set_value("青海省医疗保障局2021年住房公积金是多少？").run()
+    buttons = [b for b in app.get("download_button")]
+    assert buttons and not any(b.proto.disabled for b in buttons)
+
+
 def test_example_button_asks_its_question(app):
     label = app.button[0].label
     app.button[0].click().run()

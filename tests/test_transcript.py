@@ -41,6 +41,11 @@ def test_csv_has_one_row_per_figure_with_exact_values(exchanges):
     assert qinghai["document"] == "青海省医疗保障局2021年部门预算" and qinghai["table"] and qinghai["row"]
 
 
+def test_csv_download_opens_in_excel(exchanges):
+    data = transcript.to_csv_for_excel(exchanges)
+    assert data.startswith("\ufeff".encode()) and data.decode("utf-8-sig") == transcript.to_csv(exchanges)
+
+
 def test_html_is_escaped_and_printable(exchanges):
     page = transcript.to_html(exchanges)
     assert "@media print" in page and "87.86万元" in page and "<script" not in page
