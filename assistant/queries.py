@@ -15,6 +15,8 @@ from .sqlcheck import run_sql
 
 ITEM_COLUMNS = ("item_id, doc_id, document, issuer, year, table_id, source_table, table_kind, page, "
                 "line, row_no, code, name, classification, measure, amount_fen, unit, uncertain, is_total")
+TEXT_COLUMNS = ("figure_id, doc_id, document, issuer, year, section, sentence, subject, code, kind, value, unit, "
+                "compared_to, page, line")
 TABLE_PRIORITY = {"expenditure": 0, "basic_expenditure": 1, "sangong": 1, "project": 2,
                   "income_expenditure_summary": 3, "income": 4, "procurement": 5, "assets": 5,
                   "other": 6, "government_fund": 7, "state_capital": 7}
@@ -125,16 +127,21 @@ def text_figures(trace: Trace, doc_ids: list[int], subjects: list[str], kinds: t
     if codes:
         conditions.append(f"code IN ({_in(list(codes))})")
         params += list(codes)
-    sql = ("SELECT figure_id, doc_id, document, issuer, year, section, sentence, subject, code, kind, value, "
-           f"unit, compared_to, page, line FROM text_figures_v WHERE doc_id IN ({_in(doc_ids)}) "
+    sql = (f"SELECT {TEXT_COLUMNS} FROM text_figures_v WHERE doc_id IN ({_in(doc_ids)}) "
            f"AND ({' OR '.join(conditions) or '0'}) AND kind IN ({_in(list(kinds))}) ORDER BY doc_id, line")
     return trace.run(sql, tuple(params) + kinds, main)
 
 
 def text_figures_by_id(trace: Trace, figure_ids: list[int]) -> list[dict[str, Any]]:
-    sql = ("SELECT figure_id, doc_id, document, issuer, year, section, sentence, subject, code, kind, value, "
-           f"unit, compared_to, page, line FROM text_figures_v WHERE figure_id IN ({_in(figure_ids)}) ORDER BY figure_id")
+    sql = f"SELECT {TEXT_COLUMNS} FROM text_figures_v WHERE figure_id IN ({_in(figure_ids)}) ORDER BY figure_id"
     return trace.run(sql, tuple(figure_ids))
+
+
+def same_sentence(trace: Trace, figure: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every figure of the sentence `figure` was read from, in reading order."""
+    sql = (f"SELECT {TEXT_COLUMNS} FROM text_figures_v WHERE doc_id = ? AND line = ? AND sentence = ? "
+           "ORDER BY figure_id")
+    return trace.run(sql, (figure["doc_id"], figure["line"], figure["sentence"]))
 
 
 def items_by_id(trace: Trace, item_ids: list[int]) -> list[dict[str, Any]]:
@@ -145,8 +152,7 @@ def items_by_id(trace: Trace, item_ids: list[int]) -> list[dict[str, Any]]:
 def count_figures(trace: Trace, doc_ids: list[int], unit: str) -> list[dict[str, Any]]:
     """Counted things (车辆 1 辆): text figures and table cells whose unit is the one asked."""
     like = f"%{unit}%"
-    sql_text = ("SELECT figure_id, doc_id, document, issuer, year, section, sentence, subject, code, kind, value, "
-                f"unit, compared_to, page, line FROM text_figures_v WHERE doc_id IN ({_in(doc_ids)}) "
+    sql_text = (f"SELECT {TEXT_COLUMNS} FROM text_figures_v WHERE doc_id IN ({_in(doc_ids)}) "
                 "AND kind = 'count' AND unit LIKE ? ORDER BY doc_id, line")
     sql_items = (f"SELECT {ITEM_COLUMNS} FROM items_v WHERE doc_id IN ({_in(doc_ids)}) AND unit LIKE ? "
                  "ORDER BY doc_id, table_id, row_no")

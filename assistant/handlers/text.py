@@ -52,9 +52,7 @@ def _change_of_an_equal_part(trace: Trace, documents: list[Document], subjects: 
     amounts = queries.text_figures(trace, _doc_ids(documents), subjects, ("amount",))
     out: list[dict[str, Any]] = []
     for amount in amounts:
-        same = trace.run("SELECT figure_id, doc_id, document, issuer, year, section, sentence, subject, code, kind, "
-                         "value, unit, compared_to, page, line FROM text_figures_v WHERE doc_id = ? AND line = ? "
-                         "AND sentence = ? ORDER BY figure_id", (amount["doc_id"], amount["line"], amount["sentence"]))
+        same = queries.same_sentence(trace, amount)
         parts = {r["subject"] for r in same if r["kind"] == "amount" and r["subject"] != amount["subject"]
                  and r["value"] == amount["value"] and r["unit"] == amount["unit"]}
         out += [{**r, "subject": amount["subject"]} for r in same if r["kind"] in kinds and r["subject"] in parts]
