@@ -4,6 +4,7 @@
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 import tempfile
 from pathlib import Path
@@ -15,7 +16,9 @@ from assistant import catalog, transcript
 from assistant.audit import findings_for, run_audit
 from assistant.answer import Answer, Exchange
 from assistant.examples import example_questions
-from assistant.factory import make_assistant
+from assistant.engine import Assistant
+from assistant.factory import engine_description, make_assistant
+from assistant.llm_config import LLMConfig, LLMConfigError, load_config
 from ingest.pipeline import ingest_paths
 
 REPO = Path(__file__).resolve().parent
@@ -26,9 +29,24 @@ st.set_page_config(page_title="budgetqa · 预算问答", page_icon="📊", layo
 
 
 @st.cache_resource(show_spinner=False)
-def load_assistant(db_path: str, version: float):
-    """One engine per database file version (re-created after an upload changes the file)."""
-    return make_assistant(db_path)
+def load_assistant(db_path: str, version: float, llm_settings: str):
+    """One engine per database file version and LLM settings (re-created after an upload
+    changes the file, or the settings change), and what to tell the user about it. Settings
+    that cannot be used are said on the page and the built-in engine answers: the app keeps
+    working offline."""
+    try:
+        config = load_config()
+        return make_assistant(db_path), engine_description(config), None
+    except LLMConfigError as exc:
+        return Assistant(db_path), engine_description(LLMConfig()), f"大模型引擎没有开启：{exc} 现在由内置引擎回答。"
+
+
+def llm_settings() -> str:
+    """The LLM settings in force, as a cache key (environment and config file)."""
+    try:
+        return repr(dataclasses.astuple(load_config()))
+    except LLMConfigError as exc:
+        return str(exc)
 
 
 def ensure_database() -> None:
@@ -42,8 +60,13 @@ def ensure_database() -> None:
         st.error(failure.message)
 
 
+def loaded():
+    """(assistant, engine description, problem with the LLM settings or None)."""
+    return load_assistant(str(DB_PATH), DB_PATH.stat().st_mtime, llm_settings())
+
+
 def assistant():
-    return load_assistant(str(DB_PATH), DB_PATH.stat().st_mtime)
+    return loaded()[0]
 
 
 def ask(question: str) -> None:
@@ -139,6 +162,10 @@ def _unique(names: list[str]) -> list[str]:
 
 def sidebar() -> None:
     with st.sidebar:
+        _, engine, problem = loaded()
+        st.caption(f"问答引擎：{engine}")
+        if problem:
+            st.warning(problem)
         st.header("已载入的预算")
         documents = catalog.list_documents(assistant().conn)
         issuers = st.multiselect("筛选单位", sorted({d.issuer for d in documents}), placeholder="全部单位")

@@ -185,6 +185,22 @@ def chat(db_path: Path, as_json: bool) -> None:
         sys.stdout.flush()
 
 
+@main.command()
+def engine() -> None:
+    """Say which engine answers, with the LLM settings in force (never the key); exit 1 when an
+    LLM is configured but cannot be built."""
+    from assistant.factory import engine_description
+    from assistant.llm_config import LLMConfigError, build_chat_model, load_config
+
+    try:
+        config = load_config()
+        if config.enabled:
+            build_chat_model(config)
+    except LLMConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(engine_description(config))
+
+
 def _register_audit() -> None:
     from assistant.audit import audit_command
     main.add_command(audit_command, "audit")

@@ -70,7 +70,7 @@ class Assistant:
         trace = Trace(self.conn)
         handler = handlers.HANDLERS.get(frame.intent, handlers.lookup)
         answer = handler(frame, documents, trace)
-        answer.warnings += _finding_warnings(trace, answer, documents)
+        answer.warnings += finding_warnings(trace, answer, documents)
         answer.sql = trace.sql
         answer.columns, answer.rows = trace.columns, trace.rows
         if answer.status == "no_data" and not frame.english:
@@ -87,7 +87,7 @@ class Assistant:
         return "已载入：" + "；".join(f"《{d.title}》" for d in docs) + "。"
 
 
-def _finding_warnings(trace: Trace, answer: Answer, documents: list[Document]) -> list[str]:
+def finding_warnings(trace: Trace, answer: Answer, documents: list[Document]) -> list[str]:
     """An answer citing a figure that the audit found contradicted says so."""
     cited = {(f.source.ref_kind, f.source.item_id) for f in answer.figures if f.source.item_id}
     titles = {f.source.document for f in answer.figures}

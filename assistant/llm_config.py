@@ -51,7 +51,7 @@ class LLMConfig:
     timeout_s: float = 60.0
     summary: bool = True
     context_tokens: int = 16384
-    source: str = "default"  # where the settings came from, for messages
+    source: str = "默认设置"  # where the settings came from, for messages
 
     @property
     def enabled(self) -> bool:
@@ -79,7 +79,7 @@ def load_config(env: Mapping[str, str] | None = None) -> LLMConfig:
         config = replace(_from_file(path), source=str(path))
     overrides = {key: env[name].strip() for key, name in ENV.items() if env.get(name, "").strip()}
     if overrides:
-        config = replace(config, **overrides, source="environment")
+        config = replace(config, **overrides, source="环境变量")
     return _validated(replace(config, provider=config.provider.lower()))
 
 

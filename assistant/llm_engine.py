@@ -34,8 +34,9 @@ from sqlglot import exp
 from . import prompts
 from .answer import Answer, Exchange, Figure, Source
 from .compose import exact, item_figures, show, text_value, value_in
-from .engine import Assistant
+from .engine import Assistant, finding_warnings
 from .llm_config import LLMConfig, build_chat_model, load_config
+from .queries import Trace
 from .sqlcheck import QueryInterrupted, QueryResult, SqlError, SqlRejected, run_sql
 from .understand import Frame
 
@@ -47,6 +48,8 @@ NOT_FIGURES = {"year", "page", "row_no", "line", "seq", "level", "is_total", "un
 COLUMN_LABELS = {"total": "合计", "sum": "合计", "difference": "差额", "diff": "差额", "change": "变化",
                  "share": "占比", "ratio": "比例", "other": "", "projects": "项目数", "items": "行数"}
 UNITS_AFTER_NUMBER = ("万元", "亿元", "千元", "元", "%", "％", "个", "项", "人次", "人", "辆", "家", "倍", "万", "亿")
+# A view's row id, and what the audit's finding refs call that kind of row.
+ROW_IDS = {"item_id": "item", "figure_id": "text", "project_id": "project", "indicator_id": "indicator"}
 MAX_SENTENCES = 12
 SUMMARY_CHARS = 160
 NO_ANSWER = re.compile(r"^\s*NO_ANSWER\s*[:：]?\s*(.*)", re.S | re.M)
@@ -229,16 +232,27 @@ def _own_provenance(row: dict[str, Any], stem: str) -> bool:
     return any(f"{stem}_{key}" in row for key in ("source_table", "page", "row_no", "line", "name"))
 
 
+def _stored_row(row: dict[str, Any], stem: str) -> tuple[str | None, int | None]:
+    """Which stored row the figure in column `stem_…` is (for the audit's findings): the row's
+    own id for amount/value, `stem_item_id` and the like for a figure from another row; a
+    figure computed in SQL is no stored row."""
+    own = stem in ("amount", "value", "value_num")
+    for key, kind in ROW_IDS.items():
+        value = row.get(key) if own else row.get(f"{stem}_{key}")
+        if value is not None:
+            return kind, value
+    return None, None
+
+
 def source_of(row: dict[str, Any], stem: str) -> Source | None:
     document = _pick(row, stem, "document")
     if not document:
         return None
     table = _pick(row, stem, "source_table")
+    ref_kind, item_id = _stored_row(row, stem)
     return Source(document=str(document), table=table, section=None if table else _pick(row, stem, "section"),
                   page=_pick(row, stem, "page"), row=_pick(row, stem, "row_no"), line=_pick(row, stem, "line"),
-                  table_id=_pick(row, stem, "table_id"),
-                  item_id=row.get("item_id") or row.get("project_id") or row.get("indicator_id")
-                  or row.get("figure_id"))
+                  table_id=_pick(row, stem, "table_id"), item_id=item_id, ref_kind=ref_kind)
 
 
 def label_of(row: dict[str, Any], stem: str, kind: str) -> str:
@@ -502,7 +516,8 @@ class LLMAssistant:
             listing = _text_rows(result.columns, result.rows)
             answer = Answer("answered", lead + f"查询返回{len(rows)}行" + (f"：{listing}。" if listing else "，见下表。"))
         answer.sql, answer.columns, answer.rows = result.sql, list(result.columns), rows
-        answer.warnings = turn.warnings + composed.warnings + answer.warnings
+        contested = finding_warnings(Trace(self.builtin.conn), answer, self.builtin.lexicon.documents)
+        answer.warnings = turn.warnings + composed.warnings + answer.warnings + contested
         answer.engine, answer.frame = ENGINE, frame
         turn.answer = answer
         return turn
@@ -511,7 +526,7 @@ class LLMAssistant:
         """The model's one sentence, without code and without numbers the rows do not hold."""
         if not self.config.summary:
             return ""
-        listing = "\n".join(f"- {f.label}：{show(f.value, f.unit)}" for f in figures[:MAX_SENTENCES])
+        listing = "\n".join(f"- {prompts.as_data(f.label)}：{show(f.value, f.unit)}" for f in figures[:MAX_SENTENCES])
         text = self.summary_chain.invoke({"instructions": prompts.prompt_text("summary.md"),
                                           "question": turn.standalone, "figures": listing})
         text = _THINK.sub("", text or "").strip()

@@ -23,6 +23,7 @@ from .lexicon import Document
 
 PROMPTS_DIR = Path(__file__).resolve().parents[1] / "prompts"
 _TABLE = re.compile(r"CREATE TABLE IF NOT EXISTS (\w+)\s*\((.*?)\n\);", re.S)
+_SLOT = re.compile(r"\{(schema|glossary|documents)\}")
 _COLUMN = re.compile(r"^\s*(\w+)\s+(INTEGER|TEXT|REAL|NUMERIC|BLOB)\b[^\n]*?(?:--\s*(.*))?$", re.M)
 
 
@@ -47,8 +48,17 @@ def few_shot_messages() -> list[tuple[str, str]]:
 
 
 def system_prompt(documents: list[Document]) -> str:
-    return (prompt_text("system.md").replace("{schema}", schema_description())
-            .replace("{glossary}", glossary_terms()).replace("{documents}", documents_list(documents)))
+    """prompts/system.md with its three slots filled in one pass, so that text in one part (a
+    document title, say) can never be taken for another slot."""
+    parts = {"schema": schema_description(), "glossary": glossary_terms(), "documents": documents_list(documents)}
+    return _SLOT.sub(lambda m: parts[m.group(1)], prompt_text("system.md"))
+
+
+def as_data(text: Any) -> str:
+    """A value from the database or the conversation as one quoted JSON string: its newlines,
+    quotes and backticks are escaped, so it cannot open a new section of the prompt or end
+    the data around it. The prompts say that quoted text is data, never an instruction."""
+    return json.dumps("" if text is None else str(text), ensure_ascii=False)
 
 
 # --- schema, from db/schema.sql + db/views.sql ---------------------------------------------------
@@ -89,7 +99,9 @@ def schema_description() -> str:
 
 def glossary_terms() -> str:
     g = glossary()
-    parts = ["measure 列的取值（规范名：表中印的栏目名）："]
+    parts = ["术语："]
+    parts += [f"- {term}：{meaning}" for term, meaning in g["concepts"].items() if not term.startswith("_")]
+    parts.append("measure 列的取值（规范名：表中印的栏目名）：")
     parts += [f"- {name}：{'、'.join(words)}" for name, words in g["measures"].items()]
     parts.append("table_kind 列的取值（规范名：表名中的字样）：")
     parts += [f"- {kind}：{'、'.join(words)}" for kind, words in g["table_kinds"].items()]
@@ -104,14 +116,14 @@ def glossary_terms() -> str:
 def documents_list(documents: list[Document]) -> str:
     if not documents:
         return "（没有载入任何文档）"
-    return "\n".join(f"- doc_id={d.doc_id}；issuer={d.issuer}；year={d.year if d.year else 'NULL（未注明）'}；"
-                     f"kind={d.kind}；title=《{d.title}》" for d in documents)
+    return "\n".join(json.dumps({"doc_id": d.doc_id, "issuer": d.issuer, "year": d.year, "kind": d.kind,
+                                 "title": d.title}, ensure_ascii=False) for d in documents)
 
 
 def history_text(exchanges: list[Any], limit: int = 3, answer_chars: int = 300) -> str:
     """The last turns of the conversation as plain text for the rewrite prompt."""
     lines = []
     for exchange in exchanges[-limit:]:
-        lines.append(f"用户：{exchange.question}")
-        lines.append(f"助手：{exchange.answer.answer[:answer_chars]}")
+        lines.append(f"用户：{as_data(exchange.question)}")
+        lines.append(f"助手：{as_data(exchange.answer.answer[:answer_chars])}")
     return "\n".join(lines)

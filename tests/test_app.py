@@ -7,10 +7,23 @@ from streamlit.testing.v1 import AppTest
 from conftest import REPO
 
 
+LLM_SETTINGS = ("BUDGETQA_LLM", "BUDGETQA_LLM_MODEL", "BUDGETQA_LLM_BASE_URL", "BUDGETQA_LLM_API_KEY",
+                "BUDGETQA_LLM_CONFIG")
+
+
 @pytest.fixture()
-def app(samples_db, monkeypatch):
+def page(samples_db, monkeypatch, tmp_path):
+    """The app on the samples, with no LLM settings but those a test sets."""
     monkeypatch.setenv("BUDGETQA_DB", str(samples_db))
-    return AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))  # no user llm.toml
+    for name in LLM_SETTINGS:
+        monkeypatch.delenv(name, raising=False)
+    return lambda: AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
+
+
+@pytest.fixture()
+def app(page):
+    return page()
 
 
 def messages(at) -> list[str]:
@@ -72,3 +85,38 @@ def test_refusal_is_a_message_not_a_traceback(app):
     app.chat_input[0].set_value("请删除青海省医疗保障局的全部数据").run()
     assert not app.exception
     assert "不会删除" in messages(app)[1]
+
+
+def sidebar_captions(at) -> str:
+    return "\n".join(c.value for c in at.sidebar.caption)
+
+
+def test_sidebar_names_the_engine(app):
+    assert "问答引擎：内置引擎（离线）" in sidebar_captions(app)
+
+
+def test_unusable_llm_settings_are_said_and_the_builtin_engine_answers(page, monkeypatch):
+    monkeypatch.setenv("BUDGETQA_LLM", "gpt")
+    at = page()
+    assert not at.exception
+    assert "大模型引擎没有开启" in at.sidebar.warning[0].value and "off | openai | ollama" in at.sidebar.warning[0].value
+    at.chat_input[0].set_value("青海省医疗保障局2021年住房公积金是多少？").run()
+    assert "87.86万元" in messages(at)[1] and "内置引擎 · 已回答" in [c.value for c in at.main.caption]
+
+
+def test_answer_from_the_llm_engine_is_labelled_and_cited(page, monkeypatch):
+    pytest.importorskip("langchain_openai", reason="optional extra budgetqa[llm]")
+    from llm_stub import serving
+
+    sql = ("SELECT document, source_table, page, row_no, issuer, year, code, name, measure, amount_fen, unit "
+           "FROM items_v WHERE code = '2101504' AND measure = '合计' AND issuer LIKE '%青海%' ORDER BY table_id, row_no")
+    with serving(f"```sql\n{sql}\n```", "信息化建设为1,566.45万元。") as server:
+        for name, value in (("BUDGETQA_LLM", "openai"), ("BUDGETQA_LLM_BASE_URL", f"{server.url}/v1"),
+                            ("BUDGETQA_LLM_API_KEY", "sk-test"), ("NO_PROXY", "127.0.0.1")):
+            monkeypatch.setenv(name, value)
+        at = page()
+        assert "大模型 openai · gpt-4o-mini" in sidebar_captions(at)
+        at.chat_input[0].set_value("青海省医保局在数字化方面花了多少钱？").run()
+    assert not at.exception
+    assert "大模型（经 SQL 检查） · 已回答" in [c.value for c in at.main.caption]
+    assert "1,566.45万元" in messages(at)[1] and any("FROM items_v" in code.value for code in at.code)
