@@ -79,6 +79,15 @@ def items(trace: Trace, doc_ids: list[int], codes: list[str], names: list[str], 
     return trace.run(sql, tuple(params + measures), main)
 
 
+def items_in_any_column(trace: Trace, doc_ids: list[int], codes: list[str], names: list[str]) -> list[dict[str, Any]]:
+    """Every column a row prints, for a row that does not print the one asked (a 决算 row
+    whose 决算数 cell is blank still prints its 年初预算数)."""
+    conditions = [f"code IN ({_in(codes)})"] * bool(codes) + [f"name IN ({_in(names)})"] * bool(names)
+    sql = (f"SELECT {ITEM_COLUMNS} FROM items_v WHERE doc_id IN ({_in(doc_ids)}) "
+           f"AND ({' OR '.join(conditions) or '0'}) AND is_total = 0 ORDER BY doc_id, uncertain, table_id, row_no")
+    return trace.run(sql, tuple(doc_ids) + tuple(codes) + tuple(names), main=True)
+
+
 def totals(trace: Trace, doc_ids: list[int], measure: str, kinds: tuple[str, ...]) -> list[dict[str, Any]]:
     """Total rows (合计/总计) of the given table kinds in a measure: 项目支出合计, 人员经费 …"""
     sql = (f"SELECT {ITEM_COLUMNS} FROM items_v WHERE doc_id IN ({_in(doc_ids)}) AND is_total = 1 "

@@ -69,6 +69,9 @@ TRAILING_WORDS = re.compile(r"(?:财政拨款预算|预算数为|预算数|预�
 # An amount named by its column alone (年初, 支出决算) and the column word after a row's name.
 COLUMN_ONLY = re.compile(r"(?:支出)?(?:(?P<budget>年初|全年|调整)(?:预算数?)?|(?P<final>决算数?))")
 COLUMN_WORD = re.compile(r"(?:(?:年初|全年|调整)(?:预算数?)?|决算数?)$")
+# A row named with a column word: "公务接待费支出决算", "“三公”经费财政拨款支出年初".
+ROW_AND_COLUMN = re.compile(r"(?P<row>.+?)(?P<verb>(?:财政拨款)?支出)?(?:(?P<budget>年初|全年|调整)(?:预算数?)?"
+                            r"|(?P<final>决算数?))")
 BARE_WORDS = {"支出", "收入", "拨款", "拨款收入", "拨款支出", "收支", "预算", "经费", "资金", "金额", "总额"}
 
 
@@ -119,9 +122,24 @@ def _name_the_row(fig: TextFigure, row: str | None) -> str | None:
     column = COLUMN_ONLY.fullmatch(fig.subject)
     if column:
         if row:
-            fig.subject = row + ("决算" if column.group("final") else column.group("budget") + "预算")
+            fig.subject = row + _column_suffix(column)
         return row
+    named = ROW_AND_COLUMN.fullmatch(fig.subject)
+    if named:
+        fig.subject = _row_name(named) + _column_suffix(named)
     return COLUMN_WORD.sub("", fig.subject) or row
+
+
+def _column_suffix(column: re.Match[str]) -> str:
+    """The one spelling of a column after a row's name: 决算, 年初预算, 全年预算, 调整预算."""
+    return "决算" if column.group("final") else column.group("budget") + "预算"
+
+
+def _row_name(named: re.Match[str]) -> str:
+    """The row before its column word. An expense (…费) is spent: "公务接待费支出决算" is the row
+    公务接待费; a function class keeps 支出 in its name (一般公共服务支出决算)."""
+    row, verb = named.group("row"), named.group("verb") or ""
+    return row if row.endswith("费") else row + verb
 
 
 def _sentences(text: str) -> list[str]:

@@ -124,9 +124,19 @@ def test_final_accounts_item_named_once_then_only_its_columns():
                                                        ("信息化建设决算", Decimal("135.25"))]
 
 
-def test_column_word_after_a_named_amount_keeps_that_row():
+def test_column_word_after_a_named_amount_keeps_that_row_in_one_spelling():
     figures = of("“三公”经费财政拨款支出年初预算为0.95万元，支出决算为0.00万元，完成预算的0%")
-    assert [f.subject for f in figures if f.kind == "amount"] == ["“三公”经费财政拨款支出年初", "“三公”经费财政拨款支出决算"]
+    assert [f.subject for f in figures if f.kind == "amount"] == ["“三公”经费年初预算", "“三公”经费决算"]
+
+
+@pytest.mark.parametrize("sentence, subject", [
+    ("公务接待费支出决算为0.00万元，完成预算的0%", "公务接待费决算"),  # an expense is spent: 支出 is no part of it
+    ("公务用车购置及运行维护费支出决算为0.00万元", "公务用车购置及运行维护费决算"),
+    ("一般公共服务支出决算为1,600.00万元", "一般公共服务支出决算"),  # a function class is named …支出
+    ("行政运行决算数为1,511.89万元", "行政运行决算"),
+])
+def test_row_named_with_its_column_word(sentence, subject):
+    assert of(sentence)[0].subject == subject
 
 
 def test_economic_class_code_in_parentheses():

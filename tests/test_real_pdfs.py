@@ -103,3 +103,25 @@ def test_consistency_question_without_a_subject_reports_the_documents_findings(r
 def test_english_office_name_picks_one_of_the_places_bureaus(real_assistant):
     answer = real_assistant.ask('Putuo District Commerce Commission 2025 "three public" expenses')
     assert values(answer, "万元") == {Decimal("1")}
+
+
+def test_final_accounts_row_with_a_blank_final_column_says_so_and_quotes_the_text(real_assistant):
+    answer = real_assistant.ask("财政局2024年三公经费是多少？")
+    assert answer.status == "answered" and "决算数一栏空白" in answer.answer
+    by_value = {(f.value, f.unit): f.source for f in answer.figures}
+    printed = by_value[(Decimal("0.95"), "万元")]
+    assert (printed.table, printed.page, printed.row) == ("财政拨款“三公”经费支出决算表", 18, 1)
+    stated = by_value[(Decimal("0.00"), "万元")]
+    assert stated.section == "七、财政拨款“三公”经费支出决算情况说明" and stated.page == 23
+    assert any("取自说明文字" in w for w in answer.warnings)
+
+
+def test_final_accounts_item_printed_nowhere_in_the_table_is_read_from_the_text(real_assistant):
+    answer = real_assistant.ask("普陀区财政局2024年因公出国（境）费决算数")
+    assert [(f.value, f.source.section) for f in answer.figures] == [
+        (Decimal("0.00"), "七、财政拨款“三公”经费支出决算情况说明")]
+
+
+def test_final_accounts_column_asked_is_the_column_answered(real_assistant):
+    answer = real_assistant.ask("财政局2024年公务接待费年初预算是多少？")
+    assert values(answer, "万元") == {Decimal("0.95")} and "空白" not in answer.answer

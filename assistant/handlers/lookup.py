@@ -15,6 +15,7 @@ from ..compose import (MONEY, exact, item_figures, item_source, label_for, show,
 from ..lexicon import Document, Match
 from ..queries import Trace
 from ..understand import Frame
+from .final import blank_final_column, in_column
 from .common import (UNCERTAIN_NOTE, _doc_ids, _entities, _fen_per, _not_found, codes_of, find_items, names_of, say)
 
 LAST_YEAR = "上年预算数"  # the measure of last year's column
@@ -25,6 +26,9 @@ def lookup(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
     rows = [] if wants_other else find_items(frame, documents, trace)
     if rows:
         return _answer_items(frame, rows, trace)
+    blank = None if wants_other else blank_final_column(frame, documents, trace)
+    if blank:
+        return blank
     if names_of(frame, "indicator") and (frame.wants_indicator or not names_of(frame, "project")
                                          or _indicator_named_alone(frame)):
         return _answer_indicators(frame, documents, trace)
@@ -184,6 +188,7 @@ def _answer_text(frame: Frame, documents: list[Document], trace: Trace, kinds: t
     subjects = names_of(frame, "text") or ([frame.measure] if frame.measure else [])
     if frame.measure == LAST_YEAR and names_of(frame, "text"):
         return _last_year_from_text(frame, documents, trace, subjects)
+    subjects += in_column(frame, documents, subjects)
     rows = queries.text_figures(trace, _doc_ids(documents), subjects, kinds, codes_of(frame), main=True)
     if not rows:
         return _not_found(frame, documents)

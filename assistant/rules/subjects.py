@@ -47,7 +47,10 @@ def printed_for_subject(doc: DocData, subject: str | None, code: str | None, mea
         found = _by_code(doc, code, measure)
         if found:
             return found
-    subject = _SUFFIX.sub("", squash(subject or ""))
+    subject = squash(subject or "")
+    if doc.kind == "决算" and measure == TOTAL and subject.endswith(("决算", "决算数")):
+        measure = FINAL  # "公务接待费决算" is read in the 决算数 column, never in the 年初预算数 beside it
+    subject = _SUFFIX.sub("", subject)
     if not subject:
         return []
     grand = _GRAND_TOTAL.fullmatch(subject)
