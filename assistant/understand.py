@@ -39,14 +39,30 @@ PROJECT_WORD = re.compile(r"项目")
 INDICATOR_WORD = re.compile(r"指标|目标值")
 ALL_BUREAUS = re.compile(r"哪个|哪家|哪一|各|所有|全部|每个|which|each|all")
 ORG_MENTION = re.compile(r"([\u4e00-\u9fff]{2,8}?(?:省|市|区|县|州))[\u4e00-\u9fff]{0,8}?(?:医疗保障局|医保局|局|委员会|办公室|政府)")
-OFFICE_WORDS = r"(?:委员会|局|厅|办公室|办事处|政府|委(?!托))"
+
+
+def _office_words() -> str:
+    """The glossary's office words as one regex group: 委员会, 局, … but not 委托."""
+    offices = glossary()["office_words"]
+    words = "|".join(sorted(map(re.escape, offices["words"]), key=len, reverse=True))
+    return rf"(?:(?!{'|'.join(map(re.escape, offices['except']))})(?:{words}))"
+
+
+def _english_count_units() -> dict[str, str]:
+    """'vehicles' → 辆, from the glossary."""
+    units = glossary()["english_count_units"]
+    return {word: unit for unit, words in units.items() if not unit.startswith("_") for word in words}
+
+
+OFFICE_WORDS = _office_words()
 # An office named after a place: 卫生健康委员会, 财政局 (not 卫生健康支出, 委托业务费).
 OFFICE_AFTER_PLACE = re.compile(r"[^\W的和与及跟同在中里\d_＿]{0,10}?" + OFFICE_WORDS)
 CHILD_COUNT = re.compile(r"(?:下|下面|下级|其中|包括|包含)[^＿]{0,4}(?:几|多少)个?(?:项|款|类|科目|子科目|下级科目)"
                          r"|(?:几|多少)个(?:项级|款级|下级)?科目")
 BOTH = re.compile(r"两者|二者|这两个|这两项|两个|两项|\bboth\b|\bthe two\b")
 RELATIVE_YEAR = re.compile(r"(?<![比较与同和])(去年|上一年|前年)(?!同期)")  # not 比去年: that is a change
-ENGLISH_COUNT = re.compile(r"how many (?:(vehicles?|cars?)|(people|staff|persons?|employees?)|(projects?))")
+ENGLISH_COUNT = re.compile(r"how many ([a-z]+)")
+ENGLISH_COUNT_UNITS = _english_count_units()
 COUNT_UNIT = re.compile(r"(?:几|多少)(辆|台|个|项|人|家|套|处)")
 
 
@@ -127,8 +143,8 @@ def understand(question: str, lexicon: Lexicon, previous: Frame | None = None,
     unit_match = COUNT_UNIT.search(text)
     frame.count_unit = unit_match.group(1) if unit_match else None
     english_count = ENGLISH_COUNT.search(question.lower()) if frame.english else None
-    if english_count:  # "how many vehicles": the counted thing's Chinese measure word
-        frame.count_unit = next(unit for unit, word in zip(("辆", "人", "个"), english_count.groups()) if word)
+    if english_count and english_count.group(1) in ENGLISH_COUNT_UNITS:  # "how many vehicles" → 辆
+        frame.count_unit = ENGLISH_COUNT_UNITS[english_count.group(1)]
     for word, wanted in glossary()["document_words"].items():
         if not word.startswith("_") and word in text:
             frame.document_filter.update(wanted)
