@@ -105,13 +105,13 @@ def show_answer(answer: Answer) -> None:
 def show_chart(answer: Answer) -> None:
     """Several distinct figures in the answer's unit (a ranking, a list, a comparison): a bar
     chart in the answer's order. The 元 of the source (（原表）), a share, and the same figure
-    printed in a second table (same label) are left out."""
+    printed in a second table (same label) are left out; one amount alone draws no chart."""
     unit = answer.figures[0].unit if answer.figures else None
     charted: dict[str, float] = {}
     for f in answer.figures:
         if unit != "%" and f.unit == unit and f.label not in charted:
             charted[f.label] = float(f.value)
-    if len(charted) < 2:
+    if len(set(charted.values())) < 2:  # one amount (if in two classifications) is no comparison
         return
     import altair as alt  # only when there is a chart to draw
 

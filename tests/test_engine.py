@@ -447,3 +447,11 @@ def test_how_many_projects_in_all_is_a_count_not_a_sum(assistant):
 def test_sum_of_two_subjects_names_both(assistant):
     answer = ask(assistant, "青海省医疗保障局2021年基本工资和津贴补贴一共多少")
     assert "基本工资、津贴补贴合计为685.36万元" in answer.answer
+
+
+def test_one_name_in_two_classifications_is_labelled_with_each_code(assistant):
+    answer = ask(assistant, "青海省医疗保障局2021年住房公积金是多少？")
+    labels = {f.label: (f.value, f.source.table) for f in answer.figures}
+    assert labels == {
+        "青海省医疗保障局2021年住房公积金（功能分类2210201）": (Decimal("87.86"), "支出总表"),
+        "青海省医疗保障局2021年住房公积金（经济分类30113）": (Decimal("87.86"), "一般公共预算基本支出表")}

@@ -81,7 +81,9 @@ def _answer_items(frame: Frame, rows: list[dict[str, Any]], trace: Trace) -> Ans
     sentences: list[str] = []
     warnings: list[str] = []
     measure = frame.measure
-    for (_, key), group in _entities(rows).items():
+    entities = _entities(rows)
+    names = [(doc_id, group[0]["name"]) for (doc_id, _), group in entities.items()]
+    for (_, key), group in entities.items():
         best = group[0]
         generic_total = best["is_total"] and best["name"] in ("合计", "总计", "总合计")
         if generic_total:
@@ -91,9 +93,12 @@ def _answer_items(frame: Frame, rows: list[dict[str, Any]], trace: Trace) -> Ans
         else:
             name = best["name"]
         label = label_for(best, name, measure if not best["is_total"] else None, frame.english)
+        code = f"（{best['code']}）" if best["code"] else ""
+        if code and names.count((best["doc_id"], best["name"])) > 1:
+            # 住房公积金 is both 2210201 (function) and 30113 (economic): the label tells them apart
+            label, code = label + _classified(best, frame.english), ""
         figs, text = item_figures(best, label, frame.unit)
         figures += figs
-        code = f"（{best['code']}）" if best["code"] else ""
         others = [r for r in group[1:] if r["amount_fen"] == best["amount_fen"] and r["table_id"] != best["table_id"]]
         # Compare like with like: the 合计 of a basic-expenditure table is only the 基本 part, a
         # 财政拨款 table only the appropriations.
@@ -114,6 +119,16 @@ def _answer_items(frame: Frame, rows: list[dict[str, Any]], trace: Trace) -> Ans
             warnings.append(f"{label}：{UNCERTAIN_NOTE}")
     _compare_with_text(frame, rows, trace, figures, sentences, warnings)
     return Answer("answered", "".join(sentences), figures, warnings=warnings)
+
+
+CLASSIFICATIONS = {"function": ("功能分类", "function"), "dept_economic": ("经济分类", "economic"),
+                   "gov_economic": ("政府经济分类", "government economic")}
+
+
+def _classified(row: dict[str, Any], english: bool) -> str:
+    """（功能分类2210201）: the code, and which classification it is in when that is known."""
+    zh, en = CLASSIFICATIONS.get(row["classification"], ("", ""))
+    return f" ({en + ' ' if en else ''}{row['code']})" if english else f"（{zh}{row['code']}）"
 
 
 def _same_scope(a: dict[str, Any], b: dict[str, Any]) -> bool:
