@@ -95,7 +95,8 @@ def show_answer(answer: Answer) -> None:
             if answer.sql:
                 st.code(answer.sql, language="sql", wrap_lines=True)
             if answer.rows:
-                st.dataframe(pd.DataFrame(answer.rows, columns=answer.columns or None), hide_index=True)
+                st.dataframe(pd.DataFrame(answer.rows, columns=_unique([column_title(c) for c in answer.columns])
+                                          if answer.columns else None), hide_index=True)
             try:
                 show_cited_rows(answer)
             except Exception as exc:  # the answer stands; only the table view is missing
@@ -123,6 +124,21 @@ def show_chart(answer: Answer) -> None:
         tooltip=[alt.Tooltip("项目:N"), alt.Tooltip("显示:N", title="数值")])
     text = chart.mark_text(align="left", dx=4, color="#333").encode(text="显示:N")
     st.altair_chart((chart + text).properties(height=32 * len(charted) + 40), width="stretch")
+
+
+# The result columns of the SQL above, named for people; the SQL's own name stays beside it.
+COLUMN_TITLES = {"item_id": "行id", "doc_id": "文档id", "document": "文档", "issuer": "单位", "year": "年度",
+                 "table_id": "表id", "source_table": "表", "table_kind": "表类别", "page": "页", "line": "原文行",
+                 "row_no": "行", "code": "科目编码", "name": "名称", "classification": "分类", "measure": "栏目",
+                 "amount_fen": "金额（分）", "unit": "表的单位", "uncertain": "不确定", "is_total": "合计行",
+                 "figure_id": "说明数字id", "section": "说明章节", "sentence": "原句", "subject": "事项",
+                 "kind": "类型", "value": "数值", "compared_to": "比较对象", "project_id": "项目id",
+                 "indicator_id": "指标id", "value_text": "目标值", "value_num": "目标数值", "value_unit": "单位"}
+
+
+def column_title(column: str) -> str:
+    title = COLUMN_TITLES.get(column)
+    return f"{title} · {column}" if title else column
 
 
 def _first_per_label(figures, labels) -> list:

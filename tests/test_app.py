@@ -120,3 +120,9 @@ def test_answer_from_the_llm_engine_is_labelled_and_cited(page, monkeypatch):
     assert not at.exception
     assert "大模型（经 SQL 检查） · 已回答" in [c.value for c in at.main.caption]
     assert "1,566.45万元" in messages(at)[1] and any("FROM items_v" in code.value for code in at.code)
+
+
+def test_result_rows_are_shown_with_column_names_for_people(app):
+    app.chat_input[0].set_value("青海省医疗保障局2021年住房公积金是多少？").run()
+    columns = list(app.dataframe[0].value.columns)
+    assert "金额（分） · amount_fen" in columns and "科目编码 · code" in columns
