@@ -79,6 +79,7 @@ def ask(question: str) -> None:
 
 
 ENGINE_NAMES = {"builtin": "内置引擎", "llm": "大模型（经 SQL 检查）"}
+SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 STATUS_NAMES = {"answered": "已回答", "no_data": "数据中没有", "clarify": "需要补充", "refused": "已拒绝", "error": "出错"}
 
 
@@ -189,14 +190,19 @@ def sidebar() -> None:
         shown = [d for d in documents if (not issuers or d.issuer in issuers) and (not years or _year(d) in years)]
         for d in shown:
             findings = f"**{d.findings}处发现**" if d.findings else "无发现"
-            st.markdown(f"**{d.issuer}**  \n:small[{_year(d)} · {d.kind} · {d.tables}张表 · {d.items}个数 · {findings}]",
-                        help=f"《{d.title}》，文件 {d.source_file}")
+            notes = f" · {d.notes}条提示" if d.notes else ""
+            st.markdown(f"**{d.issuer}**  \n:small[{_year(d)} · {d.kind} · {d.tables}张表 · {d.items}个数 · "
+                        f"{findings}{notes}]", help=f"《{d.title}》，文件 {d.source_file}")
         if not shown:
             st.caption("没有符合筛选条件的文档。")
+        titles = {d.doc_id: d.title for d in shown}
+        found = findings_for(assistant().conn, list(titles))
         with st.expander(f"一致性检查发现（{sum(d.findings for d in shown)}）"):
-            for finding in findings_for(assistant().conn, [d.doc_id for d in shown]):
-                title = next(d.title for d in shown if d.doc_id == finding.doc_id)
-                st.markdown(f"**{finding.rule_id}**（{finding.severity}）《{title}》：{finding.message}")
+            # contradictions first; info notes (rounding within 0.01, reasons not given) after them
+            for finding in sorted(found, key=lambda f: f.severity == "info"):
+                line = f"**{finding.rule_id}**（{SEVERITY_NAMES.get(finding.severity, finding.severity)}）" \
+                       f"《{titles[finding.doc_id]}》：{finding.message}"
+                (st.caption if finding.severity == "info" else st.markdown)(line)
 
         st.header("示例问题")
         for question in example_questions(assistant().lexicon):

@@ -95,7 +95,7 @@ def docs(db_path: Path, as_json: bool) -> None:
     for d in documents:
         year = d.year if d.year else "年份未注明"
         click.echo(f"{d.doc_id:>3}  {d.issuer}  {year}  {d.kind}  表 {d.tables}  数 {d.items}  "
-                   f"发现 {d.findings}  {Path(d.source_file).name}")
+                   f"发现 {d.findings}  提示 {d.notes}  {Path(d.source_file).name}")
 
 
 @main.command()
