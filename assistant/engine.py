@@ -67,10 +67,13 @@ class Assistant:
                 frame, f"没有在问题里找到已载入预算中的科目、项目或指标，无法给出数字。{self.loaded_summary()}",
                 f"The question names no budget line, project or indicator found in the loaded budgets. "
                 f"{self.loaded_summary()}"))
+        notes: list[str] = []
+        if frame.intent in COMBINING and not frame.document_filter:
+            documents, notes = one_per_department(documents, frame.english)
         trace = Trace(self.conn)
         handler = handlers.HANDLERS.get(frame.intent, handlers.lookup)
         answer = handler(frame, documents, trace)
-        answer.warnings += finding_warnings(trace, answer, documents)
+        answer.warnings += notes + finding_warnings(trace, answer, documents)
         answer.sql = trace.sql
         answer.columns, answer.rows = trace.columns, trace.rows
         if answer.status == "no_data" and not frame.english:
@@ -85,6 +88,27 @@ class Assistant:
     def loaded_summary(self, documents: list[Document] | None = None) -> str:
         docs = documents or self.lexicon.documents
         return "已载入：" + "；".join(f"《{d.title}》" for d in docs) + "。"
+
+
+# Questions that add, order, compare or count over documents: one document per department and year.
+COMBINING = ("sum", "rank", "difference", "ratio", "count")
+
+
+def one_per_department(documents: list[Document], english: bool = False) -> tuple[list[Document], list[str]]:
+    """A department that published both its 部门预算 and its 单位预算 for one year prints the same
+    money twice (区政府办公室 2025: 部门 = 本级 单位). Added or ranked, it would count twice, so
+    the 部门预算 stands for it, and the answer says which document was left out."""
+    kept: dict[tuple, Document] = {}
+    for doc in documents:
+        key = (doc.issuer, doc.year, doc.kind)
+        if key not in kept or (kept[key].scope == "单位" and doc.scope != "单位"):
+            kept[key] = doc
+    left_out = [d for d in documents if d not in kept.values()]
+    notes = [(f"{d.issuer} {d.year or ''} has two documents; only its department budget is used, not "
+              f"'{d.title}', so its figures are not counted twice.") if english else
+             f"{d.issuer}{_year_text(d)}有部门预算和单位预算两份文件，这里只用部门预算，未计入《{d.title}》，以免重复计算。"
+             for d in left_out]
+    return [d for d in documents if d in kept.values()], notes
 
 
 def finding_warnings(trace: Trace, answer: Answer, documents: list[Document]) -> list[str]:

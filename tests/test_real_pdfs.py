@@ -125,3 +125,18 @@ def test_final_accounts_item_printed_nowhere_in_the_table_is_read_from_the_text(
 def test_final_accounts_column_asked_is_the_column_answered(real_assistant):
     answer = real_assistant.ask("财政局2024年公务接待费年初预算是多少？")
     assert values(answer, "万元") == {Decimal("0.95")} and "空白" not in answer.answer
+
+
+@pytest.mark.parametrize("question, total", [
+    ("区政府办2025年基本支出合计", "2460.677535"),  # 24,606,775.35元, once: not 部门 + 单位
+    ("普陀区2025年三公经费合计", "868.5"),  # 867.50 + 1.00
+])
+def test_department_with_both_budgets_is_added_once(real_assistant, question, total):
+    answer = real_assistant.ask(question)
+    assert Decimal(total) in values(answer, "万元") and Decimal(total) * 2 not in values(answer, "万元")
+    assert any("未计入《上海市普陀区人民政府办公室2025年单位预算》" in w for w in answer.warnings)
+
+
+def test_department_with_both_budgets_is_ranked_once(real_assistant):
+    answer = real_assistant.ask("哪个单位三公经费最多")
+    assert answer.answer.count("上海市普陀区人民政府办公室（2025年）") == 1

@@ -61,7 +61,8 @@ def total(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
         parts.append(f"{label}{text}（{item_source(row).cite()}）")
     value = Decimal(total_fen) / _fen_per(unit)
     names = list(dict.fromkeys(r["name"] for r in rows))  # 基本工资 + 津贴补贴: both named
-    label = "、".join(sorted({r["issuer"] for r in rows})) + ("、".join(names) if len(names) > 1 else subject_label(frame)) + "合计"
+    what = "、".join(names) if len(names) > 1 else subject_label(frame)
+    label = "、".join(sorted({r["issuer"] for r in rows})) + what + ("" if what.endswith("合计") else "合计")
     figures.append(Figure(exact(value), unit, label, item_source(rows[0])))
     return Answer("answered", say(frame, f"{label}为{show(value, unit)}：" + " + ".join(parts) + "。",
                                   f"Total: {show(value, unit)} = " + " + ".join(parts) + "."), figures)
