@@ -455,3 +455,8 @@ def test_one_name_in_two_classifications_is_labelled_with_each_code(assistant):
     assert labels == {
         "青海省医疗保障局2021年住房公积金（功能分类2210201）": (Decimal("87.86"), "支出总表"),
         "青海省医疗保障局2021年住房公积金（经济分类30113）": (Decimal("87.86"), "一般公共预算基本支出表")}
+
+
+def test_column_of_a_row_is_not_compared_with_the_text_total_of_the_row(assistant):
+    answer = ask(assistant, "青海省医保局2021年卫生健康支出中的项目支出")
+    assert values(answer) == {Decimal("24554")} and answer.warnings == []  # the text's 25,883.81 is the 合计

@@ -139,10 +139,13 @@ def _same_scope(a: dict[str, Any], b: dict[str, Any]) -> bool:
 def _compare_with_text(frame: Frame, rows: list[dict[str, Any]], trace: Trace, figures: list[Figure],
                        sentences: list[str], warnings: list[str]) -> None:
     """The same subject stated in the explanatory text with another value: show both. The text
-    states this year's amounts, so last year's column is not compared with them."""
+    states this year's amounts and a row's total, so last year's column and a row's 基本支出 /
+    项目支出 column are not compared with them."""
     subjects = names_of(frame, "text", "item") or ([frame.measure] if frame.measure else [])
     if not subjects or frame.measure == LAST_YEAR:
         return
+    if frame.measure not in (None, "合计") and names_of(frame, "text", "item"):
+        return  # the text states a row's total: its 基本支出 or 项目支出 column is another number
     doc_ids = sorted({r["doc_id"] for r in rows})
     stated = queries.text_figures(trace, doc_ids, subjects, ("amount",), codes_of(frame))
     for fig in stated:
