@@ -19,7 +19,7 @@ REFUSE = re.compile(r"(?i)\b(delete|drop|update|insert|alter|create|truncate|att
                     r"|删除|删掉|修改|篡改|清空|插入|更新数据|写入|改成\d|改为\d")
 INTENTS = [  # first match wins; order matters
     ("consistency", re.compile(r"一致|对得上|相符|吻合|矛盾|核对|不符|consistent|match")),
-    ("ratio", re.compile(r"占.{0,12}(比例|比重|百分比|%)|占比|比重|所占|多少倍|几倍|share|percentage of")),
+    ("ratio", re.compile(r"占.{0,12}(比例|比重|百分比|%|几成)|占比|比重|所占|多少倍|几倍|share|percentage of")),
     ("change", re.compile(r"比上年|较上年|同比|增长率|增幅|降幅|增减|变化|变动|比去年|增加了?多少|减少了?多少|下降了?多少|上升了?多少|增长了?多少"
                            r"|(?:增长|下降|减少|增加)(?:了)?百分之几|降低了?多少")),
     ("rank", re.compile(r"最多|最高|最大|最少|最低|最小|排序|排列|排名|从高到低|从低到高|从大到小|从小到大|哪个|哪家|哪一|\bmost\b|\bhighest\b|\blowest\b|\brank")),
@@ -288,6 +288,11 @@ def _fill_from_previous(frame: Frame, previous: Frame) -> Frame:
         frame.year = previous.year - (2 if relative.group(1) == "前年" else 1)
     frame.followup = followup
     if frame.intent == "difference" and not frame.subjects:
+        frame.subjects = previous.subjects
+    if frame.intent == "ratio" and not frame.subjects and frame.measure and previous.measure \
+            and previous.measure != frame.measure and not frame.whole_measure:
+        # "其中人员经费是多少" → "占基本支出的比例": the part is the measure asked before
+        frame.measure, frame.whole_measure = previous.measure, frame.measure
         frame.subjects = previous.subjects
     if frame.intent == "ratio" and frame.subjects and all(m.kind == "total" for m in frame.subjects) \
             and previous.subjects:

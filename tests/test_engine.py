@@ -460,3 +460,24 @@ def test_one_name_in_two_classifications_is_labelled_with_each_code(assistant):
 def test_column_of_a_row_is_not_compared_with_the_text_total_of_the_row(assistant):
     answer = ask(assistant, "青海省医保局2021年卫生健康支出中的项目支出")
     assert values(answer) == {Decimal("24554")} and answer.warnings == []  # the text's 25,883.81 is the 合计
+
+
+def test_share_with_the_whole_named_first(assistant):
+    answer = ask(assistant, "青海省医保局2021年卫生健康支出中行政运行占比")
+    share = next(f for f in answer.figures if f.unit == "%")
+    assert share.label.startswith("青海省医疗保障局2021年行政运行") and share.value < 100
+
+
+def test_share_in_tenths_is_a_share(assistant):
+    answer = ask(assistant, "青海省医保局2021年的信息化建设在总支出里占几成？")
+    assert Decimal("5.3405") in values(answer, "%")
+
+
+def test_follow_up_share_of_the_measure_asked_before(assistant):
+    _, _, third = converse(assistant, "青海省医疗保障局2021年基本支出是多少", "其中人员经费是多少", "占基本支出的比例是多少")
+    assert Decimal("96.8287") in values(third, "%")  # 4,626.09 ÷ 4,777.60
+
+
+def test_one_total_printed_as_合计_and_总合计_is_stated_once(assistant):
+    answer = ask(assistant, "青海省医疗保障局2021年基本支出是多少")
+    assert answer.answer.count("为4,777.60万元") == 1 and "另见一般公共预算支出表" in answer.answer

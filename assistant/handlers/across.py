@@ -2,6 +2,8 @@
 Arithmetic runs in SQL or in Decimal on integer 分, never on floats."""
 from __future__ import annotations
 
+import re
+
 from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -13,6 +15,7 @@ from ..answer import Answer, Figure
 from ..compose import (exact, item_figures, item_source, label_for, show)
 from ..lexicon import Document
 from ..queries import Trace
+from ..text import normalize_question, squash
 from ..understand import Frame
 from .common import (UNCERTAIN_NOTE, _entities, _fen_per, _not_found, _one_per_document, find_items,
                      subject_label, say)
@@ -112,6 +115,8 @@ def ratio(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
     if not part_frame.subjects:  # a measure alone (项目支出): the document's own total row
         entities = entities[:1]
     entities.sort(key=lambda group: _mentioned_at(frame, group[0]))  # "A 占 B": A is mentioned first
+    if len(entities) > 1 and _whole_named_first(frame, entities[0][0], entities[1][0]):
+        entities[0], entities[1] = entities[1], entities[0]  # "三公经费中公务接待费占比": the part comes second
     numerator = entities[0][0]
     denominator = entities[1][0] if len(entities) > 1 else _whole(frame, part_frame, numerator, trace)
     if denominator is None or not denominator["amount_fen"]:
@@ -121,7 +126,8 @@ def ratio(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
     den_name = _part_name(denominator, denominator["measure"] if denominator["measure"] != "合计" else None)
     nfigs, ntext = item_figures(numerator, num_label, frame.unit)
     dfigs, dtext = item_figures(denominator, label_for(denominator, den_name, None, frame.english), frame.unit)
-    sources = f"来源：{item_source(numerator).cite()}；{item_source(denominator).cite()}。"
+    cites = list(dict.fromkeys([item_source(numerator).cite(), item_source(denominator).cite()]))
+    sources = f"来源：{'；'.join(cites)}。"
     if "倍" in frame.question:  # "基本工资是津贴补贴的多少倍"
         times = share / 100
         figures = [Figure(times.quantize(Decimal("0.0001"), ROUND_HALF_UP), "倍", f"{num_label}是{den_name}的倍数",
@@ -133,6 +139,24 @@ def ratio(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
     text = say(frame, f"{num_label}{ntext}，占{den_name}{dtext}的{show(share, '%')}。" + sources,
                f"{num_label} {ntext} is {show(share, '%')} of {den_name} {dtext}.")
     return Answer("answered", text, figures)
+
+
+WITHIN = re.compile(r"的?(?:当中|之中|中|里|内)")
+
+
+def _whole_named_first(frame: Frame, first: dict[str, Any], second: dict[str, Any]) -> bool:
+    """"A中B占比", "A里B的比重": B is the part of A. Only when both subjects were read from this
+    question (a follow-up's subjects have positions in another one)."""
+    text = squash(normalize_question(frame.question))
+    a, b = _match_of(frame, first), _match_of(frame, second)
+    if a is None or b is None or text[a.start:a.end] != a.term or text[b.start:b.end] != b.term:
+        return False
+    between = text[a.end:b.start]
+    return "占" not in between and WITHIN.fullmatch(between) is not None
+
+
+def _match_of(frame: Frame, row: dict[str, Any]):
+    return next((m for m in frame.subjects if row["code"] in m.names or row["name"] in m.names), None)
 
 
 def _distinct_subjects(entities: list[list[dict[str, Any]]]) -> list[list[dict[str, Any]]]:

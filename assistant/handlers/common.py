@@ -43,6 +43,9 @@ def _doc_ids(documents: list[Document]) -> list[int]:
     return [d.doc_id for d in documents]
 
 
+GENERIC_TOTALS = ("合计", "总计", "总合计")
+
+
 def _entities(rows: list[dict[str, Any]]) -> "OrderedDict[tuple[int, str], list[dict[str, Any]]]":
     """Rows grouped per (document, code or name), best citation first."""
     groups: OrderedDict[tuple[int, str], list[dict[str, Any]]] = OrderedDict()
@@ -52,6 +55,8 @@ def _entities(rows: list[dict[str, Any]]) -> "OrderedDict[tuple[int, str], list[
         # …but a “三公” table's 公务接待费 counts project money too: not the economic 30217.
         borrowed = code_of.get((row["doc_id"], row["name"])) if row["table_kind"] != "sangong" else None
         key = row["code"] or borrowed or row["name"]
+        if row["is_total"] and row["name"] in GENERIC_TOTALS:  # 合计 of one table, 总合计 of another
+            key = "合计"
         groups.setdefault((row["doc_id"], key), []).append(row)
     return OrderedDict((k, queries.best_first(v)) for k, v in groups.items())
 

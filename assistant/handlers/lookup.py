@@ -16,7 +16,7 @@ from ..lexicon import Document, Match
 from ..queries import Trace
 from ..understand import Frame
 from .final import blank_final_column, in_column
-from .common import (UNCERTAIN_NOTE, _doc_ids, _entities, _fen_per, _not_found, codes_of, find_items, names_of, say)
+from .common import (GENERIC_TOTALS, UNCERTAIN_NOTE, _doc_ids, _entities, _fen_per, _not_found, codes_of, find_items, names_of, say)
 
 LAST_YEAR = "上年预算数"  # the measure of last year's column
 
@@ -85,7 +85,7 @@ def _answer_items(frame: Frame, rows: list[dict[str, Any]], trace: Trace) -> Ans
     names = [(doc_id, group[0]["name"]) for (doc_id, _), group in entities.items()]
     for (_, key), group in entities.items():
         best = group[0]
-        generic_total = best["is_total"] and best["name"] in ("合计", "总计", "总合计")
+        generic_total = best["is_total"] and best["name"] in GENERIC_TOTALS
         if generic_total:
             name = measure or "合计"
         elif best["is_total"] and measure:
