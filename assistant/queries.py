@@ -88,6 +88,13 @@ def items_in_any_column(trace: Trace, doc_ids: list[int], codes: list[str], name
     return trace.run(sql, tuple(doc_ids) + tuple(codes) + tuple(names), main=True)
 
 
+def carrying_over(trace: Trace, doc_ids: list[int]) -> set[int]:
+    """The documents that print a non-zero 上年结转 (carried over from last year)."""
+    sql = (f"SELECT DISTINCT doc_id FROM items_v WHERE doc_id IN ({_in(doc_ids)}) AND name LIKE '%上年结转%' "
+           "AND amount_fen <> 0")
+    return {r["doc_id"] for r in trace.run(sql, tuple(doc_ids))}
+
+
 def totals(trace: Trace, doc_ids: list[int], measure: str, kinds: tuple[str, ...]) -> list[dict[str, Any]]:
     """Total rows (合计/总计) of the given table kinds in a measure: 项目支出合计, 人员经费 …"""
     sql = (f"SELECT {ITEM_COLUMNS} FROM items_v WHERE doc_id IN ({_in(doc_ids)}) AND is_total = 1 "

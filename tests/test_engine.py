@@ -481,3 +481,8 @@ def test_follow_up_share_of_the_measure_asked_before(assistant):
 def test_one_total_printed_as_合计_and_总合计_is_stated_once(assistant):
     answer = ask(assistant, "青海省医疗保障局2021年基本支出是多少")
     assert answer.answer.count("为4,777.60万元") == 1 and "另见一般公共预算支出表" in answer.answer
+
+
+def test_text_figure_asked_in_a_finer_unit_says_what_the_text_printed(assistant):
+    answer = ask(assistant, "青海省医疗保障局2021年机关运行经费是多少元")
+    assert values(answer, "元") == {Decimal("1422800")} and "（说明原文为142.28万元）" in answer.answer

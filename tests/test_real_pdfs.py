@@ -140,3 +140,9 @@ def test_department_with_both_budgets_is_added_once(real_assistant, question, to
 def test_department_with_both_budgets_is_ranked_once(real_assistant):
     answer = real_assistant.ask("哪个单位三公经费最多")
     assert answer.answer.count("上海市普陀区人民政府办公室（2025年）") == 1
+
+
+def test_income_asked_of_a_budget_without_本年收入合计_is_its_收入总计_to_the_fen(real_assistant):
+    answer = real_assistant.ask("商务委2025年收入预算是多少元")
+    assert values(answer, "元") == {Decimal("371514655")}  # the table, not the text's rounded 37,151.47万元
+    assert answer.figures[0].source.table == "2025年部门财务收支预算总表"

@@ -67,7 +67,8 @@ def find_items(frame: Frame, documents: list[Document], trace: Trace) -> list[di
     if codes or names:
         return queries.items(trace, doc_ids, codes, names, frame.measure)
     if names_of(frame, "total"):
-        return queries.items(trace, doc_ids, [], names_of(frame, "total"), frame.measure, total_rows=True)
+        rows = queries.items(trace, doc_ids, [], names_of(frame, "total"), frame.measure, total_rows=True)
+        return rows + _grand_total_instead(frame, [i for i in doc_ids if i not in {r["doc_id"] for r in rows}], trace)
     if frame.measure and not frame.subjects:
         rows = queries.totals(trace, doc_ids, frame.measure,
                               ("expenditure", "basic_expenditure", "project", "income_expenditure_summary"))
@@ -76,6 +77,17 @@ def find_items(frame: Frame, documents: list[Document], trace: Trace) -> list[di
             rows = queries.totals(trace, doc_ids, "合计", (own_table,))
         return rows
     return []
+
+
+def _grand_total_instead(frame: Frame, doc_ids: list[int], trace: Trace) -> list[dict[str, Any]]:
+    """本年收入合计 asked of documents that print no such row: their 收入总计, where nothing is
+    carried over from last year, is the same amount (收入总计 = 本年收入合计 + 上年结转)."""
+    fallbacks = glossary()["total_row_fallbacks"]
+    names = sorted({fallbacks[n] for n in names_of(frame, "total") if n in fallbacks})
+    if not doc_ids or not names:
+        return []
+    plain = [i for i in doc_ids if i not in queries.carrying_over(trace, doc_ids)]
+    return queries.items(trace, plain, [], names, frame.measure, total_rows=True) if plain else []
 
 
 # --- lookup --------------------------------------------------------------------------------

@@ -215,7 +215,9 @@ def _answer_text(frame: Frame, documents: list[Document], trace: Trace, kinds: t
         value, unit = text_value(row, frame.unit)
         label = label_for(row, row["subject"], None, frame.english)
         figures.append(Figure(exact(value), unit, label, text_source(row)))
-        sentences.append(say(frame, f"{label}为{show(value, unit)}。来源：{text_source(row).cite()}。",
+        # 37,151.47万元 asked in 元 is exact only to the 百元 the text printed: say what it printed
+        printed = "" if unit == row["unit"] else f"（说明原文为{show(Decimal(row['value']), row['unit'], printed=True)}）"
+        sentences.append(say(frame, f"{label}为{show(value, unit)}{printed}。来源：{text_source(row).cite()}。",
                              f"{label}: {show(value, unit)}. Source: {text_source(row).cite(True)}."))
     return Answer("answered", "".join(sentences), figures)
 
