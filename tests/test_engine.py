@@ -486,3 +486,8 @@ def test_one_total_printed_as_合计_and_总合计_is_stated_once(assistant):
 def test_text_figure_asked_in_a_finer_unit_says_what_the_text_printed(assistant):
     answer = ask(assistant, "青海省医疗保障局2021年机关运行经费是多少元")
     assert values(answer, "元") == {Decimal("1422800")} and "（说明原文为142.28万元）" in answer.answer
+
+
+def test_fund_named_alone_reads_only_that_funds_table(assistant):
+    answer = ask(assistant, "青海省医疗保障局2021年政府性基金支出")
+    assert answer.status == "no_data" and answer.figures == [] and "政府性基金预算支出表" in answer.answer

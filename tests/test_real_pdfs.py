@@ -146,3 +146,9 @@ def test_income_asked_of_a_budget_without_本年收入合计_is_its_收入总计
     answer = real_assistant.ask("商务委2025年收入预算是多少元")
     assert values(answer, "元") == {Decimal("371514655")}  # the table, not the text's rounded 37,151.47万元
     assert answer.figures[0].source.table == "2025年部门财务收支预算总表"
+
+
+def test_fund_with_an_empty_table_is_no_data_with_the_table_note(real_assistant):
+    answer = real_assistant.ask("财政局2024年政府性基金预算财政拨款支出")
+    assert answer.status == "no_data" and answer.figures == []  # not the general budget's 2,940.05万元
+    assert "政府性基金预算财政拨款收入支出决算表（第19页）" in answer.answer and "故本表无数据" in answer.answer

@@ -21,6 +21,7 @@ from ..queries import Trace
 from ..understand import Frame
 from .across import children, difference, rank, ratio, total
 from .common import say
+from .funds import fund_named
 from .lookup import lookup
 from .text import change, consistency, count
 
@@ -29,4 +30,4 @@ HANDLERS: dict[str, Callable[[Frame, list[Document], Trace], Answer]] = {
     "change": change, "count": count, "children": children, "consistency": consistency,
 }
 
-__all__ = ["HANDLERS", "say", "lookup"]
+__all__ = ["HANDLERS", "say", "lookup", "fund_named"]

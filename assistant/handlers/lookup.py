@@ -16,11 +16,16 @@ from ..lexicon import Document, Match
 from ..queries import Trace
 from ..understand import Frame
 from .final import blank_final_column, in_column
+from .funds import empty_fund_tables, fund_named, fund_rows
 from .common import (GENERIC_TOTALS, UNCERTAIN_NOTE, _doc_ids, _entities, _fen_per, _not_found, codes_of, find_items, names_of, say)
 
 LAST_YEAR = "上年预算数"  # the measure of last year's column
 
 def lookup(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
+    fund = fund_named(frame)
+    if fund:  # 政府性基金预算…: that fund's own tables, or what they say about being empty
+        rows = fund_rows(frame, documents, trace, fund[0])
+        return _answer_items(frame, rows, trace) if rows else empty_fund_tables(frame, documents, trace, *fund)
     wants_other = (frame.wants_indicator and names_of(frame, "indicator")) or _indicator_named_alone(frame) or (
         frame.wants_project and names_of(frame, "project") and not codes_of(frame))
     rows = [] if wants_other else find_items(frame, documents, trace)
