@@ -154,6 +154,9 @@ class Lexicon:
         return [b for b in self.bureaus if b.pinyin & set(words)]
 
 
+_OFFICE_END = re.compile(r"(?:街道办事处|办事处|委员会|办公室|局|委|办)$")
+
+
 def _generic() -> set[str]:
     return set(glossary()["generic_subjects"]["words"])
 
@@ -221,5 +224,8 @@ def _derive_aliases(bureau: Bureau) -> None:
         for place in places:
             stem = place[:-1] if len(place) > 2 else place
             bureau.pinyin.add("".join(lazy_pinyin(stem)))
+        own = _OFFICE_END.sub("", org.removeprefix("人民政府"))
+        if len(own) >= 2:  # "Wanli subdistrict office": the office's own name (万里) in pinyin
+            bureau.pinyin.add("".join(lazy_pinyin(own)))
     except ImportError:  # pragma: no cover - pypinyin is a dependency
         pass

@@ -152,3 +152,9 @@ def test_fund_with_an_empty_table_is_no_data_with_the_table_note(real_assistant)
     answer = real_assistant.ask("财政局2024年政府性基金预算财政拨款支出")
     assert answer.status == "no_data" and answer.figures == []  # not the general budget's 2,940.05万元
     assert "政府性基金预算财政拨款收入支出决算表（第19页）" in answer.answer and "故本表无数据" in answer.answer
+
+
+def test_english_question_names_an_office_by_its_own_name(real_assistant):
+    answer = real_assistant.ask("How many vehicles does the Wanli subdistrict office have?")
+    assert {f.source.document for f in answer.figures} == {"上海市普陀区人民政府万里街道办事处2024年部门预算"}
+    assert Decimal(7) in values(answer, "辆")
