@@ -158,3 +158,9 @@ def test_english_question_names_an_office_by_its_own_name(real_assistant):
     answer = real_assistant.ask("How many vehicles does the Wanli subdistrict office have?")
     assert {f.source.document for f in answer.figures} == {"上海市普陀区人民政府万里街道办事处2024年部门预算"}
     assert Decimal(7) in values(answer, "辆")
+
+
+def test_final_accounts_column_named_with_the_row_is_read_from_the_text(real_assistant):
+    answer = real_assistant.ask("财政局2024年一般公共预算财政拨款支出年初预算")
+    assert values(answer, "万元") == {Decimal("2993.92")}  # not the 决算数 2,940.05 nor row 29's 21.63
+    assert answer.figures[0].source.section == "（三）一般公共预算财政拨款支出决算具体情况"

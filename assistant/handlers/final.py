@@ -31,6 +31,15 @@ def in_column(frame: Frame, documents: list[Document], subjects: list[str]) -> l
     return [s + suffix for s in subjects]
 
 
+def column_subjects(frame: Frame, documents: list[Document]) -> list:
+    """The question's matches that name a text subject with its 决算 column (财政拨款支出年初预算),
+    when a 决算 is asked: they say both the row and the column, which a table row alone does not."""
+    if not any(d.kind == "决算" for d in documents):
+        return []
+    suffixes = tuple(set(TEXT_COLUMN.values()))
+    return [m for m in frame.subjects if m.kind == "text" and any(n.endswith(suffixes) for n in m.names)]
+
+
 def blank_final_column(frame: Frame, documents: list[Document], trace: Trace) -> Answer | None:
     """The answer for rows that print no 决算数, or None when this is not such a question."""
     finals = [d for d in documents if d.kind == "决算"]

@@ -15,7 +15,7 @@ from ..compose import (MONEY, exact, item_figures, item_source, label_for, show,
 from ..lexicon import Document, Match
 from ..queries import Trace
 from ..understand import Frame
-from .final import blank_final_column, in_column
+from .final import blank_final_column, column_subjects, in_column
 from .funds import empty_fund_tables, fund_named, fund_rows
 from .common import (GENERIC_TOTALS, UNCERTAIN_NOTE, _doc_ids, _entities, _fen_per, _not_found, codes_of, find_items, names_of, say)
 
@@ -28,6 +28,11 @@ def lookup(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
         return _answer_items(frame, rows, trace) if rows else empty_fund_tables(frame, documents, trace, *fund)
     wants_other = (frame.wants_indicator and names_of(frame, "indicator")) or _indicator_named_alone(frame) or (
         frame.wants_project and names_of(frame, "project") and not codes_of(frame))
+    in_a_column = column_subjects(frame, documents)
+    if in_a_column:  # "…支出年初预算" in a 决算: the text names the row and its column
+        answer = _answer_text(replace(frame, subjects=in_a_column), documents, trace, ("amount",))
+        if answer.status == "answered":
+            return answer
     rows = [] if wants_other else find_items(frame, documents, trace)
     if rows:
         return _answer_items(frame, rows, trace)
