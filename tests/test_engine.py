@@ -491,3 +491,14 @@ def test_text_figure_asked_in_a_finer_unit_says_what_the_text_printed(assistant)
 def test_fund_named_alone_reads_only_that_funds_table(assistant):
     answer = ask(assistant, "青海省医疗保障局2021年政府性基金支出")
     assert answer.status == "no_data" and answer.figures == [] and "政府性基金预算支出表" in answer.answer
+
+
+def test_projects_are_counted_in_the_project_table_with_its_source(assistant):
+    answer = ask(assistant, "拉萨市医保局那份没写年份的预算一共有几个项目")
+    counted = {f.source.document: (f.value, f.source.table) for f in answer.figures}
+    assert counted["拉萨市医疗保障局部门预算"] == (Decimal(15), "项目支出")  # not 36: performance rows are not added
+
+
+def test_project_count_over_a_table_with_subtotal_rows_says_so(assistant):
+    answer = ask(assistant, "莲湖区医保局2024年的预算一共列了几个项目？")
+    assert any("分类小计行" in w for w in answer.warnings)

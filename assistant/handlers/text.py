@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from .. import queries
-from ..answer import Answer, Figure
+from ..answer import Answer, Figure, Source
 from ..compose import (MONEY, exact, item_figures, item_source, label_for, show, text_source, text_states,
                        text_value, value_in)
 from ..lexicon import Document
@@ -61,19 +61,55 @@ def _change_of_an_equal_part(trace: Trace, documents: list[Document], subjects: 
     return out
 
 
+def _count_projects(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
+    """Projects a document lists, counted in its project table (项目支出表, 专项业务经费支出表);
+    only a document without one is counted in its performance tables, which also list
+    department-wide tasks. A table whose rows include subtotals (a row equal to the sum of the
+    rows after it) is counted by name with a warning: which rows are projects is not printed."""
+    figures, sentences, warnings = [], [], []
+    for doc in documents:
+        rows = trace.run("SELECT document, table_id, source_table, page, name, amount_fen, table_kind FROM projects_v "
+                         "WHERE doc_id = ? ORDER BY table_kind <> 'project', table_id, row_no", (doc.doc_id,),
+                         main=True)
+        if not rows:
+            continue
+        kind = rows[0]["table_kind"]
+        rows = [r for r in rows if r["table_kind"] == kind]
+        names = list(dict.fromkeys(r["name"] for r in rows))
+        tables = list(dict.fromkeys(r["source_table"] for r in rows))
+        first = rows[0]
+        source = Source(document=first["document"], table=tables[0], page=first["page"], table_id=first["table_id"])
+        where = "、".join(tables[:3]) + (f"等{len(tables)}张表" if len(tables) > 3 else "")
+        figures.append(Figure(Decimal(len(names)), "个", f"{first['document']}项目数", source))
+        sentences.append(f"《{first['document']}》{where}列出{len(names)}个项目。")
+        by_table = {t: [r["amount_fen"] for r in rows if r["table_id"] == t] for t in {r["table_id"] for r in rows}}
+        if any(_has_subtotals(amounts) for amounts in by_table.values()):
+            warnings.append(f"《{first['document']}》{where}中有分类小计行（某行金额等于其后几行之和），"
+                            f"这里按不同名称计数，实际项目数可能更少。")
+    if not figures:
+        return Answer("no_data", "已载入的预算中没有找到项目表。")
+    return Answer("answered", "".join(sentences), figures, warnings=warnings)
+
+
+def _has_subtotals(amounts: list[int | None]) -> bool:
+    """Some row's amount is the sum of the rows right after it (a group heading with its items)."""
+    values = [a or 0 for a in amounts]
+    for i, amount in enumerate(values):
+        total = 0
+        for following in values[i + 1:]:
+            total += following
+            if amount and total == amount:
+                return True
+            if total > amount:
+                break
+    return False
+
+
 def count(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
     if frame.count_children and (names_of(frame, "item") or codes_of(frame)):
         return children(frame, documents, trace)
     if frame.count_unit in ("项", "个") and ("项目" in frame.question):
-        rows = trace.run("SELECT doc_id, document, count(DISTINCT name) AS projects FROM projects_v WHERE doc_id IN ("
-                         + ", ".join("?" for _ in documents) + ") GROUP BY doc_id, document",
-                         tuple(_doc_ids(documents)))
-        figures, sentences = [], []
-        for row in rows:
-            source = text_source({"document": row["document"], "section": "项目表"})
-            figures.append(Figure(Decimal(row["projects"]), "个", f"{row['document']}项目数", source))
-            sentences.append(f"《{row['document']}》列出{row['projects']}个项目。")
-        return Answer("answered" if figures else "no_data", "".join(sentences) or "没有找到项目。", figures)
+        return _count_projects(frame, documents, trace)
     if not frame.count_unit:
         return lookup(frame, documents, trace)
     rows = queries.count_figures(trace, _doc_ids(documents), frame.count_unit)
