@@ -164,3 +164,9 @@ def test_final_accounts_column_named_with_the_row_is_read_from_the_text(real_ass
     answer = real_assistant.ask("财政局2024年一般公共预算财政拨款支出年初预算")
     assert values(answer, "万元") == {Decimal("2993.92")}  # not the 决算数 2,940.05 nor row 29's 21.63
     assert answer.figures[0].source.section == "（三）一般公共预算财政拨款支出决算具体情况"
+
+
+@pytest.mark.parametrize("question, count", [("万里街道2024年购置车辆几辆", 1), ("万里街道有几辆车", 7)])
+def test_count_of_the_thing_the_question_names(real_assistant, question, count):
+    answer = real_assistant.ask(question)
+    assert [f.value for f in answer.figures] == [Decimal(count)]

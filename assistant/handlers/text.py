@@ -114,7 +114,9 @@ def count(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
         return lookup(frame, documents, trace)
     rows = queries.count_figures(trace, _doc_ids(documents), frame.count_unit)
     words = {ch for ch in frame.question if "\u4e00" <= ch <= "\u9fff"} - set("几多少个有是的局区市省")
-    rows = [r for r in rows if words & set((r.get("name") or r.get("subject") or ""))] or rows
+    # The counted thing the question names best: 购置车辆 for "购置车辆几辆", not the fleet's 车辆
+    shared = [len(words & set(r.get("name") or r.get("subject") or "")) for r in rows]
+    rows = [r for r, n in zip(rows, shared) if n and n == max(shared)] or rows
     if not rows:
         return _not_found(frame, documents)
     figures, sentences = [], []
