@@ -91,6 +91,10 @@ def _count_projects(frame: Frame, documents: list[Document], trace: Trace) -> An
     return Answer("answered", "".join(sentences), figures, warnings=warnings)
 
 
+def _name(row: dict[str, Any]) -> str:
+    return row.get("name") or row.get("subject") or ""
+
+
 def _has_subtotals(amounts: list[int | None]) -> bool:
     """Some row's amount is the sum of the rows right after it (a group heading with its items)."""
     values = [a or 0 for a in amounts]
@@ -115,8 +119,9 @@ def count(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
     rows = queries.count_figures(trace, _doc_ids(documents), frame.count_unit)
     words = {ch for ch in frame.question if "\u4e00" <= ch <= "\u9fff"} - set("几多少个有是的局区市省")
     # The counted thing the question names best: 购置车辆 for "购置车辆几辆", not the fleet's 车辆
-    shared = [len(words & set(r.get("name") or r.get("subject") or "")) for r in rows]
-    rows = [r for r, n in zip(rows, shared) if n and n == max(shared)] or rows
+    # (characters shared, fewer characters not asked): "有几辆车" is 车辆, not 购置车辆
+    fit = [(len(words & set(_name(r))), -len(set(_name(r)) - words)) for r in rows]
+    rows = [r for r, f in zip(rows, fit) if f[0] and f == max(fit)] or rows
     if not rows:
         return _not_found(frame, documents)
     figures, sentences = [], []
