@@ -81,6 +81,7 @@ class Frame:
     wants_indicator: bool = False
     count_unit: str | None = None
     whole_measure: str | None = None  # "人员经费占基本支出": the measure of the whole in a share
+    other_measure: str | None = None  # "人员经费比公用经费多多少": the second column asked of the row
     count_children: bool = False  # "…下有几个项": count the rows under the 科目
     unanchored_year: bool = False  # "去年" with no year to count back from
     document_filter: dict = field(default_factory=dict)  # {"scope": "单位"} / {"kind": "决算"}
@@ -153,6 +154,8 @@ def understand(question: str, lexicon: Lexicon, previous: Frame | None = None,
     longer = [(m.start, m.end) for m in lexicon.find_subjects(text)]
     if frame.intent == "ratio":
         (frame.measure, frame.whole_measure), text = _part_and_whole(text, longer)
+    elif frame.intent in ("difference", "sum", "lookup") and _two_measures(text, longer, frame.intent):
+        (frame.measure, frame.other_measure), text = _part_and_whole(text, longer)
     else:
         frame.measure, text = _measure(text, longer)
     if frame.measure:  # 一般公共预算基本支出: the money source qualifies the measure, it is not a subject
@@ -231,6 +234,16 @@ def _part_and_whole(text: str, longer: list[tuple[int, int]]) -> tuple[tuple[str
         text = text[:start] + "＿" * len(word) + text[start + len(word):]
     measures = [canonical for _, canonical, _ in found]
     return (measures + [None, None])[:2], text
+
+
+def _two_measures(text: str, longer: list[tuple[int, int]], intent: str) -> bool:
+    """"人员经费比公用经费多多少", "基本支出和项目支出分别是多少": two columns of one row are asked.
+    A lookup needs the two joined (和, 与, 及, 、)."""
+    found = sorted(_measure_words(text, longer))
+    if len({canonical for _, canonical, _ in found}) < 2:
+        return False
+    (first, _, word), (second, _, _) = found[:2]
+    return intent != "lookup" or re.fullmatch(r"(?:的)?(?:和|与|及|以及|、|跟)", text[first + len(word):second]) is not None
 
 
 def _is_measure_word(term: str) -> bool:

@@ -502,3 +502,25 @@ def test_projects_are_counted_in_the_project_table_with_its_source(assistant):
 def test_project_count_over_a_table_with_subtotal_rows_says_so(assistant):
     answer = ask(assistant, "莲湖区医保局2024年的预算一共列了几个项目？")
     assert any("分类小计行" in w for w in answer.warnings)
+
+
+def test_difference_of_two_columns(assistant):
+    answer = ask(assistant, "青海省医疗保障局2021年人员经费比公用经费多多少")
+    assert values(answer, "万元") == {Decimal("4626.09"), Decimal("151.51"), Decimal("4474.58")}
+
+
+def test_sum_of_two_columns(assistant):
+    answer = ask(assistant, "青海省医疗保障局2021年基本支出和项目支出合计")
+    assert Decimal("29331.6") in values(answer, "万元")
+
+
+def test_two_columns_asked_together_are_both_given(assistant):
+    answer = ask(assistant, "青海省医疗保障局2021年基本支出和项目支出")
+    assert {Decimal("4777.6"), Decimal("24554")} <= values(answer, "万元")
+
+
+def test_blank_cell_of_a_printed_column_is_said_to_be_blank_not_the_row_total(assistant):
+    answer = ask(assistant, "青海省医疗保障局2021年行政运行的项目支出是多少")
+    assert "项目支出一栏空白" in answer.answer
+    assert {(f.label, f.source.table) for f in answer.figures} == {  # the columns printed, from the table
+        ("青海省医疗保障局2021年行政运行", "支出总表"), ("青海省医疗保障局2021年行政运行中的基本支出", "支出总表")}

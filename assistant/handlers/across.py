@@ -49,16 +49,33 @@ def rank(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
     return answer
 
 
+def measure_rows(frame: Frame, documents: list[Document], trace: Trace) -> list[dict[str, Any]]:
+    """"人员经费比公用经费多多少": the row asked in each of the two columns named, in the order named
+    (the document's total row when no subject is named). Empty unless two columns are asked of
+    one document."""
+    if not frame.other_measure or len(documents) != 1:
+        return []
+    rows = []
+    for measure in (frame.measure, frame.other_measure):
+        found = find_items(replace(frame, measure=measure, other_measure=None), documents, trace)
+        if not found:
+            return []
+        best = next(iter(_entities(found).values()))[0]
+        rows.append({**best, "name": measure if best["is_total"] else f"{best['name']}中的{measure}"})
+    return rows
+
+
 def total(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
-    rows = _one_per_document(frame, find_items(frame, documents, trace)) if len(frame.bureaus) > 1 \
-        else [g[0] for g in _entities(find_items(frame, documents, trace)).values()]
+    by_measure = measure_rows(frame, documents, trace)
+    rows = by_measure or (_one_per_document(frame, find_items(frame, documents, trace)) if len(frame.bureaus) > 1
+                          else [g[0] for g in _entities(find_items(frame, documents, trace)).values()])
     if len(rows) < 2:
         return lookup(frame, documents, trace)
     total_fen = queries.sum_items(trace, [r["item_id"] for r in rows])
     unit = frame.unit or "万元"
     figures, parts = [], []
     for row in rows:
-        label = label_for(row, row["name"], frame.measure, frame.english)
+        label = label_for(row, row["name"], None if by_measure else frame.measure, frame.english)
         figs, text = item_figures(row, label, frame.unit)
         figures += figs[:1]
         parts.append(f"{label}{text}（{item_source(row).cite()}）")
@@ -72,8 +89,10 @@ def total(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
 
 
 def difference(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
-    found = find_items(frame, documents, trace)
-    rows = _one_per_document(frame, found) if len(frame.bureaus) > 1 else [g[0] for g in _entities(found).values()]
+    by_measure = measure_rows(frame, documents, trace)
+    found = [] if by_measure else find_items(frame, documents, trace)
+    rows = by_measure or (_one_per_document(frame, found) if len(frame.bureaus) > 1
+                          else [g[0] for g in _entities(found).values()])
     if len(rows) < 2:
         return lookup(frame, documents, trace)
     a, b = rows[0], rows[1]
@@ -84,7 +103,7 @@ def difference(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
     figures = []
     parts = []
     for row in (a, b):
-        label = label_for(row, row["name"], frame.measure, frame.english)
+        label = label_for(row, row["name"], None if by_measure else frame.measure, frame.english)
         figs, text = item_figures(row, label, frame.unit)
         figures += figs[:1]
         parts.append(f"{label}{text}（{item_source(row).cite()}）")

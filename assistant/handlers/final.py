@@ -1,12 +1,14 @@
-"""决算 rows whose 决算数 the table leaves blank.
+"""Rows whose cell in the column asked is blank, and 决算 columns named in the text.
 
-A final-accounts table may print a row's 年初预算数 and leave its 决算数 cell empty, while the
-explanatory text states the 决算 ("公务接待费支出决算为0.00万元"). Asked for the figure, the
-answer says the cell is blank, gives the columns the table does print, and quotes the text's
-决算 with its section — it never reads an empty cell as a number.
+A table may print a column and leave a row's cell in it empty: 青海's 行政运行 has no 项目支出,
+a 决算 table may print a row's 年初预算数 and leave its 决算数 blank while the text states the
+决算 ("公务接待费支出决算为0.00万元"). Asked for that cell, the answer says it is blank, gives
+the columns the row does print, and in a 决算 quotes the text's 决算 with its section. An empty
+cell is never read as a number, and the row's total is never given in its place.
 """
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from .. import queries
@@ -40,34 +42,51 @@ def column_subjects(frame: Frame, documents: list[Document]) -> list:
     return [m for m in frame.subjects if m.kind == "text" and any(n.endswith(suffixes) for n in m.names)]
 
 
-def blank_final_column(frame: Frame, documents: list[Document], trace: Trace) -> Answer | None:
-    """The answer for rows that print no 决算数, or None when this is not such a question."""
+def blank_column(frame: Frame, documents: list[Document], trace: Trace) -> Answer | None:
+    """The answer for a row whose table prints the column asked but leaves this row's cell blank
+    (青海 行政运行's 项目支出; a 决算 row's 决算数), or None when this is not such a question."""
     finals = [d for d in documents if d.kind == "决算"]
+    asked = frame.measure or (FINAL if finals else None)
     codes, names = codes_of(frame), names_of(frame, "item")
-    if not finals or frame.measure not in (None, FINAL) or frame.english or not (codes or names):
+    if asked in (None, "合计") or frame.english or not (codes or names):
         return None
-    rows = queries.items_in_any_column(trace, _doc_ids(finals), codes, names)
-    if not rows or any(r["measure"] == FINAL for r in rows):
+    rows = queries.items_in_any_column(trace, _doc_ids(documents), codes, names)
+    if not rows or any(r["measure"] == asked for r in rows):
         return None
+    printed_columns = _columns_of(trace, sorted({r["table_id"] for r in rows}))
+    rows = [r for r in rows if asked in printed_columns.get(r["table_id"], set())]
+    if not rows:
+        return None  # no table of the row has that column: nothing is blank, the question is elsewhere
     subjects = sorted(set(names_of(frame, "text", "item")))
-    stated = queries.text_figures(trace, _doc_ids(finals), in_column(frame, finals, subjects), ("amount",), codes)
+    stated = queries.text_figures(trace, _doc_ids(finals), in_column(frame, finals, subjects), ("amount",), codes) \
+        if finals else []
     figures: list[Figure] = []
     sentences: list[str] = []
     for (_, _), group in _entities(rows).items():
         best = group[0]
-        name = best["name"]
         printed = [r for r in group if r["table_id"] == best["table_id"] and r["row_no"] == best["row_no"]]
         columns = []
         for row in printed:
-            figs, text = item_figures(row, label_for(row, name, row["measure"]), frame.unit)
+            figs, text = item_figures(row, label_for(row, best["name"], row["measure"]), frame.unit)
             figures += figs
             columns.append(f"{row['measure']}为{text}")
-        sentences.append(f"{label_for(best, name, None)}：{item_source(best).cite()}，这一行的决算数一栏空白，"
-                         f"只印了{'，'.join(columns)}。")
+        sentences.append(f"{label_for(best, best['name'], None)}：{item_source(best).cite()}，这一行的{asked}一栏空白"
+                         f"（没有印数字），只印了{'，'.join(columns)}。")
     for fig in stated:
         value, unit = text_value(fig, frame.unit)
         label = label_for(fig, fig["subject"], None)
         figures.append(Figure(exact(value), unit, label, text_source(fig)))
         sentences.append(f"说明写{fig['subject']}为{show(value, unit)}。来源：{text_source(fig).cite()}。")
-    warning = ("表中的决算数一栏空白；" + ("上面的决算数取自说明文字。" if stated else "说明文字中也没有找到这一项的决算数。"))
+    warning = f"表中这一行的{asked}一栏空白；" + ("上面的决算数取自说明文字。" if stated else
+                                           "没有把空白当作任何数字。")
     return Answer("answered", "".join(sentences), figures, warnings=[warning])
+
+
+def _columns_of(trace: Trace, table_ids: list[int]) -> dict[int, set[str]]:
+    """Each table's columns as measures (its printed header labels, normalized)."""
+    from db.glossary import canonical_measure
+
+    rows = trace.run(f"SELECT table_id, columns_json FROM source_tables WHERE table_id IN "
+                     f"({', '.join('?' for _ in table_ids)})", tuple(table_ids))
+    return {r["table_id"]: {canonical_measure(label) for label in json.loads(r["columns_json"] or "[]")}
+            for r in rows}

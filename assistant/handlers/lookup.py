@@ -15,13 +15,21 @@ from ..compose import (MONEY, exact, item_figures, item_source, label_for, show,
 from ..lexicon import Document, Match
 from ..queries import Trace
 from ..understand import Frame
-from .final import blank_final_column, column_subjects, in_column
+from .final import blank_column, column_subjects, in_column
 from .funds import empty_fund_tables, fund_named, fund_rows
 from .common import (GENERIC_TOTALS, UNCERTAIN_NOTE, _doc_ids, _entities, _fen_per, _not_found, codes_of, find_items, names_of, say)
 
 LAST_YEAR = "上年预算数"  # the measure of last year's column
 
 def lookup(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
+    if frame.other_measure:  # "基本支出和项目支出分别是多少": each column in turn
+        answers = [lookup(replace(frame, measure=m, other_measure=None), documents, trace)
+                   for m in (frame.measure, frame.other_measure)]
+        found = [a for a in answers if a.status == "answered"]
+        if not found:
+            return answers[0]
+        return Answer("answered", "".join(a.answer for a in answers), [f for a in found for f in a.figures],
+                      warnings=[w for a in answers for w in a.warnings])
     fund = fund_named(frame)
     if fund:  # 政府性基金预算…: that fund's own tables, or what they say about being empty
         rows = fund_rows(frame, documents, trace, fund[0])
@@ -36,7 +44,7 @@ def lookup(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
     rows = [] if wants_other else find_items(frame, documents, trace)
     if rows:
         return _answer_items(frame, rows, trace)
-    blank = None if wants_other else blank_final_column(frame, documents, trace)
+    blank = None if wants_other else blank_column(frame, documents, trace)
     if blank:
         return blank
     if names_of(frame, "indicator") and (frame.wants_indicator or not names_of(frame, "project")
