@@ -155,7 +155,7 @@ def text_figures_by_id(trace: Trace, figure_ids: list[int]) -> list[dict[str, An
 
 def same_sentence(trace: Trace, figure: dict[str, Any]) -> list[dict[str, Any]]:
     """Every figure of the sentence `figure` was read from, in reading order."""
-    sql = (f"SELECT {TEXT_COLUMNS} FROM text_figures_v WHERE doc_id = ? AND line = ? AND sentence = ? "
+    sql = (f"SELECT {TEXT_COLUMNS} FROM text_figures_v WHERE doc_id = ? AND line IS ? AND sentence = ? "
            "ORDER BY figure_id")
     return trace.run(sql, (figure["doc_id"], figure["line"], figure["sentence"]))
 

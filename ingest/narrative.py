@@ -65,7 +65,7 @@ QUALIFIERS = ("一般公共预算", "财政拨款", "部门预算")
 # After a qualifier these words say which money it is (财政拨款收入 ≠ 收入): the qualifier stays.
 QUALIFIED_MONEY = ("收入", "支出", "收支", "拨款", "当年拨款")
 TRAILING_WORDS = re.compile(r"(?:财政拨款预算|预算数为|预算数|预算为|预算安排|共计安排|预算支出|安排|共计|合计|总计"
-                            r"|为|是|共|约|达到|达)$")
+                            r"|(?<=支出)预算|为|是|共|约|达到|达)$")  # 财政拨款支出预算 is 财政拨款支出
 # An amount named by its column alone (年初, 支出决算) and the column word after a row's name.
 COLUMN_ONLY = re.compile(r"(?:支出)?(?:(?P<budget>年初|全年|调整)(?:预算数?)?|(?P<final>决算数?))")
 COLUMN_WORD = re.compile(r"(?:(?:年初|全年|调整)(?:预算数?)?|决算数?)$")

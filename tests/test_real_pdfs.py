@@ -170,3 +170,12 @@ def test_final_accounts_column_named_with_the_row_is_read_from_the_text(real_ass
 def test_count_of_the_thing_the_question_names(real_assistant, question, count):
     answer = real_assistant.ask(question)
     assert [f.value for f in answer.figures] == [Decimal(count)]
+
+
+@pytest.mark.parametrize("question, change", [
+    ("区政府办2025年收入预算比2024年减少了多少", "2389.52"),  # stated after its equal part 财政拨款收入
+    ("商务委2025年财政拨款支出比2024年增加多少", "24491.71"),  # the text's subject is 财政拨款支出预算
+])
+def test_change_stated_in_pdf_text(real_assistant, question, change):
+    answer = real_assistant.ask(question)
+    assert values(answer, "万元") == {Decimal(change)} and "比2024年" in answer.answer

@@ -3,6 +3,7 @@ agrees with the tables (with the audit's findings)."""
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -36,7 +37,8 @@ def change(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
         direction = ("增加" if row["kind"] == "change" else "增长") if value > 0 else \
             ("减少" if row["kind"] == "change" else "下降") if value < 0 else "持平"
         magnitude = abs(value)
-        label = label_for(row, row["subject"], None, frame.english) + ("比上年" + direction)
+        against = row["compared_to"] if re.fullmatch(r"\d{4}年", row["compared_to"] or "") else "上年"
+        label = label_for(row, row["subject"], None, frame.english) + f"比{against}{direction}"
         figures.append(Figure(exact(magnitude), unit, label, text_source(row)))
         sentences.append(say(frame, f"{label}{show(magnitude, unit)}。来源：{text_source(row).cite()}。",
                              f"{label}: {show(magnitude, unit)}. Source: {text_source(row).cite(True)}."))
@@ -55,9 +57,9 @@ def _change_of_an_equal_part(trace: Trace, documents: list[Document], subjects: 
         same = queries.same_sentence(trace, amount)
         parts = {r["subject"] for r in same if r["kind"] == "amount" and r["subject"] != amount["subject"]
                  and r["value"] == amount["value"] and r["unit"] == amount["unit"]}
+        if any(r["doc_id"] == amount["doc_id"] for r in out):
+            continue  # one sentence per document
         out += [{**r, "subject": amount["subject"]} for r in same if r["kind"] in kinds and r["subject"] in parts]
-        if out:
-            break
     return out
 
 
@@ -229,9 +231,10 @@ def _findings_about(frame: Frame, documents: list[Document], trace: Trace) -> li
 
 def _listed_parts(trace: Trace, fig: dict[str, Any]) -> list[dict[str, Any]]:
     """Amounts listed after a total in the same paragraph ("…8.34元…。其中：办公费3.83万元、…")."""
+    # a paragraph is one line of a text file; a PDF's text has no lines, so its section stands in
     rows = trace.run("SELECT figure_id, subject, sentence, value, unit FROM text_figures_v WHERE doc_id = ? "
-                     "AND line = ? AND kind = 'amount' AND figure_id > ? ORDER BY figure_id",
-                     (fig["doc_id"], fig["line"], fig["figure_id"]))
+                     "AND line IS ? AND section IS ? AND kind = 'amount' AND figure_id > ? ORDER BY figure_id",
+                     (fig["doc_id"], fig["line"], fig["section"], fig["figure_id"]))
     listed = [r for r in rows if r["sentence"] != fig["sentence"] and "其中" in r["sentence"]]
     listed = [r for r in listed if r["subject"] and r["subject"] != fig["subject"]]
     return _without_sub_items(listed)
