@@ -137,7 +137,10 @@ class Lexicon:
                 by_alias.setdefault(alias, []).append(bureau)
         hits: list[tuple[Bureau, int, int]] = []
         taken = [False] * len(text)
-        for alias in sorted(by_alias, key=len, reverse=True):
+        # Longest first; of equal length, the one named first ("区府办…其他政府办公厅…": 区府办, not
+        # the 政府办 inside a 科目 name). Never set order: answers must not depend on the hash seed.
+        present = [a for a in by_alias if a in text]
+        for alias in sorted(present, key=lambda a: (-len(a), text.find(a), a)):
             start = text.find(alias)
             while start != -1:
                 end = start + len(alias)
