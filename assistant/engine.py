@@ -49,7 +49,8 @@ class Assistant:
             return Answer("no_data", handlers.say(
                 frame, f"已载入的预算中没有“{frame.unknown_bureau}”。{self.loaded_summary()}",
                 f"'{frame.unknown_bureau}' is not in the loaded budgets. {self.loaded_summary()}"))
-        bureaus = frame.bureaus or self.lexicon.bureaus
+        bureaus = frame.bureaus or [b for b in self.lexicon.bureaus
+                                    if not frame.office_kind or frame.office_kind in b.issuer]
         if frame.unanchored_year:  # "去年的基本工资" with no year to count back from
             years = "；".join(f"{b.issuer}：" + "、".join(_year_text(d) for d in b.documents) for b in bureaus)
             return Answer("clarify", handlers.say(
@@ -68,12 +69,14 @@ class Assistant:
                 frame, f"没有在问题里找到已载入预算中的科目、项目或指标，无法给出数字。{self.loaded_summary()}",
                 f"The question names no budget line, project or indicator found in the loaded budgets. "
                 f"{self.loaded_summary()}"))
-        notes: list[str] = []
+        notes: list[tuple[str, str]] = []
         if frame.intent in COMBINING and not frame.document_filter:
             documents, notes = one_per_department(documents, frame.english)
         trace = Trace(self.conn)
         handler = handlers.HANDLERS.get(frame.intent, handlers.lookup)
         answer = handler(frame, documents, trace)
+        cited = {f.source.document for f in answer.figures}
+        notes = [note for title, note in notes if title in cited]  # only where the department is in the answer
         answer.warnings += notes + finding_warnings(trace, answer, documents)
         answer.sql = trace.sql
         answer.columns, answer.rows = trace.columns, trace.rows
@@ -95,20 +98,24 @@ class Assistant:
 COMBINING = ("sum", "rank", "difference", "ratio", "count")
 
 
-def one_per_department(documents: list[Document], english: bool = False) -> tuple[list[Document], list[str]]:
+def one_per_department(documents: list[Document], english: bool = False) -> tuple[list[Document], list[tuple[str, str]]]:
     """A department that published both its 部门预算 and its 单位预算 for one year prints the same
     money twice (区政府办公室 2025: 部门 = 本级 单位). Added or ranked, it would count twice, so
-    the 部门预算 stands for it, and the answer says which document was left out."""
+    the 部门预算 stands for it, and the answer says which document was left out: (title of the
+    document used, note), so that only an answer citing it carries the note."""
     kept: dict[tuple, Document] = {}
     for doc in documents:
         key = (doc.issuer, doc.year, doc.kind)
         if key not in kept or (kept[key].scope == "单位" and doc.scope != "单位"):
             kept[key] = doc
-    left_out = [d for d in documents if d not in kept.values()]
-    notes = [(f"{d.issuer} {d.year or ''} has two documents; only its department budget is used, not "
-              f"'{d.title}', so its figures are not counted twice.") if english else
-             f"{d.issuer}{_year_text(d)}有部门预算和单位预算两份文件，这里只用部门预算，未计入《{d.title}》，以免重复计算。"
-             for d in left_out]
+    notes = []
+    for d in documents:
+        if d in kept.values():
+            continue
+        used = kept[(d.issuer, d.year, d.kind)]
+        notes.append((used.title, (f"{d.issuer} {d.year or ''} has two documents; only its department budget is used, "
+                                   f"not '{d.title}', so its figures are not counted twice.") if english else
+                      f"{d.issuer}{_year_text(d)}有部门预算和单位预算两份文件，这里只用部门预算，未计入《{d.title}》，以免重复计算。"))
     return [d for d in documents if d in kept.values()], notes
 
 

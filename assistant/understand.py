@@ -86,6 +86,7 @@ class Frame:
     unanchored_year: bool = False  # "去年" with no year to count back from
     document_filter: dict = field(default_factory=dict)  # {"scope": "单位"} / {"kind": "决算"}
     all_bureaus: bool = False
+    office_kind: str | None = None  # "哪个医保局…": only bureaus whose name holds 医疗保障局
     unknown_bureau: str | None = None
     english: bool = False
     followup: bool = False
@@ -135,6 +136,8 @@ def understand(question: str, lexicon: Lexicon, previous: Frame | None = None,
             break
     frame.descending = not ASCENDING.search(text)
     frame.all_bureaus = bool(ALL_BUREAUS.search(text)) and not frame.bureaus
+    if frame.all_bureaus:
+        frame.office_kind = _office_kind(text)
     asked = text + " " + question.lower()  # "in yuan" keeps its space only in the question
     frame.unit = "元" if WANTS_YUAN.search(asked) else "亿元" if WANTS_YI.search(asked) else \
         "万元" if WANTS_WAN.search(asked) else None
@@ -236,6 +239,16 @@ def _part_and_whole(text: str, longer: list[tuple[int, int]]) -> tuple[tuple[str
     return (measures + [None, None])[:2], text
 
 
+def _office_kind(text: str) -> str | None:
+    """The kind of office a question over all bureaus names (哪个医保局, 各街道), as the glossary's
+    full suffix (医疗保障局, 街道办事处); None when it names none (哪个单位)."""
+    for long, shorts in glossary()["bureau_abbreviations"].items():
+        for word in sorted([long] + [s for s in shorts if s], key=len, reverse=True):
+            if len(word) >= 2 and re.search(rf"(?:哪个|哪家|哪一个|哪一家|各个?|所有|全部|每个){re.escape(word)}", text):
+                return long
+    return None
+
+
 def _two_measures(text: str, longer: list[tuple[int, int]], intent: str) -> bool:
     """"人员经费比公用经费多多少", "基本支出和项目支出分别是多少": two columns of one row are asked.
     A lookup needs the two joined (和, 与, 及, 、)."""
@@ -288,6 +301,7 @@ def _fill_from_previous(frame: Frame, previous: Frame) -> Frame:
         frame.bureaus = previous.bureaus
         frame.year = frame.year or previous.year
         frame.all_bureaus = previous.all_bureaus
+        frame.office_kind = frame.office_kind or previous.office_kind
         followup = True
     elif frame.bureaus and frame.year is None and previous.year is not None:
         if all(any(d.year == previous.year for d in b.documents) for b in frame.bureaus):

@@ -266,6 +266,11 @@ def _subject(lead: str) -> tuple[str | None, str | None]:
 def _strip_fillers(text: str) -> str:
     """Drop issuer names, years and filler words around the noun phrase, never its core."""
     text = _without(text, YEAR, everywhere=True)
+    whose, _, head = text.rpartition("的")
+    # "机关和1家事业单位财政拨款的机关运行经费", "的机关运行经费": the words before 的 say whose money
+    # it is. Only then: in "军队移交政府的离退休人员安置" the 的 is part of the 科目's name.
+    if (not whose or whose.endswith(QUALIFIERS)) and len(head) >= 4 and not _is_bare(head):
+        text = head
     while True:
         before = text
         for pattern in (ISSUER, LEADING_WORDS, TRAILING_WORDS):

@@ -190,3 +190,15 @@ def test_bureau_named_first_wins_over_an_alias_inside_a_科目_name(real_assista
     assert frame.unknown_bureau is None and [b.issuer for b in frame.bureaus] == ["上海市普陀区人民政府办公室"]
     hits = real_assistant.lexicon.find_bureaus("区府办2025年其他政府办公厅")
     assert [(start, end) for _, start, end in hits] == [(0, 3)]
+
+
+def test_ranking_over_one_kind_of_office_keeps_to_it(real_assistant):
+    answer = real_assistant.ask("哪个医保局住房公积金最多")
+    assert answer.answer.startswith("住房公积金最多的是青海省医疗保障局")
+    assert all("医疗保障局" in f.source.document for f in answer.figures)
+    assert not any("未计入" in w for w in answer.warnings)  # 区政府办 is not in this answer
+
+
+def test_text_names_whose_money_before_的(real_assistant):
+    answer = real_assistant.ask("区政府办公室和商务委2025年的机关运行经费合计")
+    assert Decimal("384.29") in values(answer, "万元")  # 213.28 + 171.01
