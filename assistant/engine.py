@@ -51,6 +51,10 @@ class Assistant:
                 f"'{frame.unknown_bureau}' is not in the loaded budgets. {self.loaded_summary()}"))
         bureaus = frame.bureaus or [b for b in self.lexicon.bureaus
                                     if not frame.office_kind or frame.office_kind in b.issuer]
+        if not bureaus:  # "哪个医保局…" with no 医疗保障局 loaded
+            return Answer("no_data", handlers.say(
+                frame, f"已载入的预算中没有{frame.office_kind}。{self.loaded_summary()}",
+                f"No {frame.office_kind} is among the loaded budgets. {self.loaded_summary()}"))
         if frame.unanchored_year:  # "去年的基本工资" with no year to count back from
             years = "；".join(f"{b.issuer}：" + "、".join(_year_text(d) for d in b.documents) for b in bureaus)
             return Answer("clarify", handlers.say(

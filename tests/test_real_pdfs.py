@@ -192,8 +192,21 @@ def test_bureau_named_first_wins_over_an_alias_inside_a_科目_name(real_assista
     assert [(start, end) for _, start, end in hits] == [(0, 3)]
 
 
-def test_ranking_over_one_kind_of_office_keeps_to_it(real_assistant):
-    answer = real_assistant.ask("哪个医保局住房公积金最多")
+@pytest.fixture(scope="module")
+def everything(tmp_path_factory):
+    """The samples and the real PDFs in one store, as a user who loads both has them."""
+    from assistant.engine import Assistant
+    from conftest import SAMPLES
+    from ingest.pipeline import ingest_paths
+
+    path = tmp_path_factory.mktemp("all") / "all.db"
+    assert not ingest_paths([SAMPLES, REAL], path, jobs=2).failed
+    return Assistant(path)
+
+
+def test_ranking_over_one_kind_of_office_keeps_to_it(everything, real_assistant):
+    assert real_assistant.ask("哪个医保局住房公积金最多").answer.startswith("已载入的预算中没有医疗保障局")
+    answer = everything.ask("哪个医保局住房公积金最多")
     assert answer.answer.startswith("住房公积金最多的是青海省医疗保障局")
     assert all("医疗保障局" in f.source.document for f in answer.figures)
     assert not any("未计入" in w for w in answer.warnings)  # 区政府办 is not in this answer
