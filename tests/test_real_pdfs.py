@@ -215,3 +215,14 @@ def test_ranking_over_one_kind_of_office_keeps_to_it(everything, real_assistant)
 def test_text_names_whose_money_before_的(real_assistant):
     answer = real_assistant.ask("区政府办公室和商务委2025年的机关运行经费合计")
     assert Decimal("384.29") in values(answer, "万元")  # 213.28 + 171.01
+
+
+def test_compare_two_bureaus_gives_the_difference(real_assistant):
+    answer = real_assistant.ask("比较区政府办和商务委2025年基本支出")
+    assert Decimal("477.61") in {round(v, 2) for v in values(answer, "万元")}  # 2,460.68 − 1,983.07
+    assert "合计中的" not in answer.answer
+
+
+def test_unchanged_figure_reads_持平(real_assistant):
+    answer = real_assistant.ask("区政府办2025年三公经费与上年相比")
+    assert "“三公”经费与2024年持平" in answer.answer and "持平0.00" not in answer.answer

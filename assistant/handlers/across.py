@@ -17,7 +17,7 @@ from ..lexicon import Document
 from ..queries import Trace
 from ..text import normalize_question, squash
 from ..understand import Frame
-from .common import (UNCERTAIN_NOTE, _entities, _fen_per, _not_found, _one_per_document, find_items,
+from .common import (GENERIC_TOTALS, UNCERTAIN_NOTE, _entities, _fen_per, _not_found, _one_per_document, find_items,
                      subject_label, say)
 from .lookup import lookup
 
@@ -75,7 +75,9 @@ def total(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
     unit = frame.unit or "万元"
     figures, parts = [], []
     for row in rows:
-        label = label_for(row, row["name"], None if by_measure else frame.measure, frame.english)
+        generic = row["is_total"] and row["name"] in GENERIC_TOTALS and frame.measure  # 合计 row: its column
+        label = label_for(row, frame.measure if generic else row["name"], None if by_measure or generic
+                          else frame.measure, frame.english)
         figs, text = item_figures(row, label, frame.unit)
         figures += figs[:1]
         parts.append(f"{label}{text}（{item_source(row).cite()}）")
@@ -103,7 +105,9 @@ def difference(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
     figures = []
     parts = []
     for row in (a, b):
-        label = label_for(row, row["name"], None if by_measure else frame.measure, frame.english)
+        generic = row["is_total"] and row["name"] in GENERIC_TOTALS and frame.measure  # 合计 row: its column
+        label = label_for(row, frame.measure if generic else row["name"], None if by_measure or generic
+                          else frame.measure, frame.english)
         figs, text = item_figures(row, label, frame.unit)
         figures += figs[:1]
         parts.append(f"{label}{text}（{item_source(row).cite()}）")

@@ -40,7 +40,10 @@ def change(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
         against = row["compared_to"] if re.fullmatch(r"\d{4}年", row["compared_to"] or "") else "上年"
         label = label_for(row, row["subject"], None, frame.english) + f"比{against}{direction}"
         figures.append(Figure(exact(magnitude), unit, label, text_source(row)))
-        sentences.append(say(frame, f"{label}{show(magnitude, unit)}。来源：{text_source(row).cite()}。",
+        amount = "" if direction == "持平" else show(magnitude, unit)
+        if direction == "持平":  # "与2024年持平", not "比2024年持平0.00万元"
+            label = label.removesuffix(f"比{against}持平") + f"与{against}持平"
+        sentences.append(say(frame, f"{label}{amount}。来源：{text_source(row).cite()}。",
                              f"{label}: {show(magnitude, unit)}. Source: {text_source(row).cite(True)}."))
     return Answer("answered", "".join(sentences), figures)
 
