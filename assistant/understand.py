@@ -273,6 +273,13 @@ def _the_last_two(frame: Frame, previous: Frame, earlier: Frame) -> Frame:
                     for k, m in enumerate([m for m in earlier.subjects if m.names not in [p.names for p in previous.subjects]]
                                           + list(previous.subjects))]
     years = {b.issuer: f.year for f in (earlier, previous) for b in f.bureaus if f.year is not None}
+    same_row = [m.names for m in earlier.subjects] == [m.names for m in previous.subjects]
+    if len(bureaus) == len(previous.bureaus) and same_row and earlier.measure != previous.measure \
+            and not frame.measure:
+        # "行政运行决算数" then "年初预算呢": one row in two columns
+        return replace(frame, bureaus=bureaus, subjects=list(previous.subjects), measure=earlier.measure,
+                       other_measure=previous.measure, unit=frame.unit or previous.unit, year=previous.year,
+                       document_filter=frame.document_filter or previous.document_filter, followup=True)
     return replace(frame, bureaus=bureaus, subjects=subjects, measure=frame.measure or previous.measure,
                    unit=frame.unit or previous.unit, year=None, years_by_bureau=years,
                    document_filter=frame.document_filter or previous.document_filter, followup=True)

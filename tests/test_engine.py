@@ -524,3 +524,8 @@ def test_blank_cell_of_a_printed_column_is_said_to_be_blank_not_the_row_total(as
     assert "项目支出一栏空白" in answer.answer
     assert {(f.label, f.source.table) for f in answer.figures} == {  # the columns printed, from the table
         ("青海省医疗保障局2021年行政运行", "支出总表"), ("青海省医疗保障局2021年行政运行中的基本支出", "支出总表")}
+
+
+def test_two_columns_asked_in_turn_then_their_difference(assistant):
+    *_, third = converse(assistant, "青海省医疗保障局2021年基本支出是多少", "项目支出呢", "两者相差多少")
+    assert Decimal("19776.4") in values(third, "万元")  # 24,554.00 − 4,777.60

@@ -226,3 +226,13 @@ def test_compare_two_bureaus_gives_the_difference(real_assistant):
 def test_unchanged_figure_reads_持平(real_assistant):
     answer = real_assistant.ask("区政府办2025年三公经费与上年相比")
     assert "“三公”经费与2024年持平" in answer.answer and "持平0.00" not in answer.answer
+
+
+def test_two_columns_of_one_row_asked_in_turn_then_their_difference(real_assistant):
+    from assistant.answer import Exchange
+
+    history = []
+    for question in ("财政局2024年行政运行决算数是多少", "行政运行的年初预算呢", "两者相差多少"):
+        answer = real_assistant.ask(question, history)
+        history.append(Exchange(question, answer))
+    assert Decimal("48.16") in values(answer, "万元")  # 1,560.05 (text) − 1,511.89 (table)

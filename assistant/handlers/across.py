@@ -9,16 +9,18 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from db.glossary import glossary
+from ingest.textutil import FEN_PER_UNIT
 
 from .. import queries
 from ..answer import Answer, Figure
-from ..compose import (exact, item_figures, item_source, label_for, show)
+from ..compose import MONEY, exact, item_figures, item_source, label_for, show, text_source, text_value
 from ..lexicon import Document
 from ..queries import Trace
 from ..text import normalize_question, squash
 from ..understand import Frame
-from .common import (GENERIC_TOTALS, UNCERTAIN_NOTE, _entities, _fen_per, _not_found, _one_per_document, find_items,
-                     subject_label, say)
+from .common import (GENERIC_TOTALS, UNCERTAIN_NOTE, _doc_ids, _entities, _fen_per, _not_found, _one_per_document,
+                     find_items, names_of, subject_label, say)
+from .final import in_column
 from .lookup import lookup
 
 def rank(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
@@ -95,6 +97,17 @@ def difference(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
     found = [] if by_measure else find_items(frame, documents, trace)
     rows = by_measure or (_one_per_document(frame, found) if len(frame.bureaus) > 1
                           else [g[0] for g in _entities(found).values()])
+    if not by_measure and frame.other_measure:  # the second column stated only in a 决算's text
+        rows = [g[0] for g in _entities(find_items(replace(frame, other_measure=None), documents, trace)).values()]
+        subjects = names_of(frame, "text", "item")
+        columns = in_column(replace(frame, measure=frame.other_measure), documents, subjects)
+        stated = queries.text_figures(trace, _doc_ids(documents), columns, ("amount",)) if rows and columns else []
+        if stated:
+            return _table_minus_text(frame, rows[0], stated[0])
+    if len(rows) == 1:
+        stated = _text_figure_beside(frame, documents, trace, rows[0])
+        if stated:
+            return _table_minus_text(frame, rows[0], stated)
     if len(rows) < 2:
         return lookup(frame, documents, trace)
     a, b = rows[0], rows[1]
@@ -115,6 +128,33 @@ def difference(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
     figures.append(Figure(exact(value), unit, "两者之差", item_source(a)))
     return Answer("answered", say(frame, f"{parts[0]}，{parts[1]}，两者相差{show(value, unit)}。",
                                   f"{parts[0]}; {parts[1]}; difference {show(value, unit)}."), figures)
+
+
+def _text_figure_beside(frame: Frame, documents: list[Document], trace: Trace,
+                        row: dict[str, Any]) -> dict[str, Any] | None:
+    """The other figure of a difference when only the text states it: "行政运行决算数" (table)
+    and "行政运行年初预算" (a 决算's text), asked as "两者相差多少"."""
+    other = [n for m in frame.subjects if m.kind == "text" and row["name"] not in m.names for n in m.names]
+    if not other:
+        return None
+    figures = queries.text_figures(trace, [row["doc_id"]], sorted(set(other)), ("amount",))
+    return next((f for f in figures if f["unit"] in MONEY), None)
+
+
+def _table_minus_text(frame: Frame, row: dict[str, Any], stated: dict[str, Any]) -> Answer:
+    unit = frame.unit or "万元"
+    label = label_for(row, row["name"], frame.measure, frame.english)
+    figures, text = item_figures(row, label, frame.unit)
+    value, shown = text_value(stated, unit)
+    stated_label = label_for(stated, stated["subject"], None, frame.english)
+    fen = abs(Decimal(row["amount_fen"]) - Decimal(stated["value"]) * FEN_PER_UNIT[stated["unit"]])
+    difference = fen / _fen_per(unit)
+    figures = figures[:1] + [Figure(exact(value), shown, stated_label, text_source(stated)),
+                             Figure(exact(difference), unit, "两者之差", item_source(row))]
+    return Answer("answered", say(
+        frame, f"{label}{text}（{item_source(row).cite()}），{stated_label}{show(value, shown)}（{text_source(stated).cite()}），"
+               f"两者相差{show(difference, unit)}。",
+        f"{label} {text}; {stated_label} {show(value, shown)}; difference {show(difference, unit)}."), figures)
 
 
 def _mentioned_at(frame: Frame, row: dict[str, Any]) -> int:
