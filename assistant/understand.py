@@ -63,6 +63,7 @@ BOTH = re.compile(r"两者|二者|这两个|这两项|两个|两项|\bboth\b|\bt
 RELATIVE_YEAR = re.compile(r"(?<![比较与同和])(去年|上一年|前年)(?!同期)")  # not 比去年: that is a change
 ENGLISH_COUNT = re.compile(r"how many ([a-z]+)")
 ENGLISH_COUNT_UNITS = _english_count_units()
+TOTAL_AFTER = re.compile(r"合计|总计|小计|总额")
 COUNT_UNIT = re.compile(r"(?:几|多少)(辆|台|个|项|人|家|套|处)")
 
 
@@ -212,7 +213,9 @@ def _measure_words(text: str, longer: list[tuple[int, int]]) -> list[tuple[int, 
             if len(word) < 2 or word == "上年" and re.search(r"[比较同]上年|上年[增减]", text):
                 continue
             for m in re.finditer(re.escape(word), text):
-                inside = any(s <= m.start() and m.end() <= e and e - s > len(word) for s, e in longer)
+                # 劳务派遣人员经费 is a name of its own; 人员经费合计 is the measure's total
+                inside = any(s <= m.start() and m.end() <= e and e - s > len(word)
+                             and not TOTAL_AFTER.fullmatch(text[m.end():e]) for s, e in longer)
                 overlaps = any(p < m.end() and m.start() < p + len(w) for p, _, w in found)
                 if not inside and not overlaps and not re.match(r"(绩效|的项目|项目)", text[m.end():]):
                     found.append((m.start(), canonical, word))

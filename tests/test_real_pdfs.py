@@ -236,3 +236,13 @@ def test_two_columns_of_one_row_asked_in_turn_then_their_difference(real_assista
         answer = real_assistant.ask(question, history)
         history.append(Exchange(question, answer))
     assert Decimal("48.16") in values(answer, "万元")  # 1,560.05 (text) − 1,511.89 (table)
+
+
+@pytest.mark.parametrize("question, value, unit", [
+    ("区政府办2025年人员经费合计", "2247.3997810", "万元"),  # '合计' after a measure is its total, not a sum
+    ("财政局2024年人员经费是多少", "2152.26", "万元"),  # a 决算 prints it as the row 人员经费合计
+    ("财政局2024年人员经费占基本支出的比重", "92.0985", "%"),  # 2,152.26 ÷ 2,336.91
+])
+def test_personnel_expenses_in_the_forms_the_documents_print(real_assistant, question, value, unit):
+    answer = real_assistant.ask(question)
+    assert Decimal(value) in {round(v, 7) for v in values(answer, unit)}, answer.answer

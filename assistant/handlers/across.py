@@ -249,6 +249,11 @@ def _whole(frame: Frame, part_frame: Frame, part: dict[str, Any], trace: Trace) 
             rows = queries.same_row(trace, part, measure)
             if rows and rows[0]["item_id"] != part["item_id"]:
                 return {**rows[0], "measure": frame.whole_measure or measure}  # named as the whole asked
+        if frame.whole_measure and not part_frame.subjects:
+            # a 决算 prints 人员经费 as its own row ('人员经费合计'): the whole is the document's 基本支出
+            wholes = find_items(replace(frame, subjects=[], measure=frame.whole_measure), [_doc(part)], trace)
+            wholes = [r for r in queries.best_first(wholes) if r["item_id"] != part["item_id"]]
+            return {**wholes[0], "measure": frame.whole_measure} if wholes else None
         return None
     rows = trace.run(f"SELECT {queries.ITEM_COLUMNS} FROM items_v WHERE table_id = ? AND is_total = 1 AND measure = ? "
                      "ORDER BY row_no", (part["table_id"], part["measure"]))
@@ -263,6 +268,8 @@ def _part_name(row: dict[str, Any], measure: str | None) -> str:
     """'项目支出' for the total row's 项目支出 column, '总支出（表内合计）' for its 合计, else the row."""
     if row["is_total"]:
         return measure or "总支出（表内合计）"
+    if measure and row["name"].startswith(measure):  # the row '人员经费合计' is the measure
+        return row["name"]
     return row["name"] + (measure or "")
 
 

@@ -75,6 +75,8 @@ def find_items(frame: Frame, documents: list[Document], trace: Trace) -> list[di
         own_table = glossary()["measure_tables"].get(frame.measure)
         if not rows and own_table:  # 基本支出 printed only as the total of the 基本支出表
             rows = queries.totals(trace, doc_ids, "合计", (own_table,))
+        if not rows:  # a 决算's 基本支出表 prints 人员经费 as a row '人员经费合计' in its 决算数 column
+            rows = queries.items(trace, doc_ids, [], [frame.measure + "合计"], None)
         return rows
     return []
 

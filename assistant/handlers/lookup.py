@@ -110,7 +110,8 @@ def _answer_items(frame: Frame, rows: list[dict[str, Any]], trace: Trace) -> Ans
             name = f"{measure}（{best['name']}行）"
         else:
             name = best["name"]
-        label = label_for(best, name, measure if not best["is_total"] else None, frame.english)
+        in_name = measure and best["name"].startswith(measure)  # the row '人员经费合计' is the measure
+        label = label_for(best, name, measure if not best["is_total"] and not in_name else None, frame.english)
         code = f"（{best['code']}）" if best["code"] else ""
         if code and names.count((best["doc_id"], best["name"])) > 1:
             # 住房公积金 is both 2210201 (function) and 30113 (economic): the label tells them apart
