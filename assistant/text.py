@@ -23,7 +23,8 @@ def is_english(question: str) -> bool:
 
 def normalize_question(question: str) -> str:
     """The question in the engine's canonical form (not shown to the user)."""
-    text = unicodedata.normalize("NFKC", question).translate(QUOTE_MARKS)
+    text = re.sub(r"(?<=[A-Za-z])['’]s\b", "", unicodedata.normalize("NFKC", question))  # commission's → commission
+    text = text.translate(QUOTE_MARKS)
     text = re.sub(r"\s+", " ", text).strip()
     text = _CN_YEAR.sub(lambda m: f"{_cn_year(m.group(1))}年", text)
     text = _SHORT_YEAR.sub(lambda m: f"20{m.group(1)}年", text)

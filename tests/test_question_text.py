@@ -28,3 +28,7 @@ def test_english_terms_become_chinese():
 def test_language_detection():
     assert is_english("What is the Beidaihe 2021 housing provident fund?")
     assert not is_english("北戴河区医疗保障局2021年住房公积金")
+
+
+def test_english_possessive_does_not_hide_a_term():
+    assert "商务委员会" in normalize_question("What is the Putuo Commerce Commission's 2025 income?")

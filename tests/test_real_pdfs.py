@@ -246,3 +246,11 @@ def test_two_columns_of_one_row_asked_in_turn_then_their_difference(real_assista
 def test_personnel_expenses_in_the_forms_the_documents_print(real_assistant, question, value, unit):
     answer = real_assistant.ask(question)
     assert Decimal(value) in {round(v, 7) for v in values(answer, unit)}, answer.answer
+
+
+@pytest.mark.parametrize("question, value, unit", [
+    ("区政府办2025年编报绩效目标的项目有几个", "11", "个"),  # the count the text states
+    ("商务委2025年编报绩效目标的项目涉及多少资金", "11381.6", "万元"),  # the money in that sentence, not 25个
+])
+def test_performance_target_projects_stated_in_the_text(real_assistant, question, value, unit):
+    assert values(real_assistant.ask(question), unit) == {Decimal(value)}

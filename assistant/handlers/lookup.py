@@ -2,6 +2,7 @@
 specific table cited, other tables and the text compared."""
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from decimal import Decimal
 from typing import Any
@@ -19,7 +20,8 @@ from .final import blank_column, column_subjects, in_column
 from .funds import empty_fund_tables, fund_named, fund_rows
 from .common import (GENERIC_TOTALS, UNCERTAIN_NOTE, _doc_ids, _entities, _fen_per, _not_found, codes_of, find_items, names_of, say)
 
-LAST_YEAR = "上年预算数"  # the measure of last year's column
+LAST_YEAR = "上年预算数"
+WANTS_MONEY = re.compile(r"资金|金额|多少钱|花了|经费|万元|(?<!\d)元")  # the measure of last year's column
 
 def lookup(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
     if frame.other_measure:  # "基本支出和项目支出分别是多少": each column in turn
@@ -229,6 +231,11 @@ def _answer_text(frame: Frame, documents: list[Document], trace: Trace, kinds: t
     rows = queries.text_figures(trace, _doc_ids(documents), subjects, kinds, codes_of(frame), main=True)
     if not rows:
         return _not_found(frame, documents)
+    if WANTS_MONEY.search(frame.question) and not any(r["unit"] in MONEY for r in rows):
+        # "编报绩效目标的项目涉及多少资金": the subject is counted (25个); the money is the amount
+        # the same sentence states ("…25个，涉及项目预算资金11,381.60万元")
+        money = [m for r in rows for m in queries.same_sentence(trace, r) if m["unit"] in MONEY and m["kind"] == "amount"]
+        rows = list({m["figure_id"]: m for m in money}.values()) or rows
     figures, sentences = [], []
     for row in rows[:3]:
         value, unit = text_value(row, frame.unit)

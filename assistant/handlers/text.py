@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from .. import queries
+from ..text import normalize_question, squash
 from ..answer import Answer, Figure, Source
 from ..compose import (MONEY, exact, item_figures, item_source, label_for, show, text_source, text_states,
                        text_value, value_in)
@@ -66,6 +67,21 @@ def _change_of_an_equal_part(trace: Trace, documents: list[Document], subjects: 
     return out
 
 
+def _stated_project_count(frame: Frame, documents: list[Document], trace: Trace) -> Answer | None:
+    """"编报绩效目标的项目有几个": the text states that count ("编报绩效目标的项目11个"); the
+    project table would count every project instead. Only a text subject that the question
+    names in full, beyond the word 项目, answers."""
+    rows = [r for r in queries.count_figures(trace, _doc_ids(documents), frame.count_unit)
+            if "item_id" not in r and (r["subject"] or "").endswith("项目")]
+    question = squash(normalize_question(frame.question))
+    rows = [r for r in rows if len(r["subject"]) > len("项目") + 1 and squash(r["subject"]) in question]
+    if not rows:
+        return None
+    figures = [Figure(Decimal(r["value"]), r["unit"], label_for(r, r["subject"], None), text_source(r)) for r in rows]
+    return Answer("answered", "".join(f"{f.label}为{r['value']}{r['unit']}。来源：{f.source.cite()}。"
+                                      for f, r in zip(figures, rows)), figures)
+
+
 def _count_projects(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
     """Projects a document lists, counted in its project table (项目支出表, 专项业务经费支出表);
     only a document without one is counted in its performance tables, which also list
@@ -118,7 +134,8 @@ def count(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
     if frame.count_children and (names_of(frame, "item") or codes_of(frame)):
         return children(frame, documents, trace)
     if frame.count_unit in ("项", "个") and ("项目" in frame.question):
-        return _count_projects(frame, documents, trace)
+        stated = _stated_project_count(frame, documents, trace)
+        return stated or _count_projects(frame, documents, trace)
     if not frame.count_unit:
         return lookup(frame, documents, trace)
     rows = queries.count_figures(trace, _doc_ids(documents), frame.count_unit)
