@@ -529,3 +529,9 @@ def test_blank_cell_of_a_printed_column_is_said_to_be_blank_not_the_row_total(as
 def test_two_columns_asked_in_turn_then_their_difference(assistant):
     *_, third = converse(assistant, "青海省医疗保障局2021年基本支出是多少", "项目支出呢", "两者相差多少")
     assert Decimal("19776.4") in values(third, "万元")  # 24,554.00 − 4,777.60
+
+
+def test_indicator_named_by_some_of_its_words_beside_its_project(assistant):
+    answer = ask(assistant, "拉萨市医保局城乡居民基本医疗保险补助资金覆盖人数指标")
+    assert {(f.value, f.unit) for f in answer.figures} == {(Decimal("401867"), "人"), (Decimal("386579"), "人")}
+    assert all(f.source.table for f in answer.figures)  # performance tables, not the project amounts

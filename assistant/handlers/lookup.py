@@ -52,6 +52,10 @@ def lookup(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
     if names_of(frame, "indicator") and (frame.wants_indicator or not names_of(frame, "project")
                                          or _indicator_named_alone(frame)):
         return _answer_indicators(frame, documents, trace)
+    if frame.wants_indicator and names_of(frame, "project") and not names_of(frame, "indicator"):
+        answer = _indicator_of_project(frame, documents, trace)
+        if answer:
+            return answer
     if names_of(frame, "project"):
         answer = _answer_projects(frame, documents, trace)
         if answer.status == "answered":
@@ -201,8 +205,36 @@ def _answer_projects(frame: Frame, documents: list[Document], trace: Trace) -> A
     return Answer("answered", "".join(sentences), figures)
 
 
-def _answer_indicators(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
-    rows = queries.indicators(trace, _doc_ids(documents), names_of(frame, "indicator"))
+ASKING_WORDS = set("的是多少几个年度指标目标值要达到为有呢吗")
+
+
+def _indicator_of_project(frame: Frame, documents: list[Document], trace: Trace) -> Answer | None:
+    """"城乡居民基本医疗保险补助资金覆盖人数指标": the project is named, its indicator only by some
+    of its words. Each document's indicator of that project sharing most of the remaining words
+    answers; None when no indicator of the project shares any."""
+    projects = names_of(frame, "project")
+    rows = trace.run(f"SELECT indicator_id, doc_id, document, issuer, year, table_id, source_table, page, line, "
+                     f"row_no, project, level1, level2, name, operator, value_text, value_num, value_unit "
+                     f"FROM indicators_v WHERE doc_id IN ({', '.join('?' for _ in documents)}) AND project IN "
+                     f"({', '.join('?' for _ in projects)}) ORDER BY doc_id, table_id, row_no",
+                     (*_doc_ids(documents), *projects), main=True)
+    named = set("".join(projects)) | {ch for d in documents for ch in d.issuer}
+    words = {ch for ch in frame.question if "\u4e00" <= ch <= "\u9fff"} - named - ASKING_WORDS
+    best: dict[int, tuple[tuple[int, float], dict[str, Any]]] = {}
+    for row in rows:
+        fit = (len(words & set(row["name"])), fuzz.partial_ratio("".join(sorted(words)), row["name"]))
+        if fit[0] and (row["doc_id"] not in best or fit > best[row["doc_id"]][0]):
+            best[row["doc_id"]] = (fit, row)
+    if not best:
+        return None
+    chosen = [row for _, row in best.values()]
+    return _answer_indicators(replace(frame, subjects=[Match(0, 0, r["name"], "indicator", {r["name"]})
+                                                       for r in chosen]), documents, trace, chosen)
+
+
+def _answer_indicators(frame: Frame, documents: list[Document], trace: Trace,
+                       chosen: list[dict[str, Any]] | None = None) -> Answer:
+    rows = chosen or queries.indicators(trace, _doc_ids(documents), names_of(frame, "indicator"))
     if not rows:
         return _not_found(frame, documents)
     question = frame.question
