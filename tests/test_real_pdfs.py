@@ -254,3 +254,12 @@ def test_personnel_expenses_in_the_forms_the_documents_print(real_assistant, que
 ])
 def test_performance_target_projects_stated_in_the_text(real_assistant, question, value, unit):
     assert values(real_assistant.ask(question), unit) == {Decimal(value)}
+
+
+def test_ranking_takes_a_figure_stated_only_in_the_text(everything):
+    answer = everything.ask("各单位机关运行经费从高到低排名")
+    ranked = [f.source.document for f in answer.figures if f.unit == "万元"]
+    assert ranked[:4] == ["上海市普陀区人民政府万里街道办事处2024年部门预算", "上海市普陀区人民政府办公室2025年部门预算",
+                          "上海市普陀区财政局2024年部门决算", "上海市普陀区商务委员会2025年部门预算"]
+    stated = next(f for f in answer.figures if f.source.document == "上海市普陀区财政局2024年部门决算")
+    assert (stated.value, stated.source.section) == (Decimal("184.65"), "（一）机关运行经费支出情况")

@@ -27,6 +27,7 @@ def rank(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
     if len(frame.bureaus) == 1:  # "青海…商品和服务支出中哪一项最多": the rows under the 科目, ranked
         return _rank_children(frame, documents, trace)
     rows = _one_per_document(frame, find_items(frame, documents, trace))
+    rows += _stated_only_in_text(frame, [d for d in documents if d.doc_id not in {r["doc_id"] for r in rows}], trace)
     if not rows:
         return _not_found(frame, documents)
     rows.sort(key=lambda r: r["amount_fen"], reverse=frame.descending)
@@ -34,14 +35,19 @@ def rank(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
     figures, parts = [], []
     for k, row in enumerate(rows, 1):
         label = label_for(row, subject, None, frame.english)
-        figs, text = item_figures(row, label, frame.unit)
+        if "figure_id" in row:  # stated only in the explanatory text
+            value, unit = text_value(row, frame.unit)
+            source = text_source(row)
+            figs, text = [Figure(exact(value), unit, label, source)], show(value, unit)
+        else:
+            source = item_source(row)
+            figs, text = item_figures(row, label, frame.unit)
         figures += figs
         if frame.english:
-            parts.append(f"{k}. {row['issuer']} ({row['year'] or 'year not stated'}) {text}, "
-                         f"{item_source(row).cite(True)}")
+            parts.append(f"{k}. {row['issuer']} ({row['year'] or 'year not stated'}) {text}, {source.cite(True)}")
         else:
             year = f"{row['year']}年" if row["year"] else "年份未注明"
-            parts.append(f"{k}. {row['issuer']}（{year}）{text}，{item_source(row).cite()}")
+            parts.append(f"{k}. {row['issuer']}（{year}）{text}，{source.cite()}")
     top = rows[0]
     word = "最多" if frame.descending else "最少"
     head = say(frame, f"{subject}{word}的是{top['issuer']}。按{subject}{'从高到低' if frame.descending else '从低到高'}：",
@@ -49,6 +55,20 @@ def rank(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
     answer = Answer("answered", head + ("; ".join(parts) + "." if frame.english else "；".join(parts) + "。"), figures)
     answer.warnings = [f"{r['issuer']}：{UNCERTAIN_NOTE}" for r in rows if r["uncertain"]]
     return answer
+
+
+def _stated_only_in_text(frame: Frame, documents: list[Document], trace: Trace) -> list[dict[str, Any]]:
+    """Documents whose tables lack the subject but whose text states it as an amount
+    (财政局's 机关运行经费支出 184.65万元): ranked with the table figures, cited to the text."""
+    subjects = names_of(frame, "text")
+    if not documents or not subjects or frame.measure:
+        return []
+    out: dict[int, dict[str, Any]] = {}
+    for fig in queries.text_figures(trace, _doc_ids(documents), subjects, ("amount",)):
+        if fig["unit"] in MONEY and fig["doc_id"] not in out:
+            out[fig["doc_id"]] = {**fig, "amount_fen": int(Decimal(fig["value"]) * FEN_PER_UNIT[fig["unit"]]),
+                                  "uncertain": 0}
+    return list(out.values())
 
 
 def measure_rows(frame: Frame, documents: list[Document], trace: Trace) -> list[dict[str, Any]]:
