@@ -33,7 +33,8 @@ _NUMBER = (rf"(?P<num>{_DIGIT}{{1,3}}(?:[,，]{_DIGIT}{{3}})+(?:[.．]{_DIGIT}+)
            rf"(?:[.．](?!{_DIGIT}))?")
 _CN_NUMBER = "(?P<cn>[零〇两一二三四五六七八九十百千]+)"
 # Longer units first; 人员 / 项目 / 个人 are words, not a count.
-_UNIT = (r"(?P<unit>万元|亿元|千元|元|[%％]|个百分点|万人次|人次|万人|台[（(]套[)）]|辆|台|套"
+# "项目总预算1170.00万，其中…": 万 closing a clause is 万元 (a project write-up's shorthand).
+_UNIT = (r"(?P<unit>万元|亿元|千元|元|万(?=[，。、；,;）)]|$)|[%％]|个百分点|万人次|人次|万人|台[（(]套[)）]|辆|台|套"
          r"|个(?![人体别])|人(?![员民口均])|名|项(?!目)|家|户|所)")
 FIGURE = re.compile(rf"(?<![0-9０-９.．,，第每零〇两一二三四五六七八九十百千])(?:{_NUMBER}|{_CN_NUMBER})\s*{_UNIT}"
                     r"(?!\s*(?:及以上|及以下|以上|以下|以内))")  # 单价20万元以上的设备 is a threshold
@@ -185,7 +186,8 @@ def _is_figure(m: re.Match[str], sentence: str) -> bool:
 
 
 def _unit(m: re.Match[str]) -> str:
-    return "%" if m.group("unit") in ("%", "％") else m.group("unit")
+    unit = m.group("unit")
+    return "%" if unit in ("%", "％") else "万元" if unit == "万" else unit
 
 
 def _value(m: re.Match[str]) -> Decimal:

@@ -272,3 +272,11 @@ def test_other_bureau_share_and_percentage_points():
     assert [(f.kind, f.subject, f.value, f.unit) for f in figures] == [
         ("amount", "财政拨款收入", Decimal(800), "万元"), ("share", "财政拨款收入", Decimal("64.8"), "%"),
         ("share", "基本支出", Decimal("16.29"), "%"), ("change", "基本支出", Decimal("-2.5"), "个百分点")]
+
+
+def test_wan_closing_a_clause_is_wan_yuan():
+    figures = of("2025年度项目总预算1170.00万，其中支持企业规模化发展870.00万，支持企业创新化发展70.00万。")
+    assert [(f.subject, f.value, f.unit) for f in figures] == [
+        ("项目总预算", Decimal("1170.00"), "万元"), ("支持企业规模化发展", Decimal("870.00"), "万元"),
+        ("支持企业创新化发展", Decimal("70.00"), "万元")]
+    assert [f.unit for f in of("服务1万人次，覆盖2万人。")] == ["万人次", "万人"]
