@@ -68,7 +68,7 @@ class Assistant:
         if not documents:
             return Answer("no_data", self._no_year(frame, bureaus))
         if not frame.subjects and not frame.measure and frame.intent not in ("count", "consistency") \
-                and not handlers.fund_named(frame):
+                and not handlers.fund_named(frame) and not frame.side_code:
             return Answer("no_data", handlers.say(
                 frame, f"没有在问题里找到已载入预算中的科目、项目或指标，无法给出数字。{self.loaded_summary()}",
                 f"The question names no budget line, project or indicator found in the loaded budgets. "

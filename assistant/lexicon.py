@@ -82,6 +82,13 @@ class Lexicon:
                 for word in [printed] + [w for w in words if not w.startswith("_")]:
                     self._add(word, "total", printed)
         self.codes = {code for (code,) in _rows(conn, "SELECT DISTINCT code FROM items_v WHERE code IS NOT NULL")}
+        # A table may print a second classification beside each row's own (莲湖 表6: 30101 基本工资
+        # | 50101 工资奖金津补贴): those codes are stored only in the row's raw text.
+        self.side_codes: dict[str, str] = {}
+        for (raw,) in _rows(conn, "SELECT DISTINCT raw_text FROM items_v WHERE raw_text LIKE '%| 5%'"):
+            for code, name in SIDE_CODE.findall(raw or ""):
+                if code not in self.codes:
+                    self.side_codes.setdefault(code, name.strip())
         self.max_len = max((len(t) for t in self.terms), default=0)
 
     def _add(self, text: str, kind: str, stored: str) -> None:
@@ -157,6 +164,7 @@ class Lexicon:
         return [b for b in self.bureaus if b.pinyin & set(words)]
 
 
+SIDE_CODE = re.compile(r"\| (5\d{4}) \| ([^|\d][^|]*?) \|")
 _OFFICE_END = re.compile(r"(?:街道办事处|办事处|委员会|办公室|局|委|办)$")
 
 

@@ -82,6 +82,7 @@ class Frame:
     wants_indicator: bool = False
     count_unit: str | None = None
     whole_measure: str | None = None  # "人员经费占基本支出": the measure of the whole in a share
+    side_code: str | None = None  # "工资奖金津补贴（50101）": a code printed only beside rows' own codes
     other_measure: str | None = None  # "人员经费比公用经费多多少": the second column asked of the row
     count_children: bool = False  # "…下有几个项": count the rows under the 科目
     unanchored_year: bool = False  # "去年" with no year to count back from
@@ -107,6 +108,7 @@ def understand(question: str, lexicon: Lexicon, previous: Frame | None = None,
         frame.intent = "refuse"
         return frame
     text = squash(normalize_question(question))
+    frame.side_code = _side_code(text, lexicon)
     years = list(re.finditer(r"(19|20)\d{2}(?=年)", text))
     for m in years:
         text = text[:m.start()] + "＿" * (m.end() - m.start() + 1) + text[m.end() + 1:]
@@ -240,6 +242,14 @@ def _part_and_whole(text: str, longer: list[tuple[int, int]]) -> tuple[tuple[str
         text = text[:start] + "＿" * len(word) + text[start + len(word):]
     measures = [canonical for _, canonical, _ in found]
     return (measures + [None, None])[:2], text
+
+
+def _side_code(text: str, lexicon: Lexicon) -> str | None:
+    """A code (or its name) that tables print only as a second classification beside their rows."""
+    for code, name in sorted(lexicon.side_codes.items(), key=lambda kv: -len(kv[1])):
+        if re.search(rf"(?<!\d){code}(?!\d)", text) or (len(name) >= 4 and name in text):
+            return code
+    return None
 
 
 def _office_kind(text: str) -> str | None:

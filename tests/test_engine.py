@@ -535,3 +535,14 @@ def test_indicator_named_by_some_of_its_words_beside_its_project(assistant):
     answer = ask(assistant, "拉萨市医保局城乡居民基本医疗保险补助资金覆盖人数指标")
     assert {(f.value, f.unit) for f in answer.figures} == {(Decimal("401867"), "人"), (Decimal("386579"), "人")}
     assert all(f.source.table for f in answer.figures)  # performance tables, not the project amounts
+
+
+@pytest.mark.parametrize("question, total", [
+    ("莲湖区医保局2024年工资奖金津补贴（50101）", "1945048.94"),  # 670,307.40 + 482,898.80 + 791,842.74
+    ("莲湖区医保局2024年50101是多少元", "1945048.94"),
+    ("莲湖区医保局2024年办公经费（50201）", "685007.06"),
+])
+def test_code_printed_beside_rows_is_the_sum_of_those_rows(assistant, question, total):
+    answer = ask(assistant, question)
+    assert Decimal(total) in values(answer, "元") | {v * 10000 for v in values(answer, "万元")}
+    assert all(f.source.table and f.source.table.startswith("表6") for f in answer.figures)

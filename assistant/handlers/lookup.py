@@ -18,12 +18,17 @@ from ..queries import Trace
 from ..understand import Frame
 from .final import blank_column, column_subjects, in_column
 from .funds import empty_fund_tables, fund_named, fund_rows
+from .side_codes import side_code_total
 from .common import (GENERIC_TOTALS, UNCERTAIN_NOTE, _doc_ids, _entities, _fen_per, _not_found, codes_of, find_items, names_of, say)
 
 LAST_YEAR = "上年预算数"
 WANTS_MONEY = re.compile(r"资金|金额|多少钱|花了|经费|万元|(?<!\d)元")  # the measure of last year's column
 
 def lookup(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
+    if frame.side_code:  # 50101 printed beside 30101, 30102, 30103: the sum of the rows that carry it
+        answer = side_code_total(frame, documents, trace)
+        if answer:
+            return answer
     if frame.other_measure:  # "基本支出和项目支出分别是多少": each column in turn
         answers = [lookup(replace(frame, measure=m, other_measure=None), documents, trace)
                    for m in (frame.measure, frame.other_measure)]
