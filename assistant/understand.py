@@ -342,6 +342,12 @@ def _fill_from_previous(frame: Frame, previous: Frame) -> Frame:
         frame.measure, frame.whole_measure = previous.measure, frame.measure
         frame.subjects = previous.subjects
     if frame.intent == "ratio" and frame.subjects and all(m.kind == "total" for m in frame.subjects) \
+            and not previous.subjects and previous.measure and not frame.measure:
+        # "财政局基本支出" → "占本年支出合计的比例": the 基本支出 of the 本年支出合计 row, over that row
+        frame.measure = previous.measure
+        frame.bureaus = frame.bureaus or previous.bureaus
+        frame.year = frame.year or previous.year
+    elif frame.intent == "ratio" and frame.subjects and all(m.kind == "total" for m in frame.subjects) \
             and previous.subjects:
         # "占总支出的比例呢": the part is what was asked before; the whole is the table's total.
         frame.subjects = previous.subjects

@@ -263,3 +263,30 @@ def test_ranking_takes_a_figure_stated_only_in_the_text(everything):
                           "上海市普陀区财政局2024年部门决算", "上海市普陀区商务委员会2025年部门预算"]
     stated = next(f for f in answer.figures if f.source.document == "上海市普陀区财政局2024年部门决算")
     assert (stated.value, stated.source.section) == (Decimal("184.65"), "（一）机关运行经费支出情况")
+
+
+@pytest.mark.parametrize("question, value", [
+    ("区府办2025年单位预算的公用经费合计", "213.2777540"),  # one figure in two tables, not added twice
+    ("区府办2025年单位预算的项目支出一共多少", "6641"),
+])
+def test_one_figure_in_several_tables_is_not_added_to_itself(real_assistant, question, value):
+    answer = real_assistant.ask(question)
+    assert {round(v, 7) for v in values(answer, "万元")} == {Decimal(value)}
+
+
+def test_second_row_of_the_same_name_in_one_table_is_another_item(real_assistant):
+    answer = real_assistant.ask("财政局2024年一般公共预算财政拨款支出是多少")
+    assert "不一致" not in answer.answer and Decimal("21.63") not in values(answer, "万元")
+
+
+def test_follow_up_share_over_a_named_total(real_assistant):
+    from assistant.answer import Exchange
+
+    first = real_assistant.ask("财政局2024年基本支出")
+    answer = real_assistant.ask("占本年支出合计的比例", [Exchange("财政局2024年基本支出", first)])
+    assert Decimal("79.4854") in {round(v, 4) for v in values(answer, "%")}  # 2,336.91 ÷ 2,940.05
+
+
+def test_consistency_in_pdf_text_does_not_take_a_later_sentence_for_the_parts(real_assistant):
+    answer = real_assistant.ask("万里街道2024年三公经费表有没有矛盾")
+    assert "合计25.00万元" not in answer.answer and "与所写的47.91万元不一致" not in answer.answer

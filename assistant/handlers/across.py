@@ -89,6 +89,10 @@ def measure_rows(frame: Frame, documents: list[Document], trace: Trace) -> list[
 
 def total(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
     by_measure = measure_rows(frame, documents, trace)
+    if not by_measure and len(documents) == 1 and len({n for m in frame.subjects for n in m.names}) <= 1:
+        # "单位预算的公用经费合计", "项目支出一共多少": one figure, printed in several tables (or
+        # in two classifications) — adding those copies would count it twice
+        return lookup(frame, documents, trace)
     rows = by_measure or (_one_per_document(frame, find_items(frame, documents, trace)) if len(frame.bureaus) > 1
                           else [g[0] for g in _entities(find_items(frame, documents, trace)).values()])
     if len(rows) < 2:

@@ -132,8 +132,10 @@ def _answer_items(frame: Frame, rows: list[dict[str, Any]], trace: Trace) -> Ans
         others = [r for r in group[1:] if r["amount_fen"] == best["amount_fen"] and r["table_id"] != best["table_id"]]
         # Compare like with like: the 合计 of a basic-expenditure table is only the 基本 part, a
         # 财政拨款 table only the appropriations.
+        # …and a table never prints one item twice: a second row of the same name in the same
+        # table is another item (一般公共预算财政拨款 under 年初结转和结余), not a contradiction.
         differing = [r for r in group[1:] if r["amount_fen"] != best["amount_fen"] and not r["uncertain"]
-                     and _same_scope(r, best)]
+                     and _same_scope(r, best) and r["table_id"] != best["table_id"]]
         also = ""
         if others:
             also = "；另见" + "、".join(sorted({r["source_table"] for r in others})) + "，数值相同"

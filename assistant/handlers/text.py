@@ -251,10 +251,11 @@ def _findings_about(frame: Frame, documents: list[Document], trace: Trace) -> li
 
 def _listed_parts(trace: Trace, fig: dict[str, Any]) -> list[dict[str, Any]]:
     """Amounts listed after a total in the same paragraph ("…8.34元…。其中：办公费3.83万元、…")."""
-    # a paragraph is one line of a text file; a PDF's text has no lines, so its section stands in
+    if fig["line"] is None:
+        return []  # PDF text keeps no paragraphs: a section's later sentences are not this total's parts
     rows = trace.run("SELECT figure_id, subject, sentence, value, unit FROM text_figures_v WHERE doc_id = ? "
-                     "AND line IS ? AND section IS ? AND kind = 'amount' AND figure_id > ? ORDER BY figure_id",
-                     (fig["doc_id"], fig["line"], fig["section"], fig["figure_id"]))
+                     "AND line = ? AND kind = 'amount' AND figure_id > ? ORDER BY figure_id",
+                     (fig["doc_id"], fig["line"], fig["figure_id"]))
     listed = [r for r in rows if r["sentence"] != fig["sentence"] and "其中" in r["sentence"]]
     listed = [r for r in listed if r["subject"] and r["subject"] != fig["subject"]]
     return _without_sub_items(listed)
