@@ -175,6 +175,8 @@ def understand(question: str, lexicon: Lexicon, previous: Frame | None = None,
     if previous and earlier and BOTH.search(question) and not frame.subjects and not frame.bureaus:
         frame = _the_last_two(frame, previous, earlier)
     elif previous:
+        if not frame.subjects and not frame.bureaus:
+            frame.subjects = _sibling_of_previous(text, previous, lexicon)
         frame = _fill_from_previous(frame, previous)
     frame.unanchored_year = bool(RELATIVE_YEAR.search(question)) and frame.year is None
     return frame
@@ -277,13 +279,23 @@ def _is_measure_word(term: str) -> bool:
     return any(term in synonyms for name, synonyms in measures.items() if name != "合计")
 
 
+def _asked(frame: Frame) -> list[Match]:
+    """The subjects a question asked for: in "三公经费中的公务用车运行费" only the part after 中."""
+    text = squash(normalize_question(frame.question))
+    ordered = sorted(frame.subjects, key=lambda m: m.start)
+    for k in range(1, len(ordered)):
+        if re.fullmatch(r"的?(?:当中|之中|中|里)的?", text[ordered[k - 1].end:ordered[k].start]):
+            return ordered[k:]
+    return list(frame.subjects)
+
+
 def _the_last_two(frame: Frame, previous: Frame, earlier: Frame) -> Frame:
     """"两者合计/相差多少/哪个多" after two questions: both bureaus, or both subjects, of them."""
     bureaus = list(earlier.bureaus) + [b for b in previous.bureaus if b not in earlier.bureaus]
     subjects = list(previous.subjects)
     if len(bureaus) == len(previous.bureaus):  # the same bureau twice: two subjects
         subjects = [replace(m, start=k, end=k + 1)  # the earlier subject first, as if asked so
-                    for k, m in enumerate([m for m in earlier.subjects if m.names not in [p.names for p in previous.subjects]]
+                    for k, m in enumerate([m for m in _asked(earlier) if m.names not in [p.names for p in previous.subjects]]
                                           + list(previous.subjects))]
     years = {b.issuer: f.year for f in (earlier, previous) for b in f.bureaus if f.year is not None}
     same_row = [m.names for m in earlier.subjects] == [m.names for m in previous.subjects]
@@ -296,6 +308,28 @@ def _the_last_two(frame: Frame, previous: Frame, earlier: Frame) -> Frame:
     return replace(frame, bureaus=bureaus, subjects=subjects, measure=frame.measure or previous.measure,
                    unit=frame.unit or previous.unit, year=None, years_by_bureau=years,
                    document_filter=frame.document_filter or previous.document_filter, followup=True)
+
+
+FOLLOW_UP_WORDS = re.compile(r"^(?:那么|那|还有|再看|其中|另外)|(?:的|是多少|多少|呢|吗)*[?？。]?$")
+
+
+def _sibling_of_previous(text: str, previous: Frame, lexicon: Lexicon) -> list[Match]:
+    """"公务用车运行费" → "购置费呢", "政府采购服务预算" → "货物呢": the follow-up names only the
+    part of the previous subject that changes. The subject meant is the loaded name that keeps
+    most of the previous one with the new words in place of a part of it."""
+    fragment = FOLLOW_UP_WORDS.sub("", re.sub(r"[＿\s]", "", text))
+    if len(fragment) < 2 or not re.fullmatch(r"[\u4e00-\u9fff（）()]+", fragment) or _is_measure_word(fragment):
+        return []
+    best: tuple[int, str] | None = None
+    for match in previous.subjects:
+        term = match.term
+        for i in range(len(term) + 1):
+            for j in range(i, len(term) + 1):
+                candidate = term[:i] + fragment + term[j:]
+                kept = i + len(term) - j
+                if kept >= 1 and candidate != term and candidate in lexicon.terms and (best is None or kept > best[0]):
+                    best = (kept, candidate)
+    return [m for m in lexicon.find_subjects(best[1])] if best else []
 
 
 def _fill_from_previous(frame: Frame, previous: Frame) -> Frame:

@@ -290,3 +290,24 @@ def test_follow_up_share_over_a_named_total(real_assistant):
 def test_consistency_in_pdf_text_does_not_take_a_later_sentence_for_the_parts(real_assistant):
     answer = real_assistant.ask("万里街道2024年三公经费表有没有矛盾")
     assert "合计25.00万元" not in answer.answer and "与所写的47.91万元不一致" not in answer.answer
+
+
+def _converse(assistant, *questions):
+    from assistant.answer import Exchange
+
+    history = []
+    for question in questions:
+        answer = assistant.ask(question, history)
+        history.append(Exchange(question, answer))
+    return answer
+
+
+@pytest.mark.parametrize("questions, value", [
+    (("万里街道2024年三公经费中的公务用车运行费", "购置费呢"), "25"),  # a sibling of the previous subject
+    (("万里街道2024年三公经费中的公务用车运行费", "购置费呢", "两者合计"), "46.56"),  # 21.56 + 25.00, once each
+    (("商务委2025年公务接待费是多少", "因公出国呢"), "0"),
+    (("万里街道2024年政府采购服务预算", "货物呢"), "93.98"),
+])
+def test_follow_up_naming_only_the_part_that_changes(real_assistant, questions, value):
+    answer = _converse(real_assistant, *questions)
+    assert Decimal(value) in values(answer, "万元"), answer.answer

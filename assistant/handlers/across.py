@@ -71,6 +71,20 @@ def _stated_only_in_text(frame: Frame, documents: list[Document], trace: Trace) 
     return list(out.values())
 
 
+def _one_per_subject(frame: Frame, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The figure for each subject the question names, once: "运行费和购置费合计" adds two
+    figures, not the 运行费 of the 三公 table and the same money as economic 30231 besides."""
+    named: dict[str, set[str]] = {}  # the words asked → every stored name they match (item, text …)
+    for match in sorted(frame.subjects, key=lambda m: m.start):
+        named.setdefault(match.term, set()).update(match.names)
+    picked: list[dict[str, Any]] = []
+    for names in named.values():
+        mine = [r for r in queries.best_first(rows) if r["code"] in names or r["name"] in names]
+        if mine and all(mine[0]["item_id"] != p["item_id"] for p in picked):
+            picked.append(mine[0])
+    return picked if len(picked) == len(named) else [g[0] for g in _entities(rows).values()]
+
+
 def measure_rows(frame: Frame, documents: list[Document], trace: Trace) -> list[dict[str, Any]]:
     """"人员经费比公用经费多多少": the row asked in each of the two columns named, in the order named
     (the document's total row when no subject is named). Empty unless two columns are asked of
@@ -94,7 +108,7 @@ def total(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
         # in two classifications) — adding those copies would count it twice
         return lookup(frame, documents, trace)
     rows = by_measure or (_one_per_document(frame, find_items(frame, documents, trace)) if len(frame.bureaus) > 1
-                          else [g[0] for g in _entities(find_items(frame, documents, trace)).values()])
+                          else _one_per_subject(frame, find_items(frame, documents, trace)))
     if len(rows) < 2:
         return lookup(frame, documents, trace)
     total_fen = queries.sum_items(trace, [r["item_id"] for r in rows])
