@@ -311,3 +311,13 @@ def _converse(assistant, *questions):
 def test_follow_up_naming_only_the_part_that_changes(real_assistant, questions, value):
     answer = _converse(real_assistant, *questions)
     assert Decimal(value) in values(answer, "万元"), answer.answer
+
+
+@pytest.mark.parametrize("questions, rate", [
+    (("财政局2024年行政单位离退休年初预算", "完成率"), "98.9480"),  # 84.65 ÷ 85.55
+    (("财政局2024年财政委托业务支出的完成率",), "99.7780"),  # 449.52 ÷ 450.52
+    (("财政局2024年信息化建设决算数是年初预算的百分之几",), "99.5217"),  # 135.25 ÷ 135.90
+])
+def test_completion_rate_of_a_final_accounts_row(real_assistant, questions, rate):
+    answer = _converse(real_assistant, *questions)
+    assert Decimal(rate) in values(answer, "%"), answer.answer

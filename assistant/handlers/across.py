@@ -20,7 +20,7 @@ from ..text import normalize_question, squash
 from ..understand import Frame
 from .common import (GENERIC_TOTALS, UNCERTAIN_NOTE, _doc_ids, _entities, _fen_per, _not_found, _one_per_document,
                      find_items, names_of, subject_label, say)
-from .final import in_column
+from .final import completion_rate, in_column
 from .lookup import lookup
 
 def rank(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
@@ -206,7 +206,11 @@ def _mentioned_at(frame: Frame, row: dict[str, Any]) -> int:
 def ratio(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
     """A part as a share of a whole. The part is the subject named first (or its measure column:
     项目支出 of the total row); the whole is the second subject, the total the question names
-    (总支出), the same row in the whole's measure (人员经费 of 基本支出), or the table's total."""
+    (总支出), the same row in the whole's measure (人员经费 of 基本支出), or the table's total.
+    In a 决算, a completion rate (完成率) is 决算数 ÷ 年初预算 of the row."""
+    completion = completion_rate(frame, documents, trace)
+    if completion:
+        return completion
     totals_named = [m for m in frame.subjects if m.kind == "total"]
     part_frame = replace(frame, subjects=[m for m in frame.subjects if m.kind != "total"]) \
         if totals_named and (len(totals_named) < len(frame.subjects) or frame.measure) else frame

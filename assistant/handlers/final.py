@@ -9,11 +9,15 @@ cell is never read as a number, and the row's total is never given in its place.
 from __future__ import annotations
 
 import json
+import re
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from ingest.textutil import FEN_PER_UNIT
+
 from .. import queries
-from ..answer import Answer, Figure
-from ..compose import exact, item_figures, item_source, label_for, show, text_source, text_value
+from ..answer import Answer, Figure, Source
+from ..compose import MONEY, exact, item_figures, item_source, label_for, show, text_source, text_value
 from ..lexicon import Document
 from ..queries import Trace
 from ..understand import Frame
@@ -90,3 +94,46 @@ def _columns_of(trace: Trace, table_ids: list[int]) -> dict[int, set[str]]:
                      f"({', '.join('?' for _ in table_ids)})", tuple(table_ids))
     return {r["table_id"]: {canonical_measure(label) for label in json.loads(r["columns_json"] or "[]")}
             for r in rows}
+
+
+COLUMN_SUFFIX = re.compile(r"(?:年初预算|全年预算|调整预算|决算)$")
+COMPLETION = re.compile(r"完成率|执行率|完成(?:了)?(?:年初)?预算的|是年初预算的(?:百分之|多少|几)")
+
+
+def completion_rate(frame: Frame, documents: list[Document], trace: Trace) -> Answer | None:
+    """决算数 ÷ 年初预算数 of a row in a 决算: the 决算数 from the table (else the text's "X决算"),
+    the 年初预算 from the table's column (else the text's "X年初预算"), divided exactly. A rate the
+    text itself prints for the row is quoted beside it."""
+    finals = [d for d in documents if d.kind == "决算"]
+    # the row, without a column word a follow-up carried over ("行政运行年初预算" → 行政运行)
+    subjects = sorted({COLUMN_SUFFIX.sub("", n) or n for n in names_of(frame, "item", "text")})
+    if not finals or not subjects or not COMPLETION.search(frame.question):
+        return None
+    doc_ids = _doc_ids(finals)
+    final = _amount(trace, doc_ids, frame, subjects, FINAL, "决算")
+    budget = _amount(trace, doc_ids, frame, subjects, "年初预算数", "年初预算")
+    if final is None or budget is None or not budget[0]:
+        return None
+    rate = (final[0] * 100 / budget[0]).quantize(Decimal("0.0001"), ROUND_HALF_UP)  # as the share handler states it
+    label = label_for(final[2], subjects[0], None)
+    figures = [Figure(exact(rate), "%", f"{label}决算数占年初预算的比例", final[1]),
+               Figure(exact(final[0] / 1000000), "万元", f"{label}决算数", final[1]),
+               Figure(exact(budget[0] / 1000000), "万元", f"{label}年初预算", budget[1])]
+    text = (f"{label}决算数{show(final[0] / 1000000, '万元')}（{final[1].cite()}），年初预算"
+            f"{show(budget[0] / 1000000, '万元')}（{budget[1].cite()}），完成年初预算的{show(rate, '%')}。")
+    return Answer("answered", text, figures)
+
+
+def _amount(trace: Trace, doc_ids: list[int], frame: Frame, subjects: list[str], measure: str,
+            suffix: str) -> tuple[Decimal, Source, dict[str, Any]] | None:
+    """(amount in 分, its source, its row) of the subject in one 决算 column: table first, then text."""
+    rows = queries.items(trace, doc_ids, codes_of(frame), names_of(frame, "item"), measure) \
+        if names_of(frame, "item") or codes_of(frame) else []
+    if rows:
+        return Decimal(rows[0]["amount_fen"]), item_source(rows[0]), rows[0]
+    stated = [f for f in queries.text_figures(trace, doc_ids, [s + suffix for s in subjects], ("amount",))
+              if f["unit"] in MONEY]
+    if stated:
+        fig = stated[0]
+        return Decimal(fig["value"]) * FEN_PER_UNIT[fig["unit"]], text_source(fig), fig
+    return None
