@@ -66,7 +66,8 @@ def items(trace: Trace, doc_ids: list[int], codes: list[str], names: list[str], 
     (`total_rows`: the 合计/总计 rows named, e.g. 本年支出合计)."""
     conditions = []
     params: list[Any] = list(doc_ids)
-    measures = [measure] if measure else list(glossary()["default_measures"]["measures"])
+    # a 决算's tables print the 决算 total in their 合计 column: 决算数 asked is the default columns
+    measures = [measure] if measure and measure != "决算数" else list(glossary()["default_measures"]["measures"])
     if codes:
         conditions.append(f"code IN ({_in(codes)})")
         params += codes

@@ -156,7 +156,7 @@ def understand(question: str, lexicon: Lexicon, previous: Frame | None = None,
     for word, wanted in glossary()["document_words"].items():
         if not word.startswith("_") and word in text:
             frame.document_filter.update(wanted)
-            text = text.replace(word, "＿" * len(word))
+            text = _mask_document_word(text, word)
     frame.count_children = frame.intent == "count" and bool(CHILD_COUNT.search(text))
     longer = [(m.start, m.end) for m in lexicon.find_subjects(text)]
     if frame.intent == "ratio":
@@ -263,6 +263,19 @@ def _office_kind(text: str) -> str | None:
             if len(word) >= 2 and re.search(rf"(?:哪个|哪家|哪一个|哪一家|各个?|所有|全部|每个){re.escape(word)}", text):
                 return long
     return None
+
+
+def _mask_document_word(text: str, word: str) -> str:
+    """Hide a word that picks a kind of document (决算), except where it is part of a column's
+    name (决算数, 支出决算): "决算数呢" asks for that column."""
+    if FOLLOW_UP_WORDS.sub("", text) == word and any(word in ws for ws in glossary()["measures"].values()):
+        return text  # "决算呢" after a 决算 row: the column, in the documents already asked about
+    columns = [w for words in glossary()["measures"].values() for w in words if word in w and w != word]
+    for m in reversed(list(re.finditer(re.escape(word), text))):
+        inside = any(text[max(0, m.start() - c.index(word)):].startswith(c) for c in columns)
+        if not inside:
+            text = text[:m.start()] + "＿" * len(word) + text[m.end():]
+    return text
 
 
 def _two_measures(text: str, longer: list[tuple[int, int]], intent: str) -> bool:

@@ -321,3 +321,14 @@ def test_follow_up_naming_only_the_part_that_changes(real_assistant, questions, 
 def test_completion_rate_of_a_final_accounts_row(real_assistant, questions, rate):
     answer = _converse(real_assistant, *questions)
     assert Decimal(rate) in values(answer, "%"), answer.answer
+
+
+@pytest.mark.parametrize("questions, value", [
+    (("财政局2024年行政单位离退休年初预算", "决算数呢"), "84.65"),  # the row in the column asked now
+    (("财政局2024年行政单位离退休年初预算", "决算呢"), "84.65"),
+    (("财政局2024年三公经费年初预算", "决算呢"), "0.00"),  # stated only in the text
+    (("财政局2024年行政运行决算数是多少",), "1511.89"),  # a 决算 table's 合计 column is its 决算数
+])
+def test_follow_up_switches_the_final_accounts_column(real_assistant, questions, value):
+    answer = _converse(real_assistant, *questions)
+    assert values(answer, "万元") == {Decimal(value)}, answer.answer

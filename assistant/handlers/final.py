@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -42,8 +43,25 @@ def column_subjects(frame: Frame, documents: list[Document]) -> list:
     when a 决算 is asked: they say both the row and the column, which a table row alone does not."""
     if not any(d.kind == "决算" for d in documents):
         return []
-    suffixes = tuple(set(TEXT_COLUMN.values()))
+    suffixes = (TEXT_COLUMN[frame.measure],) if frame.measure is not None and frame.measure in TEXT_COLUMN \
+        else tuple(set(TEXT_COLUMN.values()))
     return [m for m in frame.subjects if m.kind == "text" and any(n.endswith(suffixes) for n in m.names)]
+
+
+def in_the_column_asked(frame: Frame) -> Frame:
+    """"行政单位离退休年初预算" → "决算数呢": the follow-up keeps the row, not the previous column."""
+    wanted = TEXT_COLUMN.get(frame.measure) if frame.measure else None
+    if not wanted:
+        return frame
+    subjects = []
+    for m in frame.subjects:
+        other = m.kind == "text" and all(COLUMN_SUFFIX.search(n) and not n.endswith(wanted) for n in m.names)
+        if other:
+            rows = {COLUMN_SUFFIX.sub("", n) for n in m.names}
+            subjects += [replace(m, kind="item", names=rows), replace(m, kind="text", names=rows)]
+        else:
+            subjects.append(m)
+    return replace(frame, subjects=subjects)
 
 
 def blank_column(frame: Frame, documents: list[Document], trace: Trace) -> Answer | None:
@@ -55,7 +73,8 @@ def blank_column(frame: Frame, documents: list[Document], trace: Trace) -> Answe
     if asked in (None, "合计") or frame.english or not (codes or names):
         return None
     rows = queries.items_in_any_column(trace, _doc_ids(documents), codes, names)
-    if not rows or any(r["measure"] == asked for r in rows):
+    printed_as = {asked, "合计"} if asked == FINAL else {asked}  # a 决算 table's 合计 column is its 决算数
+    if not rows or any(r["measure"] in printed_as for r in rows):
         return None
     printed_columns = _columns_of(trace, sorted({r["table_id"] for r in rows}))
     rows = [r for r in rows if asked in printed_columns.get(r["table_id"], set())]

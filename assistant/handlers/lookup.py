@@ -16,7 +16,7 @@ from ..compose import (MONEY, exact, item_figures, item_source, label_for, show,
 from ..lexicon import Document, Match
 from ..queries import Trace
 from ..understand import Frame
-from .final import blank_column, column_subjects, in_column
+from .final import blank_column, column_subjects, in_column, in_the_column_asked
 from .funds import empty_fund_tables, fund_named, fund_rows
 from .side_codes import side_code_total
 from .common import (GENERIC_TOTALS, UNCERTAIN_NOTE, _doc_ids, _entities, _fen_per, _not_found, codes_of, find_items, names_of, say)
@@ -43,6 +43,8 @@ def lookup(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
         return _answer_items(frame, rows, trace) if rows else empty_fund_tables(frame, documents, trace, *fund)
     wants_other = (frame.wants_indicator and names_of(frame, "indicator")) or _indicator_named_alone(frame) or (
         frame.wants_project and names_of(frame, "project") and not codes_of(frame))
+    if any(d.kind == "决算" for d in documents):
+        frame = in_the_column_asked(frame)
     in_a_column = column_subjects(frame, documents)
     if in_a_column:  # "…支出年初预算" in a 决算: the text names the row and its column
         answer = _answer_text(replace(frame, subjects=in_a_column), documents, trace, ("amount",))
