@@ -7,6 +7,7 @@ asked, the answer says so (status "no_data") and lists what is loaded for that b
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -18,6 +19,9 @@ from .lexicon import Bureau, Document, Lexicon
 from .queries import Trace
 from .sqlcheck import QueryInterrupted, SqlError, SqlRejected
 from .understand import Frame, understand
+
+
+OPINION = re.compile(r"你觉得|你认为|合理吗|是否合理|合不合理|应不应该|值不值|浪费|do you think|reasonable")
 
 
 class Assistant:
@@ -37,6 +41,9 @@ class Assistant:
             answer = Answer("error", f"查询没有完成：{exc}")
         except Exception as exc:  # an engine bug must reach the user as a message, not a traceback
             answer = Answer("error", f"处理这个问题时出错（{type(exc).__name__}）。请换个问法，或把问题报告给维护者。")
+        if OPINION.search(question) and answer.status == "answered":
+            answer.answer += handlers.say(frame, "（这个助手只报告预算中写明的数字和出处，不评价是否合理。）",
+                                          " (This assistant reports what the budgets state; it gives no opinion.)")
         answer.frame = frame
         answer.engine = self.engine_name
         return answer

@@ -546,3 +546,8 @@ def test_code_printed_beside_rows_is_the_sum_of_those_rows(assistant, question, 
     answer = ask(assistant, question)
     assert Decimal(total) in values(answer, "元") | {v * 10000 for v in values(answer, "万元")}
     assert all(f.source.table and f.source.table.startswith("表6") for f in answer.figures)
+
+
+def test_opinion_question_gets_the_figures_and_no_opinion(assistant):
+    answer = ask(assistant, "你觉得青海省医疗保障局2021年的三公经费合理吗")
+    assert Decimal("9.82") in values(answer, "万元") and "不评价是否合理" in answer.answer
