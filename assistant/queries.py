@@ -192,3 +192,47 @@ def best_first(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Most specific citation first: certain before uncertain, detail tables before summaries."""
     return sorted(rows, key=lambda r: (r.get("uncertain", 0), TABLE_PRIORITY.get(r.get("table_kind"), 6),
                                        r.get("table_id") or 0, r.get("row_no") or 0))
+
+
+# --- queries of the handlers for fund tables, side codes, project indicators and tables -------------
+
+def fund_items(trace: Trace, doc_ids: list[int], kind: str, measure: str, codes: list[str],
+               names: list[str]) -> list[dict[str, Any]]:
+    """Rows of one fund's tables (政府性基金, 国有资本经营): the subject asked, else their totals."""
+    named = f" AND (code IN ({_in(codes)}) OR name IN ({_in(names)}))" if codes or names else " AND is_total = 1"
+    sql = (f"SELECT {ITEM_COLUMNS} FROM items_v WHERE doc_id IN ({_in(doc_ids)}) AND table_kind = ? "
+           f"AND measure = ?{named} ORDER BY doc_id, table_id, row_no")
+    return trace.run(sql, (*doc_ids, kind, measure, *codes, *names), main=True)
+
+
+def tables_of_kind(trace: Trace, doc_ids: list[int], kind: str) -> list[dict[str, Any]]:
+    """The documents' tables of one kind, with the note printed under each."""
+    sql = ("SELECT d.title AS document, t.title, t.page, t.note FROM source_tables t JOIN documents d "
+           f"ON d.doc_id = t.doc_id WHERE t.doc_id IN ({_in(doc_ids)}) AND t.table_kind = ? ORDER BY t.doc_id, t.seq")
+    return trace.run(sql, (*doc_ids, kind))
+
+
+def table_headers(trace: Trace, table_ids: list[int]) -> list[dict[str, Any]]:
+    sql = f"SELECT table_id, columns_json FROM source_tables WHERE table_id IN ({_in(table_ids)})"
+    return trace.run(sql, tuple(table_ids))
+
+
+def items_printing(trace: Trace, doc_ids: list[int], code: str, measure: str) -> list[dict[str, Any]]:
+    """Rows whose printed text carries `code` as a cell of its own (a second classification)."""
+    sql = (f"SELECT {ITEM_COLUMNS}, raw_text FROM items_v WHERE doc_id IN ({_in(doc_ids)}) AND raw_text LIKE ? "
+           "AND measure = ? ORDER BY doc_id, table_id, row_no")
+    return trace.run(sql, (*doc_ids, f"%| {code} |%", measure), main=True)
+
+
+def project_indicators(trace: Trace, doc_ids: list[int], projects: list[str]) -> list[dict[str, Any]]:
+    sql = ("SELECT indicator_id, doc_id, document, issuer, year, table_id, source_table, page, line, row_no, "
+           "project, level1, level2, name, operator, value_text, value_num, value_unit FROM indicators_v "
+           f"WHERE doc_id IN ({_in(doc_ids)}) AND project IN ({_in(projects)}) ORDER BY doc_id, table_id, row_no")
+    return trace.run(sql, (*doc_ids, *projects), main=True)
+
+
+def project_rows(trace: Trace, doc_id: int) -> list[dict[str, Any]]:
+    """A document's project rows, project tables first (then performance tables)."""
+    sql = ("SELECT document, table_id, source_table, page, name, amount_fen, table_kind FROM projects_v "
+           "WHERE doc_id = ? ORDER BY table_kind <> 'project', table_id, row_no")
+    return trace.run(sql, (doc_id,), main=True)

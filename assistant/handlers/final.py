@@ -14,6 +14,7 @@ from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from db.glossary import canonical_measure
 from ingest.textutil import FEN_PER_UNIT
 
 from .. import queries
@@ -107,10 +108,7 @@ def blank_column(frame: Frame, documents: list[Document], trace: Trace) -> Answe
 
 def _columns_of(trace: Trace, table_ids: list[int]) -> dict[int, set[str]]:
     """Each table's columns as measures (its printed header labels, normalized)."""
-    from db.glossary import canonical_measure
-
-    rows = trace.run(f"SELECT table_id, columns_json FROM source_tables WHERE table_id IN "
-                     f"({', '.join('?' for _ in table_ids)})", tuple(table_ids))
+    rows = queries.table_headers(trace, table_ids)
     return {r["table_id"]: {canonical_measure(label) for label in json.loads(r["columns_json"] or "[]")}
             for r in rows}
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from db.glossary import glossary
 
+from .. import queries
 from ..answer import Answer
 from ..lexicon import Document
 from ..queries import Trace
@@ -30,23 +31,13 @@ def fund_named(frame: Frame) -> tuple[str, str] | None:
 
 def fund_rows(frame: Frame, documents: list[Document], trace: Trace, kind: str) -> list[dict[str, Any]]:
     """Rows of the fund's tables: the subject asked, else their total rows."""
-    from .. import queries
-
-    codes, names = codes_of(frame), names_of(frame, "item")
-    named = " AND (code IN ({}) OR name IN ({}))".format(queries._in(codes), queries._in(names)) \
-        if codes or names else " AND is_total = 1"
-    sql = (f"SELECT {queries.ITEM_COLUMNS} FROM items_v WHERE doc_id IN ({queries._in(_doc_ids(documents))}) "
-           f"AND table_kind = ? AND measure = ?{named} ORDER BY doc_id, table_id, row_no")
-    params = (*_doc_ids(documents), kind, frame.measure or "合计", *(codes + names if codes or names else []))
-    return trace.run(sql, params, main=True)
+    return queries.fund_items(trace, _doc_ids(documents), kind, frame.measure or "合计", codes_of(frame),
+                              names_of(frame, "item"))
 
 
 def empty_fund_tables(frame: Frame, documents: list[Document], trace: Trace, kind: str, word: str) -> Answer:
     """No figure in the fund's tables: which tables were read, and what their notes say."""
-    tables = trace.run(f"SELECT d.title AS document, t.title, t.page, t.note FROM source_tables t "
-                       f"JOIN documents d ON d.doc_id = t.doc_id WHERE t.doc_id IN "
-                       f"({', '.join('?' for _ in documents)}) AND t.table_kind = ? ORDER BY t.doc_id, t.seq",
-                       (*_doc_ids(documents), kind))
+    tables = queries.tables_of_kind(trace, _doc_ids(documents), kind)
     if not tables:
         where = "、".join(f"《{d.title}》" for d in documents)
         return Answer("no_data", say(frame, f"{where}中没有{word}预算的表，无法给出数字。",

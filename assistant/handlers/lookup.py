@@ -16,13 +16,14 @@ from ..compose import (MONEY, exact, item_figures, item_source, label_for, show,
 from ..lexicon import Document, Match
 from ..queries import Trace
 from ..understand import Frame
+from .common import (GENERIC_TOTALS, UNCERTAIN_NOTE, _doc_ids, _entities, _not_found, codes_of, find_items,
+                     names_of, say)
 from .final import blank_column, column_subjects, in_column, in_the_column_asked
 from .funds import empty_fund_tables, fund_named, fund_rows
 from .side_codes import side_code_total
-from .common import (GENERIC_TOTALS, UNCERTAIN_NOTE, _doc_ids, _entities, _fen_per, _not_found, codes_of, find_items, names_of, say)
 
-LAST_YEAR = "上年预算数"
-WANTS_MONEY = re.compile(r"资金|金额|多少钱|花了|经费|万元|(?<!\d)元")  # the measure of last year's column
+LAST_YEAR = "上年预算数"  # the measure of last year's column
+WANTS_MONEY = re.compile(r"资金|金额|多少钱|花了|经费|万元|(?<!\d)元")  # the question asks for money
 
 def lookup(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
     if frame.side_code:  # 50101 printed beside 30101, 30102, 30103: the sum of the rows that carry it
@@ -222,11 +223,7 @@ def _indicator_of_project(frame: Frame, documents: list[Document], trace: Trace)
     of its words. Each document's indicator of that project sharing most of the remaining words
     answers; None when no indicator of the project shares any."""
     projects = names_of(frame, "project")
-    rows = trace.run(f"SELECT indicator_id, doc_id, document, issuer, year, table_id, source_table, page, line, "
-                     f"row_no, project, level1, level2, name, operator, value_text, value_num, value_unit "
-                     f"FROM indicators_v WHERE doc_id IN ({', '.join('?' for _ in documents)}) AND project IN "
-                     f"({', '.join('?' for _ in projects)}) ORDER BY doc_id, table_id, row_no",
-                     (*_doc_ids(documents), *projects), main=True)
+    rows = queries.project_indicators(trace, _doc_ids(documents), projects)
     named = set("".join(projects)) | {ch for d in documents for ch in d.issuer}
     words = {ch for ch in frame.question if "\u4e00" <= ch <= "\u9fff"} - named - ASKING_WORDS
     best: dict[int, tuple[tuple[int, float], dict[str, Any]]] = {}

@@ -7,8 +7,6 @@ in SQL and cited row by row.
 """
 from __future__ import annotations
 
-from decimal import Decimal
-
 from .. import queries
 from ..answer import Answer, Figure
 from ..compose import exact, item_figures, item_source, label_for, show, value_in
@@ -20,11 +18,7 @@ from .common import _doc_ids
 
 def side_code_total(frame: Frame, documents: list[Document], trace: Trace) -> Answer | None:
     code = frame.side_code
-    marker = f"%| {code} |%"
-    measure = frame.measure or "合计"
-    rows = trace.run(f"SELECT {queries.ITEM_COLUMNS}, raw_text FROM items_v WHERE doc_id IN "
-                     f"({', '.join('?' for _ in documents)}) AND raw_text LIKE ? AND measure = ? "
-                     "ORDER BY doc_id, table_id, row_no", (*_doc_ids(documents), marker, measure), main=True)
+    rows = queries.items_printing(trace, _doc_ids(documents), code, frame.measure or "合计")
     if not rows:
         return None
     name = _name_printed_after(rows[0]["raw_text"], code)
@@ -32,9 +26,7 @@ def side_code_total(frame: Frame, documents: list[Document], trace: Trace) -> An
     for row in rows:
         by_table.setdefault(row["table_id"], []).append(row)
     first_table, *other_tables = by_table.values()
-    totals = {t: trace.run("SELECT sum(amount_fen) AS total_fen FROM items_v WHERE item_id IN ("
-                           + ", ".join("?" for _ in group) + ")", tuple(r["item_id"] for r in group))[0]["total_fen"]
-              for t, group in by_table.items()}
+    totals = {t: queries.sum_items(trace, [r["item_id"] for r in group]) for t, group in by_table.items()}
     total_fen = totals[first_table[0]["table_id"]]
     label = label_for(first_table[0], f"{name}（{code}）", None, frame.english)
     value, unit = value_in(total_fen, first_table[0]["unit"], frame.unit)

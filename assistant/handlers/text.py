@@ -89,9 +89,7 @@ def _count_projects(frame: Frame, documents: list[Document], trace: Trace) -> An
     rows after it) is counted by name with a warning: which rows are projects is not printed."""
     figures, sentences, warnings = [], [], []
     for doc in documents:
-        rows = trace.run("SELECT document, table_id, source_table, page, name, amount_fen, table_kind FROM projects_v "
-                         "WHERE doc_id = ? ORDER BY table_kind <> 'project', table_id, row_no", (doc.doc_id,),
-                         main=True)
+        rows = queries.project_rows(trace, doc.doc_id)
         if not rows:
             continue
         kind = rows[0]["table_kind"]
