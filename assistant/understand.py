@@ -169,6 +169,8 @@ def understand(question: str, lexicon: Lexicon, previous: Frame | None = None,
         for word in glossary()["qualifiers"]["words"]:
             text = re.sub(word + r"(?=＿)", "＿" * len(word), text)
     frame.subjects = [m for m in lexicon.find_subjects(text) if not _is_measure_word(m.term)]
+    if frame.intent in ("sum", "difference") and frame.subjects:
+        frame.subjects = _subjects_of_a_list(text, frame.subjects, lexicon)
     whole = glossary()["whole_budget_words"]
     if not frame.subjects and not frame.measure and frame.bureaus and _only_says(text, whole["words"], whole["filler"]):
         # "青海省医疗保障局2021年的预算": the budget as a whole, i.e. its expenditure total
@@ -329,21 +331,45 @@ FOLLOW_UP_WORDS = re.compile(r"^(?:那么|那|还有|再看|其中|另外)|(?:�
 
 def _sibling_of_previous(text: str, previous: Frame, lexicon: Lexicon) -> list[Match]:
     """"公务用车运行费" → "购置费呢", "政府采购服务预算" → "货物呢": the follow-up names only the
-    part of the previous subject that changes. The subject meant is the loaded name that keeps
-    most of the previous one with the new words in place of a part of it."""
+    part of the previous subject that changes."""
     fragment = FOLLOW_UP_WORDS.sub("", re.sub(r"[＿\s]", "", text))
+    name = _sibling(fragment, [m.term for m in previous.subjects], lexicon)
+    return lexicon.find_subjects(name) if name else []
+
+
+def _sibling(fragment: str, terms: list[str], lexicon: Lexicon) -> str | None:
+    """The loaded name that keeps most of one of `terms` with `fragment` in place of a part of it."""
     if len(fragment) < 2 or not re.fullmatch(r"[\u4e00-\u9fff（）()]+", fragment) or _is_measure_word(fragment):
-        return []
+        return None
     best: tuple[int, str] | None = None
-    for match in previous.subjects:
-        term = match.term
+    for term in terms:
         for i in range(len(term) + 1):
             for j in range(i, len(term) + 1):
                 candidate = term[:i] + fragment + term[j:]
                 kept = i + len(term) - j
                 if kept >= 1 and candidate != term and candidate in lexicon.terms and (best is None or kept > best[0]):
                     best = (kept, candidate)
-    return [m for m in lexicon.find_subjects(best[1])] if best else []
+    return best[1] if best else None
+
+
+def _subjects_of_a_list(text: str, subjects: list[Match], lexicon: Lexicon) -> list[Match]:
+    """"三公经费中公务用车购置费和运行费合计": the container before 中 is context, and a listed
+    name shortened after 和 ("运行费") is the sibling of the name before it (公务用车运行费)."""
+    ordered = sorted(subjects, key=lambda m: m.start)
+    for k in range(1, len(ordered)):
+        if re.fullmatch(r"的?(?:当中|之中|中|里)的?", text[ordered[k - 1].end:ordered[k].start]):
+            ordered = ordered[k:]
+            break
+    if not ordered:
+        return subjects
+    tail = re.match(r"(?:和|与|及|以及|、|跟)([\u4e00-\u9fff]{2,12}?)(?=合计|之和|加起来|一共|相差|的差|差额|$|[，。？?])",
+                    text[max(m.end for m in ordered):])
+    if tail:
+        name = _sibling(tail.group(1), [m.term for m in ordered], lexicon)
+        if name:
+            start = max(m.end for m in ordered) + tail.start(1)
+            ordered += [replace(m, start=start, end=start + len(tail.group(1))) for m in lexicon.find_subjects(name)]
+    return ordered
 
 
 def _fill_from_previous(frame: Frame, previous: Frame) -> Frame:

@@ -332,3 +332,8 @@ def test_completion_rate_of_a_final_accounts_row(real_assistant, questions, rate
 def test_follow_up_switches_the_final_accounts_column(real_assistant, questions, value):
     answer = _converse(real_assistant, *questions)
     assert values(answer, "万元") == {Decimal(value)}, answer.answer
+
+
+def test_list_inside_a_container_with_a_shortened_second_name(everything):
+    answer = everything.ask("拉萨医保局三公经费中公务用车购置费和运行费合计")
+    assert Decimal("39.22") in values(answer, "万元") and Decimal("66.44") not in values(answer, "万元")  # 27.22 + 12.00
