@@ -19,7 +19,8 @@ REFUSE = re.compile(r"(?i)\b(delete|drop|update|insert|alter|create|truncate|att
                     r"|删除|删掉|修改|篡改|清空|插入|更新数据|写入|改成\d|改为\d")
 INTENTS = [  # first match wins; order matters
     ("consistency", re.compile(r"一致|对得上|相符|吻合|矛盾|核对|不符|consistent|match")),
-    ("ratio", re.compile(r"占.{0,12}(比例|比重|百分比|%|几成)|占比|比重|所占|多少倍|几倍|完成率|执行率"
+    ("ratio", re.compile(r"占.{0,12}(比例|比重|百分比|%|几成|百分之)|是.{1,16}的百分之(?:几|多少)|占比|比重|所占"
+                          r"|多少倍|几倍|完成率|执行率"
                           r"|是年初预算的(?:百分之|多少|几)|share|percentage of")),
     ("change", re.compile(r"比上年|较上年|同比|[与和跟同](?:上年|去年|\d{4}年度?)(?:预算)?相?比|增长率|增幅|降幅|增减|变化|变动|比去年|增加了?多少|减少了?多少|下降了?多少|上升了?多少|增长了?多少"
                            r"|(?:增长|下降|减少|增加)(?:了)?百分之几|降低了?多少")),

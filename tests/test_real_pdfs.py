@@ -337,3 +337,11 @@ def test_follow_up_switches_the_final_accounts_column(real_assistant, questions,
 def test_list_inside_a_container_with_a_shortened_second_name(everything):
     answer = everything.ask("拉萨医保局三公经费中公务用车购置费和运行费合计")
     assert Decimal("39.22") in values(answer, "万元") and Decimal("66.44") not in values(answer, "万元")  # 27.22 + 12.00
+
+
+@pytest.mark.parametrize("question, share", [
+    ("万里街道2024年城管执法占城乡社区支出百分之几", "5.0621"),
+    ("区政府办2025年一般行政管理事务是一般公共服务支出的百分之几", "56.2019"),  # 46,140,000 ÷ 82,096,797.42
+])
+def test_share_asked_as_百分之几(real_assistant, question, share):
+    assert Decimal(share) in values(real_assistant.ask(question), "%")
