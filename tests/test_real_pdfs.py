@@ -345,3 +345,9 @@ def test_list_inside_a_container_with_a_shortened_second_name(everything):
 ])
 def test_share_asked_as_百分之几(real_assistant, question, share):
     assert Decimal(share) in values(real_assistant.ask(question), "%")
+
+
+def test_english_function_class_is_kept_as_the_row_asked(real_assistant):
+    answer = real_assistant.ask("How much is the Wanli subdistrict's 2024 project expenditure for urban and "
+                                "rural community affairs?")
+    assert Decimal("42776303") in values(answer, "元")  # 城乡社区支出's 项目支出, not the whole 项目支出
