@@ -71,13 +71,18 @@ def item_figures(row: dict[str, Any], label: str, unit: str | None) -> tuple[lis
     return figures, text
 
 
+def text_fen(row: dict[str, Any]) -> Decimal:
+    """A money text figure (a text_figures_v row) in 分, exactly: 142.28万元 → 142280000."""
+    return Decimal(row["value"]) * FEN_PER_UNIT[row["unit"]]
+
+
 def text_value(row: dict[str, Any], unit: str | None) -> tuple[Decimal, str]:
     """A text figure's value in the unit asked (万元 by default for money, unless two decimals of
     万元 would round it: 8.34元 stays 8.34元, never '0.00万元'; % and counts as printed)."""
     value = Decimal(row["value"])
     stated = row["unit"] or ""
     if stated in MONEY:
-        fen = value * FEN_PER_UNIT[stated]
+        fen = text_fen(row)
         target = unit or "万元"
         converted = fen / FEN_PER_UNIT[target]
         if unit is None and converted != converted.quantize(Decimal("0.01")):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 from db.glossary import glossary
@@ -168,8 +169,10 @@ SIDE_CODE = re.compile(r"\| (5\d{4}) \| ([^|\d][^|]*?) \|")
 _OFFICE_END = re.compile(r"(?:街道办事处|办事处|委员会|办公室|局|委|办)$")
 
 
-def _generic() -> set[str]:
-    return set(glossary()["generic_subjects"]["words"])
+@lru_cache(maxsize=1)
+def _generic() -> frozenset[str]:
+    """Generic words that name no subject; read once, not once per name at start-up."""
+    return frozenset(glossary()["generic_subjects"]["words"])
 
 
 def _rows(conn: sqlite3.Connection, sql: str) -> list[tuple]:

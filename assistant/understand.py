@@ -66,6 +66,8 @@ RELATIVE_YEAR = re.compile(r"(?<![比较与同和])(去年|上一年|前年)(?!�
 ENGLISH_COUNT = re.compile(r"how many ([a-z]+)")
 ENGLISH_COUNT_UNITS = _english_count_units()
 TOTAL_AFTER = re.compile(r"合计|总计|小计|总额")
+# "三公经费中的公务接待费", "卫生健康支出里行政运行": the words between a container and its part
+WITHIN = re.compile(r"的?(?:当中|之中|中|里|内)的?")
 COUNT_UNIT = re.compile(r"(?:几|多少)(辆|台|个|项|人|家|套|处)")
 
 
@@ -298,12 +300,16 @@ def _is_measure_word(term: str) -> bool:
 
 def _asked(frame: Frame) -> list[Match]:
     """The subjects a question asked for: in "三公经费中的公务用车运行费" only the part after 中."""
-    text = squash(normalize_question(frame.question))
-    ordered = sorted(frame.subjects, key=lambda m: m.start)
+    return _after_container(squash(normalize_question(frame.question)), frame.subjects)
+
+
+def _after_container(text: str, subjects: list[Match]) -> list[Match]:
+    """The subjects after the last container named before them ("A中B" → B), else all."""
+    ordered = sorted(subjects, key=lambda m: m.start)
     for k in range(1, len(ordered)):
-        if re.fullmatch(r"的?(?:当中|之中|中|里)的?", text[ordered[k - 1].end:ordered[k].start]):
+        if WITHIN.fullmatch(text[ordered[k - 1].end:ordered[k].start]):
             return ordered[k:]
-    return list(frame.subjects)
+    return ordered
 
 
 def _the_last_two(frame: Frame, previous: Frame, earlier: Frame) -> Frame:
@@ -356,13 +362,7 @@ def _sibling(fragment: str, terms: list[str], lexicon: Lexicon) -> str | None:
 def _subjects_of_a_list(text: str, subjects: list[Match], lexicon: Lexicon) -> list[Match]:
     """"三公经费中公务用车购置费和运行费合计": the container before 中 is context, and a listed
     name shortened after 和 ("运行费") is the sibling of the name before it (公务用车运行费)."""
-    ordered = sorted(subjects, key=lambda m: m.start)
-    for k in range(1, len(ordered)):
-        if re.fullmatch(r"的?(?:当中|之中|中|里)的?", text[ordered[k - 1].end:ordered[k].start]):
-            ordered = ordered[k:]
-            break
-    if not ordered:
-        return subjects
+    ordered = _after_container(text, subjects)
     tail = re.match(r"(?:和|与|及|以及|、|跟)([\u4e00-\u9fff]{2,12}?)(?=合计|之和|加起来|一共|相差|的差|差额|$|[，。？?])",
                     text[max(m.end for m in ordered):])
     if tail:

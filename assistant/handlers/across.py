@@ -2,22 +2,19 @@
 Arithmetic runs in SQL or in Decimal on integer 分, never on floats."""
 from __future__ import annotations
 
-import re
-
 from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from db.glossary import glossary
-from ingest.textutil import FEN_PER_UNIT
 
 from .. import queries
 from ..answer import Answer, Figure
-from ..compose import MONEY, exact, item_figures, item_source, label_for, show, text_source, text_value
+from ..compose import MONEY, exact, item_figures, item_source, label_for, show, text_fen, text_source, text_value
 from ..lexicon import Document
 from ..queries import Trace
 from ..text import normalize_question, squash
-from ..understand import Frame
+from ..understand import WITHIN, Frame
 from .common import (GENERIC_TOTALS, UNCERTAIN_NOTE, _doc_ids, _entities, _fen_per, _not_found, _one_per_document,
                      find_items, names_of, subject_label, say)
 from .final import completion_rate, in_column
@@ -66,8 +63,7 @@ def _stated_only_in_text(frame: Frame, documents: list[Document], trace: Trace) 
     out: dict[int, dict[str, Any]] = {}
     for fig in queries.text_figures(trace, _doc_ids(documents), subjects, ("amount",)):
         if fig["unit"] in MONEY and fig["doc_id"] not in out:
-            out[fig["doc_id"]] = {**fig, "amount_fen": int(Decimal(fig["value"]) * FEN_PER_UNIT[fig["unit"]]),
-                                  "uncertain": 0}
+            out[fig["doc_id"]] = {**fig, "amount_fen": int(text_fen(fig)), "uncertain": 0}
     return list(out.values())
 
 
@@ -115,9 +111,7 @@ def total(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
     unit = frame.unit or "万元"
     figures, parts = [], []
     for row in rows:
-        generic = row["is_total"] and row["name"] in GENERIC_TOTALS and frame.measure  # 合计 row: its column
-        label = label_for(row, frame.measure if generic else row["name"], None if by_measure or generic
-                          else frame.measure, frame.english)
+        label = _operand_label(frame, row, bool(by_measure))
         figs, text = item_figures(row, label, frame.unit)
         figures += figs[:1]
         parts.append(f"{label}{text}（{item_source(row).cite()}）")
@@ -156,9 +150,7 @@ def difference(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
     figures = []
     parts = []
     for row in (a, b):
-        generic = row["is_total"] and row["name"] in GENERIC_TOTALS and frame.measure  # 合计 row: its column
-        label = label_for(row, frame.measure if generic else row["name"], None if by_measure or generic
-                          else frame.measure, frame.english)
+        label = _operand_label(frame, row, bool(by_measure))
         figs, text = item_figures(row, label, frame.unit)
         figures += figs[:1]
         parts.append(f"{label}{text}（{item_source(row).cite()}）")
@@ -166,6 +158,14 @@ def difference(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
     figures.append(Figure(exact(value), unit, "两者之差", item_source(a)))
     return Answer("answered", say(frame, f"{parts[0]}，{parts[1]}，两者相差{show(value, unit)}。",
                                   f"{parts[0]}; {parts[1]}; difference {show(value, unit)}."), figures)
+
+
+def _operand_label(frame: Frame, row: dict[str, Any], named_by_measure: bool) -> str:
+    """A summed or subtracted row's label: a 合计 row is named by the column asked ('基本支出',
+    not '合计中的基本支出'); a row from measure_rows already carries its column in its name."""
+    generic = row["is_total"] and row["name"] in GENERIC_TOTALS and frame.measure
+    return label_for(row, frame.measure if generic else row["name"],
+                     None if named_by_measure or generic else frame.measure, frame.english)
 
 
 def _text_figure_beside(frame: Frame, documents: list[Document], trace: Trace,
@@ -185,7 +185,7 @@ def _table_minus_text(frame: Frame, row: dict[str, Any], stated: dict[str, Any])
     figures, text = item_figures(row, label, frame.unit)
     value, shown = text_value(stated, unit)
     stated_label = label_for(stated, stated["subject"], None, frame.english)
-    fen = abs(Decimal(row["amount_fen"]) - Decimal(stated["value"]) * FEN_PER_UNIT[stated["unit"]])
+    fen = abs(Decimal(row["amount_fen"]) - text_fen(stated))
     difference = fen / _fen_per(unit)
     figures = figures[:1] + [Figure(exact(value), shown, stated_label, text_source(stated)),
                              Figure(exact(difference), unit, "两者之差", item_source(row))]
@@ -244,9 +244,6 @@ def ratio(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
     text = say(frame, f"{num_label}{ntext}，占{den_name}{dtext}的{show(share, '%')}。" + sources,
                f"{num_label} {ntext} is {show(share, '%')} of {den_name} {dtext}.")
     return Answer("answered", text, figures)
-
-
-WITHIN = re.compile(r"的?(?:当中|之中|中|里|内)")
 
 
 def _whole_named_first(frame: Frame, first: dict[str, Any], second: dict[str, Any]) -> bool:

@@ -15,11 +15,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from db.glossary import canonical_measure
-from ingest.textutil import FEN_PER_UNIT
 
 from .. import queries
 from ..answer import Answer, Figure, Source
-from ..compose import MONEY, exact, item_figures, item_source, label_for, show, text_source, text_value
+from ..compose import MONEY, exact, item_figures, item_source, label_for, show, text_fen, text_source, text_value
 from ..lexicon import Document
 from ..queries import Trace
 from ..understand import Frame
@@ -152,5 +151,5 @@ def _amount(trace: Trace, doc_ids: list[int], frame: Frame, subjects: list[str],
               if f["unit"] in MONEY]
     if stated:
         fig = stated[0]
-        return Decimal(fig["value"]) * FEN_PER_UNIT[fig["unit"]], text_source(fig), fig
+        return text_fen(fig), text_source(fig), fig
     return None

@@ -25,7 +25,7 @@ def side_code_total(frame: Frame, documents: list[Document], trace: Trace) -> An
     by_table: dict[int, list[dict]] = {}
     for row in rows:
         by_table.setdefault(row["table_id"], []).append(row)
-    first_table, *other_tables = by_table.values()
+    first_table = next(iter(by_table.values()))
     totals = {t: queries.sum_items(trace, [r["item_id"] for r in group]) for t, group in by_table.items()}
     total_fen = totals[first_table[0]["table_id"]]
     label = label_for(first_table[0], f"{name}（{code}）", None, frame.english)

@@ -8,7 +8,6 @@ from decimal import Decimal
 from typing import Any
 
 from .. import queries
-from ..text import normalize_question, squash
 from ..answer import Answer, Figure, Source
 from ..compose import (MONEY, exact, item_figures, item_source, label_for, show, text_source, text_states,
                        text_value, value_in)
@@ -16,6 +15,7 @@ from ..lexicon import Document
 from ..queries import Trace
 from ..rules.sangong import canonical
 from ..rules.vocabulary import SANGONG_PURCHASE, SANGONG_RUNNING, SANGONG_VEHICLES
+from ..text import normalize_question, squash
 from ..understand import Frame
 from .across import children
 from .common import _doc_ids, _entities, _fen_per, _not_found, codes_of, find_items, names_of, say, subject_label
