@@ -133,3 +133,27 @@ CREATE TABLE IF NOT EXISTS findings (
     message       TEXT NOT NULL,           -- short explanation in Chinese
     refs_json     TEXT NOT NULL            -- [{"kind": "item"|"text"|"project", "id": …}, …]
 );
+
+-- The explanatory text as read, one paragraph a row, so the audit can read what no figure
+-- carries (headings, placeholders left from the template, dates, required sections).
+CREATE TABLE IF NOT EXISTS text_lines (
+    line_id       INTEGER PRIMARY KEY,
+    doc_id        INTEGER NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+    seq           INTEGER NOT NULL,        -- order in the document, 1-based
+    kind          TEXT NOT NULL,           -- heading (title lines) | paragraph
+    section       TEXT,                    -- heading of the section the paragraph sits in
+    text          TEXT NOT NULL,
+    page          INTEGER,
+    line          INTEGER
+);
+CREATE INDEX IF NOT EXISTS text_lines_doc ON text_lines(doc_id);
+
+-- What a finding compares, as data (budgetqa audit --json / --format csv / --report): the
+-- figure the document states, the one its own tables or arithmetic give, and their unit.
+CREATE TABLE IF NOT EXISTS finding_values (
+    finding_id    INTEGER PRIMARY KEY REFERENCES findings(finding_id) ON DELETE CASCADE,
+    stated        TEXT,                    -- exact decimal text as the document states it
+    expected      TEXT,
+    difference    TEXT,                    -- stated − expected
+    unit          TEXT                     -- 万元 / 元 / %
+);

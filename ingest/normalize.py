@@ -18,7 +18,7 @@ from db.glossary import canonical_measure, glossary
 from . import identities, metadata, sangong_lines
 from .narrative import extract_text_figures
 from .performance import extract_projects, is_project_table
-from .model import IngestError, ParsedDocument, RawTable
+from .model import IngestError, Paragraph, ParsedDocument, RawTable
 from .records import ProjectRecord, TextFigure
 from .textutil import FEN_PER_UNIT, clean_cell, is_code, nfkc, parse_amount
 
@@ -80,6 +80,8 @@ class NormalizedDocument:
     pages: int | None
     tables: list[NormalizedTable]
     text_figures: list[TextFigure]
+    paragraphs: list[Paragraph] = field(default_factory=list)  # the text as read, for the audit
+    heading_lines: list[str] = field(default_factory=list)
 
 
 def normalize(parsed: ParsedDocument) -> NormalizedDocument:
@@ -103,7 +105,7 @@ def normalize(parsed: ParsedDocument) -> NormalizedDocument:
     only_targets = all(t.table_kind == "performance" for t in tables)
     title = metadata.document_title(issuer, year, scope, kind, only_targets)
     return NormalizedDocument(issuer, year, kind, scope, title, parsed.layout, doc_unit, parsed.pages,
-                              tables, _text_figures(parsed))
+                              tables, _text_figures(parsed), parsed.paragraphs, parsed.heading_lines)
 
 
 def _name(parsed: ParsedDocument) -> str:

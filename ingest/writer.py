@@ -56,6 +56,7 @@ def write_document(conn: sqlite3.Connection, doc: NormalizedDocument, source_fil
                    compared_to, page, line) VALUES (?,?,?,?,?,?,?,?,?,?,?)""",
             [(doc_id, f.section, f.sentence, f.subject, f.code, f.kind, _decimal_text(f.value), f.unit,
               f.compared_to, f.page, f.line) for f in doc.text_figures])
+        _write_text_lines(conn, doc_id, doc)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
@@ -80,6 +81,15 @@ def _write_project(conn: sqlite3.Connection, doc_id: int, table_id: int, project
         [(doc_id, project_id, table_id, i.row_no, i.level1, i.level2, i.name, i.operator, i.value_text,
           _decimal_text(i.value_num) if i.value_num is not None else None, i.value_unit, i.weight,
           i.direction, i.raw_text, i.page or page, i.line) for i in project.indicators])
+
+
+def _write_text_lines(conn: sqlite3.Connection, doc_id: int, doc: NormalizedDocument) -> None:
+    """The title lines and paragraphs as read, in order (the audit reads headings and wording)."""
+    rows = [("heading", None, text, None, None) for text in doc.heading_lines]
+    rows += [("paragraph", p.section, p.text, p.page, p.line) for p in doc.paragraphs]
+    conn.executemany(
+        "INSERT INTO text_lines (doc_id, seq, kind, section, text, page, line) VALUES (?,?,?,?,?,?,?)",
+        [(doc_id, seq, *row) for seq, row in enumerate(rows, 1)])
 
 
 def _decimal_text(value: Decimal) -> str:

@@ -26,13 +26,27 @@ class Finding:
     severity: str  # error / warning / info
     subject: str
     message: str  # short explanation in Chinese
-    refs: list[dict] = field(default_factory=list)  # [{"kind": "item"|"text"|"project", "id": 12}]
+    refs: list[dict] = field(default_factory=list)  # [{"kind": "item"|"text"|"project"|"table"|"line", "id": 12}]
     finding_id: int | None = None  # set once stored
+    stated: Decimal | None = None  # the figure the document states
+    expected: Decimal | None = None  # what its own tables or arithmetic give
+    unit: str | None = None  # of both: 万元 / 元 / %
+
+    @property
+    def difference(self) -> Decimal | None:
+        if self.stated is None or self.expected is None:
+            return None
+        return self.stated - self.expected
 
     def to_json(self) -> dict:
         return {"finding_id": self.finding_id, "doc_id": self.doc_id, "rule_id": self.rule_id,
                 "severity": self.severity, "subject": self.subject, "message": self.message,
-                "refs": list(self.refs)}
+                "refs": list(self.refs), "stated": _dec(self.stated), "expected": _dec(self.expected),
+                "difference": _dec(self.difference), "unit": self.unit}
+
+
+def _dec(value: Decimal | None) -> str | None:
+    return None if value is None else format(value, "f")
 
 
 @dataclass
@@ -43,6 +57,9 @@ class Issue:
     message: str
     refs: list[dict] = field(default_factory=list)
     severity: str | None = None  # overrides the rule's, e.g. "info" for a rounding difference
+    stated: Decimal | None = None  # the figure compared, as the document states it …
+    expected: Decimal | None = None  # … and as its tables or arithmetic give it
+    unit: str | None = None
 
 
 @dataclass(frozen=True)
@@ -103,6 +120,18 @@ class TextFig:
         return int(self.value * FEN_PER_UNIT[self.unit])
 
 
+@dataclass(frozen=True)
+class TextLine:
+    """A title line or a paragraph of the text, as read."""
+
+    line_id: int
+    kind: str  # heading | paragraph
+    section: str | None
+    text: str
+    page: int | None
+    line: int | None
+
+
 @dataclass
 class DocData:
     doc_id: int
@@ -115,6 +144,8 @@ class DocData:
     figures: list[TextFig]
     rows: dict[int, list[list[str]]]  # table_id → body rows as printed
     cache: dict = field(default_factory=dict, repr=False)  # rules share derived views here
+    scope: str | None = None  # 部门 / 单位
+    lines: list["TextLine"] = field(default_factory=list)  # title lines and paragraphs as read
 
     @classmethod
     def load(cls, conn: sqlite3.Connection, doc_id: int) -> "DocData":
@@ -139,7 +170,11 @@ class DocData:
                 "SELECT r.table_id, r.cells_json FROM table_rows r JOIN source_tables t ON t.table_id = r.table_id "
                 "WHERE t.doc_id = ? ORDER BY r.table_id, r.row_no", (doc_id,)):
             rows.setdefault(table_id, []).append([c or "" for c in json.loads(cells)])
-        return cls(doc[0], doc[1], doc[2], doc[3], doc[4], tables, items, figures, rows)
+        scope = conn.execute("SELECT scope FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()[0]
+        lines = [TextLine(*r) for r in conn.execute(
+            "SELECT line_id, kind, section, text, page, line FROM text_lines WHERE doc_id = ? ORDER BY seq",
+            (doc_id,))]
+        return cls(doc[0], doc[1], doc[2], doc[3], doc[4], tables, items, figures, rows, scope=scope, lines=lines)
 
     def table_of(self, item: Item) -> Table:
         return self.tables[item.table_id]
@@ -164,7 +199,8 @@ class Rule:
     check: Callable[[DocData], Iterable[Issue]]
 
     def run(self, doc: DocData) -> list[Finding]:
-        return [Finding(doc.doc_id, self.rule_id, i.severity or self.severity, i.subject, i.message, i.refs)
+        return [Finding(doc.doc_id, self.rule_id, tolerated(i, i.severity or self.severity), i.subject, i.message,
+                        i.refs, stated=i.stated, expected=i.expected, unit=i.unit)
                 for i in self.check(doc)]
 
 
@@ -185,6 +221,18 @@ def rule(rule_id: str, description: str, severity: str = "error"):
 
 # ---- rounding ------------------------------------------------------------------------------
 
+ROUNDING_STEP = Decimal("0.01")
+
+
+def tolerated(issue: Issue, severity: str) -> str:
+    """The one tolerance rule of the audit: a stated figure that differs from the expected one
+    by no more than 0.01 of its unit (a rounding difference, 326.71 vs 326.72万元, 71.64% vs
+    71.65%) is a note (info), whatever rule found it."""
+    if issue.stated is None or issue.expected is None or issue.stated == issue.expected:
+        return severity
+    return "info" if abs(issue.stated - issue.expected) <= ROUNDING_STEP else severity
+
+
 def rounding_slack(amounts: list[tuple[str, str]]) -> int:
     """How far (in 分) a sum of printed amounts can drift from the printed total by rounding alone.
 
@@ -204,6 +252,19 @@ def rounding_slack(amounts: list[tuple[str, str]]) -> int:
 
 def item_ref(item: Item) -> dict:
     return {"kind": "item", "id": item.item_id}
+
+
+def table_ref(table: Table) -> dict:
+    return {"kind": "table", "id": table.table_id}
+
+
+def line_ref(line: TextLine) -> dict:
+    return {"kind": "line", "id": line.line_id}
+
+
+def in_unit(fen: int, unit: str | None) -> Decimal | None:
+    """分 as a Decimal in the unit printed: 2,016,500 分 → 201.65 (万元); None for another unit."""
+    return Decimal(fen) / FEN_PER_UNIT[unit] if unit in FEN_PER_UNIT else None
 
 
 def text_ref(fig: TextFig) -> dict:

@@ -8,7 +8,7 @@ from typing import Iterator
 
 from ingest.textutil import squash
 
-from .base import DocData, Issue, Item, Table, item_ref, rule, show_fen, show_item, where_item
+from .base import DocData, Issue, Item, Table, in_unit, item_ref, rule, show_fen, show_item, where_item
 from .rows import TOTAL, comparable, table_rows
 from .vocabulary import FUNCTION_CLASSES
 
@@ -100,7 +100,8 @@ def _explain(doc: DocData, gaps: list[_Gap]) -> Iterator[tuple[tuple, Issue]]:
         s, f = gap.summary, gap.function
         yield (("differs", s.name, s.amount_fen, f.item_id), Issue(
             f"{f.name}（{f.code}）", f"{s.name}：{_title(doc.table_of(s))}为{show_item(s)}，{where_item(doc, f)}为"
-            f"{show_item(f)}，相差{show_fen(abs(gap.excess), f.unit)}。", [item_ref(s), item_ref(f)]))
+            f"{show_item(f)}，相差{show_fen(abs(gap.excess), f.unit)}。", [item_ref(s), item_ref(f)],
+            stated=in_unit(s.amount_fen, f.unit), expected=in_unit(f.amount_fen, f.unit), unit=f.unit))
 
 
 # ---- R07 -----------------------------------------------------------------------------------
@@ -156,4 +157,6 @@ def _differs(doc: DocData, code: str, differences: list[tuple[str, tuple, tuple]
              for measure, a, b in differences]
     refs = [item_ref(i) for _, a, b in differences for i in a[2] + b[2]]
     return Issue(f"{first.name}（{code}）", f"{first.name}（{code}）在{where_item(doc, first)}与{where_item(doc, other)}"
-                 f"金额不同：{'；'.join(parts)}。", list({r["id"]: r for r in refs}.values()))
+                 f"金额不同：{'；'.join(parts)}。", list({r["id"]: r for r in refs}.values()),
+                 stated=in_unit(differences[0][2][1], first.unit), expected=in_unit(differences[0][1][1], first.unit),
+                 unit=first.unit)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Iterator
 
-from .base import DocData, Issue, TextFig, item_ref, rule, show_fen, show_fig, text_ref, where_fig, where_item
+from .base import DocData, Issue, TextFig, in_unit, item_ref, rule, show_fen, show_fig, text_ref, where_fig, where_item
 from .rows import BUDGET_FULL, BUDGET_START, FINAL
 from .subjects import Printed, best, printed_for_subject
 from .textual import agrees, half_fen, ratio_interval, rate_agrees, round2
@@ -64,7 +64,7 @@ def _rate(final: TextFig, budget_fen: int, budget_half: int, rate: TextFig, budg
     computed = round2(Decimal(final.fen) / Decimal(budget_fen) * 100)
     yield Issue(_row_subject(final) or "决算", f"{where_fig(rate)}写{final.subject}{show_fig(final)}，完成率"
                 f"{show_fig(rate)}；{budget_text}，{show_fig(final)}÷{show_fen(budget_fen, final.unit)} = {computed}%。",
-                [text_ref(final), text_ref(rate)] + refs)
+                [text_ref(final), text_ref(rate)] + refs, stated=rate.value, expected=computed, unit="%")
 
 
 def _columns_vs_text(doc: DocData, subject: str | None, final: TextFig | None,
@@ -80,7 +80,8 @@ def _columns_vs_text(doc: DocData, subject: str | None, final: TextFig | None,
             row = best(printed, doc)
             yield Issue(subject, f"{where_fig(fig)}写{subject}{_column_word(column)}{show_fig(fig)}，"
                         f"{where_item(doc, row.items[0])}{row.items[0].column_label}为{row.items[0].amount_text}"
-                        f"{row.items[0].unit}。", [text_ref(fig)] + [item_ref(i) for i in row.items])
+                        f"{row.items[0].unit}。", [text_ref(fig)] + [item_ref(i) for i in row.items],
+                        stated=fig.value, expected=in_unit(row.fen, fig.unit), unit=fig.unit)
 
 
 def _column_word(column: str) -> str:

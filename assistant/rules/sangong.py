@@ -7,7 +7,7 @@ from typing import Iterator
 
 from ingest.textutil import squash
 
-from .base import (DocData, Issue, Item, TextFig, item_ref, rounding_slack, rule, show_fen, show_fig, show_item,
+from .base import (DocData, Issue, Item, TextFig, in_unit, item_ref, rounding_slack, rule, show_fen, show_fig, show_item,
                    text_ref, where_fig, where_item)
 from .vocabulary import (SANGONG_ABROAD, SANGONG_NAMES, SANGONG_PURCHASE, SANGONG_RECEPTION, SANGONG_RUNNING,
                          SANGONG_TOTAL, SANGONG_VEHICLES)
@@ -63,7 +63,8 @@ def _check(values: dict, amount, show, where, ref) -> Iterator[Issue]:
         yield Issue(SANGONG_TOTAL if whole == SANGONG_TOTAL else whole,
                     f"{where(values[whole])}{show(values[whole])}，其中{listing}，合计{show_fen(total, unit)}，"
                     f"相差{show_fen(diff, unit)}{note}。",
-                    [ref(values[whole])] + [ref(x) for x in used], "info" if note else None)
+                    [ref(values[whole])] + [ref(x) for x in used], "info" if note else None,
+                    stated=in_unit(stated[0], unit), expected=in_unit(total, unit), unit=unit)
 
 
 def _parts(values: dict, parts: tuple[str, ...]) -> list:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Iterator
 
-from .base import (DocData, Issue, Item, item_ref, rounding_slack, rule, show_fen, show_item, subject_of,
+from .base import (DocData, Issue, Item, in_unit, item_ref, rounding_slack, rule, show_fen, show_item, subject_of,
                    where_item)
 from .rows import BASIC, BASIC_PARTS, PROJECT, TOTAL, identity_tables, measures_of, table_rows
 
@@ -33,7 +33,9 @@ def income_equals_expenditure(doc: DocData) -> Iterator[Issue]:
                     diff = show_fen(abs(income.amount_fen - spending.amount_fen), income.unit)
                     yield Issue(income_name, f"{where_item(doc, income)}{income_name}{show_item(income)}，"
                                 f"{spending_name}{show_item(spending)}，相差{diff}。",
-                                [item_ref(income), item_ref(spending)])
+                                [item_ref(income), item_ref(spending)],
+                                stated=in_unit(spending.amount_fen, income.unit),
+                                expected=in_unit(income.amount_fen, income.unit), unit=income.unit)
 
 
 def _distinct(items: list[Item]) -> list[Item]:
@@ -103,7 +105,8 @@ def _unequal_sums(doc: DocData, sums: list[tuple[Item, list[Item], str, str]]) -
         refs = [item_ref(i) for p, k, *_ in same for i in [p] + k]
         yield Issue(subject.strip("（）"), f"{where_item(doc, parent)}{subject}{columns}为{show_item(parent)}，"
                     f"{what}（{codes}）之和为{show_fen(total, parent.unit)}，相差{show_fen(diff, parent.unit)}{note}。",
-                    refs, "info" if note else None)
+                    refs, "info" if note else None, stated=in_unit(fen, parent.unit),
+                    expected=in_unit(total, parent.unit), unit=parent.unit)
 
 
 @rule("R04", "每一行的合计应等于基本支出与项目支出之和")
@@ -147,4 +150,5 @@ def _row_sum(doc: DocData, row, whole: Item, parts: list[Item], what: str) -> It
     subject = subject_of(whole) if whole.code else row.name
     yield Issue(subject, f"{where_item(doc, whole)}{subject}的{label}为{show_item(whole)}，{what}为"
                 f"{show_fen(total, whole.unit)}，相差{show_fen(abs(total - whole.amount_fen), whole.unit)}。",
-                [item_ref(whole)] + [item_ref(p) for p in parts])
+                [item_ref(whole)] + [item_ref(p) for p in parts], stated=in_unit(whole.amount_fen, whole.unit),
+                expected=in_unit(total, whole.unit), unit=whole.unit)

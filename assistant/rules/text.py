@@ -12,7 +12,7 @@ from typing import Iterator
 
 from ingest.textutil import FEN_PER_UNIT
 
-from .base import (DocData, Issue, TextFig, item_ref, rounding_slack, rule, show_fen, show_fig, subject_of,
+from .base import (DocData, Issue, TextFig, in_unit, item_ref, rounding_slack, rule, show_fen, show_fig, subject_of,
                    text_ref, where_fig, where_item)
 from .sangong import canonical as sangong_name
 from .subjects import Printed, best, printed_for
@@ -73,7 +73,8 @@ def _read(doc: DocData, fig: TextFig) -> Iterator[tuple[str, tuple, Issue]]:
             yield "R08", ("table", fig.subject, fig.value, cited.items[0].item_id), Issue(
                 _subject(fig, cited), f"{where_fig(fig)}写{fig.subject}{show_fig(fig)}，{where}为{_show(cited)}，"
                 f"相差{show_fen(abs(fig.fen - cited.fen), cited.items[0].unit)}{listed}。",
-                [text_ref(fig)] + [item_ref(i) for i in cited.items] + [text_ref(p) for p in parts])
+                [text_ref(fig)] + [item_ref(i) for i in cited.items] + [text_ref(p) for p in parts],
+                stated=fig.value, expected=in_unit(cited.fen, fig.unit), unit=fig.unit)
     if not parts or parts_fen == fig.fen or unit_slip:
         return
     listing = "、".join(f"{p.subject}{show_fig(p)}" for p in parts if p.value)
@@ -87,7 +88,8 @@ def _read(doc: DocData, fig: TextFig) -> Iterator[tuple[str, tuple, Issue]]:
         if not partial:
             yield "R08", ("parts", fig.figure_id), Issue(
                 fig.subject, f"{where_fig(fig)}写{fig.subject}{show_fig(fig)}，所列各项（{listing}）合计"
-                f"{show_fen(parts_fen, fig.unit)}，相差{show_fen(abs(parts_fen - fig.fen), fig.unit)}。", refs)
+                f"{show_fen(parts_fen, fig.unit)}，相差{show_fen(abs(parts_fen - fig.fen), fig.unit)}。", refs,
+                stated=fig.value, expected=in_unit(parts_fen, fig.unit), unit=fig.unit)
 
 
 def _subject(fig: TextFig, printed: Printed) -> str:

@@ -157,3 +157,34 @@ def _top_level(parts: list[TextFig]) -> list[TextFig]:
         if _LIST_AFTER.match(text_after(f)):
             break
     return out
+
+
+_SENTENCE_END = re.compile(r"[。；;！!？?]")
+
+
+def next_sentence(doc: DocData, fig: TextFig) -> str:
+    """The sentence that follows the figure's sentence in the text as read ("…下降1.87%。" →
+    "主要原因：…"), across a paragraph break within the same section; "" when unknown.
+
+    Read from the stored paragraphs; a store without them falls back to the next sentence that
+    states a figure."""
+    lines = [ln for ln in doc.lines if ln.kind == "paragraph"]
+    squeezed = _squeeze(fig.sentence)
+    for n, ln in enumerate(lines):
+        if (fig.page and ln.page and ln.page != fig.page) or ln.section != fig.section:
+            continue
+        text = _squeeze(ln.text)
+        at = text.find(squeezed)
+        if at < 0 or not squeezed:
+            continue
+        rest = _SENTENCE_END.sub("。", text[at + len(squeezed):]).lstrip("。，,：: ")
+        if not rest and n + 1 < len(lines) and lines[n + 1].section == ln.section:
+            rest = _squeeze(lines[n + 1].text)
+        return rest.split("。")[0]
+    later = [f for f in doc.figures if f.section == fig.section and f.figure_id > fig.figure_id
+             and f.sentence != fig.sentence]
+    return later[0].sentence if later else ""
+
+
+def _squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text or "")
