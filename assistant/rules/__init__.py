@@ -7,10 +7,11 @@ R08 R13          text.py        text vs tables; units 10,000× off
 R09 R10 R11 R12  changes.py     stated changes, growth rates, shares, years and reasons
 R14              empty.py       tables declared empty that print figures
 R15              final.py       决算: completion rates against 决算数 / 全年预算数
+R16–R19          completeness.py  required tables, empty-table notes, contents, required sections
 """
 from __future__ import annotations
 
-from . import changes, crosstable, empty, final, sangong, tables, text  # noqa: F401  (registration)
+from . import changes, completeness, crosstable, empty, final, sangong, tables, text  # noqa: F401  (registration)
 from .base import RULES, DocData, Finding, Issue, Rule
 
 __all__ = ["RULES", "DocData", "Finding", "Issue", "Rule"]
