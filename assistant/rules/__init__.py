@@ -8,10 +8,12 @@ R09 R10 R11 R12  changes.py     stated changes, growth rates, shares, years and 
 R14              empty.py       tables declared empty that print figures
 R15              final.py       决算: completion rates against 决算数 / 全年预算数
 R16–R19          completeness.py  required tables, empty-table notes, contents, required sections
+R20 R21          hygiene.py     template residue; doubled punctuation and words
+R22 R23          identity.py    the document's own year and issuer in headings, dates, table headers
 """
 from __future__ import annotations
 
-from . import changes, completeness, crosstable, empty, final, sangong, tables, text  # noqa: F401  (registration)
+from . import changes, completeness, crosstable, empty, final, hygiene, identity, sangong, tables, text  # noqa: F401  (registration)
 from .base import RULES, DocData, Finding, Issue, Rule
 
 __all__ = ["RULES", "DocData", "Finding", "Issue", "Rule"]

@@ -4,7 +4,7 @@ must have. What is required is data (db/audit_requirements.json), not code."""
 from __future__ import annotations
 
 import re
-from difflib import SequenceMatcher
+from dataclasses import dataclass
 from typing import Iterator
 
 from ingest.textutil import squash
@@ -34,7 +34,7 @@ def _meets(table: Table, need: dict) -> bool:
     return any(re.search(v["title"], key) for v in need.get("variants", ()))
 
 
-@rule("R16", "文件应包含全国公开格式要求的各张表（部门预算、单位预算、部门决算各九张，允许有据可查的地方格式）",
+@rule("R16", "文件应包含全国公开格式要求的各张表（部门预算、单位预算八张，部门决算九张，允许有据可查的地方格式）",
       severity="warning")
 def required_tables_present(doc: DocData) -> Iterator[Issue]:
     needs = requirements()["required_tables"].get(doc.kind, [])
@@ -81,17 +81,34 @@ def contents_match_tables(doc: DocData) -> Iterator[Issue]:
     tables = [t for t in doc.tables.values() if title_key(t.title)]
     if len(entries) < 3 or not tables:
         return
-    for line, key in entries:
-        if not any(_same_title(key, title_key(t.title)) for t in tables):
-            yield Issue(line.text.strip(), f"目录列有“{line.text.strip()}”，文件中没有找到这张表。", [line_ref(line)])
+    listed_tables = {id(t) for t in tables if _is_contents(t)}
+    for entry in entries:
+        if not any(_same_title(entry.key, title_key(t.title)) for t in tables if id(t) not in listed_tables):
+            note = "（目录注明为空表）" if entry.empty else ""
+            yield Issue(entry.name, f"目录列有“{entry.name}”{note}，文件中没有找到这张表。", [entry.ref],
+                        severity="info" if entry.empty else None)
     for table in tables:
-        if not any(_same_title(key, title_key(table.title)) for _, key in entries):
+        if id(table) in listed_tables or table.kind in ("performance", "other"):
+            continue  # project target forms are listed as one entry, or not at all; "other" may be a fragment
+        if not any(_same_title(entry.key, title_key(table.title)) for entry in entries):
             yield Issue(table.title, f"《{table.title}》不在目录中。", [table_ref(table)])
 
 
-def contents_entries(doc: DocData) -> list[tuple[TextLine, str]]:
-    """The table titles a 目录 lists: the lines after a line reading 目录 that name a table."""
-    out: list[tuple[TextLine, str]] = []
+@dataclass
+class ContentsEntry:
+    name: str  # as printed
+    key: str  # title_key of the name
+    ref: dict
+    empty: bool  # the contents mark it 是否空表: 是
+
+
+def contents_entries(doc: DocData) -> list[ContentsEntry]:
+    """The table titles a contents lists: a 报表目录 table, else the text lines after a line
+    reading 目录 that name a table."""
+    for table in doc.tables.values():
+        if _is_contents(table):
+            return _table_entries(doc, table)
+    out: list[ContentsEntry] = []
     started = False
     for ln in doc.lines:
         text = squash(ln.text)
@@ -101,22 +118,52 @@ def contents_entries(doc: DocData) -> list[tuple[TextLine, str]]:
         if len(text) > 60:
             break
         key = title_key(_PAGE.sub("", _NUMBERING.sub("", text)))
-        if key.endswith("表"):
-            out.append((ln, key))
+        if _names_a_table(key):
+            out.append(ContentsEntry(ln.text.strip(), key, line_ref(ln), False))
+    return out
+
+
+def _is_contents(table: Table) -> bool:
+    return title_key(table.title).endswith("目录")
+
+
+def _table_entries(doc: DocData, table: Table) -> list[ContentsEntry]:
+    flag = next((i for i, c in enumerate(table.columns) if "是否空表" in c), None)
+    out = []
+    for cells in doc.rows.get(table.table_id, []):
+        names = [c for c in cells if _names_a_table(title_key(c))]
+        if names:
+            empty = flag is not None and flag < len(cells) and squash(cells[flag]) == "是"
+            out.append(ContentsEntry(names[0].strip(), title_key(_NUMBERING.sub("", squash(names[0]))),
+                                     table_ref(table), empty))
     return out
 
 
 def _same_title(a: str, b: str) -> bool:
-    return a in b or b in a or SequenceMatcher(None, a, b).ratio() >= 0.85
+    """One title holds the other once numbering and years are gone ('一、部门收支总表' and
+    '2025年部门收支总表'); near-misses such as 收入总表 / 收支总表 are different tables."""
+    a, b = _NUMBERING.sub("", a), _NUMBERING.sub("", b)
+    return bool(a and b) and (a in b or b in a)
 
 
-@rule("R19", "说明应包含“三公”经费、机关运行经费、政府采购、国有资产占用、绩效等部分", severity="warning")
+def _names_a_table(key: str) -> bool:
+    """'部门综合预算一般公共预算支出明细表（按支出功能分类科目）' names a table."""
+    return len(key) >= 4 and _TRAILING_NOTE.sub("", key).endswith("表")
+
+
+_TRAILING_NOTE = re.compile(r"[（(][^）)]*[）)]$")
+
+
+@rule("R19", "说明（或其所附的表）应包含“三公”经费、机关运行经费、政府采购、国有资产占用、绩效等部分",
+      severity="warning")
 def required_sections_present(doc: DocData) -> Iterator[Issue]:
     paragraphs = [ln for ln in doc.lines if ln.kind == "paragraph"]
-    if len(paragraphs) < _MIN_PARAGRAPHS:
+    if len(paragraphs) < _MIN_PARAGRAPHS or all(t.kind == "performance" for t in doc.tables.values()):
         return
+    # A heading whose content is a table (五、预算绩效信息 → 绩效目标表) is stored with no
+    # paragraph under it: the table titles count as the section.
     text = "".join(squash(f"{ln.section or ''}{ln.text}") for ln in paragraphs)
-    text = _QUOTES.sub("", text)
+    text = _QUOTES.sub("", text + "".join(squash(t.title) for t in doc.tables.values()))
     needs = {k: v for k, v in requirements()["required_sections"].items() if not k.startswith("_")}
     missing = [name for name, words in needs.items() if not any(_QUOTES.sub("", w) in text for w in words)]
     if missing:
