@@ -10,10 +10,11 @@ R15              final.py       决算: completion rates against 决算数 / 全
 R16–R19          completeness.py  required tables, empty-table notes, contents, required sections
 R20 R21          hygiene.py     template residue; doubled punctuation and words
 R22 R23          identity.py    the document's own year and issuer in headings, dates, table headers
+R24–R29          outturn.py     text vs blank cells, 决算 wording / completion / reasons, 人员·公用经费, impossible %
 """
 from __future__ import annotations
 
-from . import changes, completeness, crosstable, empty, final, hygiene, identity, sangong, tables, text  # noqa: F401  (registration)
+from . import changes, completeness, crosstable, empty, final, hygiene, identity, outturn, sangong, tables, text  # noqa: F401  (registration)
 from .base import RULES, DocData, Finding, Issue, Rule
 
 __all__ = ["RULES", "DocData", "Finding", "Issue", "Rule"]
