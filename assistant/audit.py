@@ -55,10 +55,18 @@ def _store(writer: sqlite3.Connection, doc_id: int, findings: list[Finding]) -> 
                 "INSERT INTO findings (doc_id, rule_id, severity, subject, message, refs_json) VALUES (?,?,?,?,?,?)",
                 (f.doc_id, f.rule_id, f.severity, f.subject, f.message,
                  json.dumps(f.refs, ensure_ascii=False))).lastrowid
+            if f.stated is not None or f.expected is not None:
+                writer.execute("INSERT INTO finding_values (finding_id, stated, expected, difference, unit) "
+                               "VALUES (?,?,?,?,?)", (f.finding_id, _dec(f.stated), _dec(f.expected),
+                                                      _dec(f.difference), f.unit))
         writer.execute("COMMIT")
     except BaseException:
         writer.execute("ROLLBACK")
         raise
+
+
+def _dec(value) -> str | None:
+    return None if value is None else format(value, "f")
 
 
 def findings_for(conn: sqlite3.Connection, doc_ids: list[int], subject: str | None = None) -> list[Finding]:
@@ -94,23 +102,61 @@ def _subject_key(text: str) -> str:
 @click.command("audit")
 @click.option("--db", "db_path", default="data/budgets.db", show_default=True,
               type=click.Path(dir_okay=False, path_type=Path), help="SQLite database file.")
-@click.option("--json", "as_json", is_flag=True, help="Print the findings as a JSON list.")
-def audit_command(db_path: Path, as_json: bool) -> None:
-    """Check every loaded document's tables and text against each other and store the findings."""
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as a JSON list (same as --format json).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True,
+              help="Output: text, json (values and locations as fields) or csv (for spreadsheets).")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write a printable report: FILE.html or FILE.md.")
+@click.option("--doc", "docs", multiple=True,
+              help="Only this document (its number from `budgetqa docs`, or part of its title); repeatable.")
+def audit_command(db_path: Path, as_json: bool, fmt: str, report_path: Path | None, docs: tuple[str, ...]) -> None:
+    """Check the loaded documents' tables and text against each other and store the findings."""
+    from .audit_report import SEVERITY_ZH, build_report, load_findings, report_format, to_csv
+
     try:
-        findings = run_audit(db_path)
+        report_kind = report_format(report_path) if report_path else None
         titles = dict(_titles(db_path))
-    except StoreError as exc:
+        doc_ids = _pick(titles, docs) if docs else None
+        run_audit(db_path, doc_ids)
+        conn = connect_readonly(db_path)
+        try:
+            findings = load_findings(conn, doc_ids)
+            report = build_report(conn, doc_ids, report_kind) if report_kind else None
+        finally:
+            conn.close()
+    except (StoreError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
-    if as_json:
-        click.echo(json.dumps([dict(f.to_json(), document=titles.get(f.doc_id)) for f in findings],
-                              ensure_ascii=False, indent=1))
+    if report is not None:
+        try:
+            report_path.write_text(report, encoding="utf-8")
+        except OSError as exc:
+            raise click.ClickException(f"无法写入报告文件 {report_path}：{exc.strerror or exc}") from exc
+        click.echo(f"审核报告已写入 {report_path}", err=True)
+    fmt = "json" if as_json else fmt
+    if fmt == "json":
+        click.echo(json.dumps(findings, ensure_ascii=False, indent=1))
+        return
+    if fmt == "csv":
+        click.echo(to_csv(findings), nl=False)
         return
     for doc_id, title in titles.items():
-        mine = [f for f in findings if f.doc_id == doc_id]
+        if doc_ids is not None and doc_id not in doc_ids:
+            continue
+        mine = [f for f in findings if f["doc_id"] == doc_id]
         click.echo(f"《{title}》：{len(mine)} 条发现" if mine else f"《{title}》：未发现问题")
         for f in mine:
-            click.echo(f"  {f.severity:<7} {f.rule_id}  {f.message}")
+            click.echo(f"  {SEVERITY_ZH.get(f['severity'], f['severity'])}  {f['rule_id']}  {f['message']}")
+
+
+def _pick(titles: dict[int, str], wanted: tuple[str, ...]) -> list[int]:
+    """Document ids for `--doc` values: a number from `budgetqa docs`, or part of a title."""
+    out: list[int] = []
+    for want in wanted:
+        found = [d for d, t in titles.items() if (want.isdigit() and int(want) == d) or (not want.isdigit() and want in t)]
+        if not found:
+            raise ValueError(f"没有找到文件“{want}”：请用 budgetqa docs 查看已导入文件的编号或标题。")
+        out += [d for d in found if d not in out]
+    return out
 
 
 def _titles(db_path: Path) -> list[tuple[int, str]]:

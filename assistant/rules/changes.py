@@ -89,15 +89,18 @@ def _income_and_spending_changes(stated: list[Statement]) -> Iterator[Issue]:
         for o in spending:
             if _money_key(i.subject) != _money_key(o.subject) or i.amount.fen != o.amount.fen:
                 continue
-            if _against_outturn(i.change.sentence) != _against_outturn(o.change.sentence):
-                continue  # "比2024年预算执行数" and "比2024年预算" compare with two different figures
             if abs(i.change.fen - o.change.fen) <= half_fen(i.change) + half_fen(o.change):
                 continue
+            # "比2024年预算执行数" and "比2024年预算" compare with two different figures: both may be
+            # right, so the reviewer is warned of the mixed basis rather than told of an error.
+            mixed = _against_outturn(i.change.sentence) != _against_outturn(o.change.sentence)
+            basis = "（两处比较的基数不同：一处是上年预算执行数，一处是上年预算数，请核对）" if mixed else ""
             yield Issue(f"{i.subject}、{o.subject}", f"{where_fig(i.amount)}写{i.subject}{show_fig(i.amount)}，比上年"
                         f"{_signed(i.change)}；又写{o.subject}{show_fig(o.amount)}，比上年{_signed(o.change)}：同一总额的"
-                        f"收入与支出比上年的增减额不同，相差{show_fen(abs(i.change.fen - o.change.fen), i.change.unit)}。",
-                        [text_ref(f) for f in (i.amount, i.change, o.amount, o.change)],
-                        stated=o.change.value, expected=i.change.value, unit=i.change.unit)
+                        f"收入与支出比上年的增减额不同，相差{show_fen(abs(i.change.fen - o.change.fen), i.change.unit)}"
+                        f"{basis}。", [text_ref(f) for f in (i.amount, i.change, o.amount, o.change)],
+                        "warning" if mixed else None, stated=o.change.value, expected=i.change.value,
+                        unit=i.change.unit)
             break
 
 
