@@ -486,3 +486,17 @@ def test_report_of_every_published_file_loads(real):
         conn.close()
     assert page.count("<h2>《") == len(docs)
     assert all(loc["document"] for f in findings for loc in f["locations"])
+
+
+def test_header_line_naming_the_city_level_body(store):
+    """A header line read as text above a table ("部门名称：…") that names the city's bureau."""
+    doc = store.conn.execute(
+        "INSERT INTO documents (issuer, year, kind, title, source_file, sha256, layout, ingested_at) VALUES "
+        "('西安市莲湖区医疗保障局（汇总）', 2024, '预算', '西安市莲湖区医疗保障局（汇总）2024年部门预算', 'a.txt', 'y', "
+        "'text', 'now')").lastrowid
+    d = Doc(store.conn, doc)
+    d.table("表1 部门综合预算收支总表", "income_expenditure_summary")
+    para(d, "部门名称：西安市医疗保障局", section=None)
+    para(d, "部门名称：莲湖区医疗保障局", section=None)  # the short form of its own name is fine
+    [finding] = of(store.audit(), "R23")
+    assert "西安市医疗保障局" in finding.message and "西安市莲湖区医疗保障局" in finding.message

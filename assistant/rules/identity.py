@@ -86,8 +86,15 @@ def own_name(doc: DocData) -> Iterator[Issue]:
 _UNIT = re.compile(r"[\u4e00-\u9fff]+?(?:自治区|自治州|省|市|州|盟|地区|区|县|旗)")
 
 
+_HEADER_FIELD = re.compile(r"^(部门|单位|编制单位|预算单位|填报单位|部门（单位）)(名称)?[：:]")
+
+
 def _table_headers(doc: DocData) -> Iterator[tuple[str, dict, str]]:
-    """Short cells of the first rows of each table (部门名称：…, 编制单位：…)."""
+    """Short cells of the first rows of each table, and the header lines read as text above a
+    table (部门名称：…, 编制单位：…)."""
+    for ln in doc.lines:
+        if len(ln.text) <= 40 and _HEADER_FIELD.match(squash(ln.text)):
+            yield ln.text, line_ref(ln), "表头"
     for table in doc.tables.values():
         for cells in doc.rows.get(table.table_id, [])[:3]:
             for cell in cells:
