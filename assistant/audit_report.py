@@ -198,9 +198,13 @@ def to_html(findings: list[dict], documents: list[tuple[int, str]]) -> str:
             if _values(f):
                 out.append(f'<div class="values">{e(_values(f))}</div>')
             out.append('<div class="side"><div><h4>说明原文</h4>')
+            if not _quotes(f):
+                out.append("<p>（无）</p>")
             for loc in _quotes(f):
                 out.append(f'<div class="quote"><small>{e(describe(loc))}</small><br>{e(loc["text"])}</div>')
             out.append("</div><div><h4>表中单元格</h4>")
+            if not _cells(f):
+                out.append("<p>（无）</p>")
             for loc in _cells(f):
                 out.append(f'<div class="quote"><small>{e(describe(loc))}</small>')
                 if loc.get("cells"):
