@@ -61,7 +61,7 @@ def split_issuer(issuer: str) -> tuple[str, str]:
     return place, re.sub(r"[（(][^）)]*[）)]$", "", (issuer or "")[len(place):])
 
 
-@rule("R23", "表名、标题与表头所写的单位名称应是本单位（不应是上级或其他地方的同名机关）")
+@rule("R23", "表名、标题与表头所写的单位名称应是本单位（区级单位不应写成市级同名机关的名称）")
 def own_name(doc: DocData) -> Iterator[Issue]:
     place, body = split_issuer(doc.issuer)
     units = _UNIT.findall(place)

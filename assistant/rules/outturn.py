@@ -5,7 +5,7 @@ R24  the text states a figure where the table prints a blank or no row; the text
 R25  决算: "决算数大于/小于/等于/持平预算数" against the 年初预算 and 决算 the sentence gives
 R26  决算: a completion rate over a budget of 0 (never skipped)
 R27  决算: a 决算 that differs from its budget gives the reason (in that sentence or the next)
-R28  人员经费 / 公用经费 / 基本支出 of the text against the 人员经费合计 / 公用经费合计 rows
+R28  人员经费 / 公用经费 of the text against the 人员经费合计 / 公用经费合计 rows
 R29  percentages that cannot be: a share over 100% or below 0, a fall of more than 100%
 """
 from __future__ import annotations
@@ -244,7 +244,7 @@ _ROW_TOTALS = {"人员经费": ("人员经费合计", "人员经费"), "公用�
 _TEXT_NAMES = {"人员经费": "人员经费", "公用经费": "公用经费", "日常公用经费": "公用经费"}
 
 
-@rule("R28", "说明中的人员经费、公用经费（及其和基本支出）应与基本支出表的人员经费合计、公用经费合计行一致")
+@rule("R28", "说明中的人员经费、公用经费应与基本支出表的人员经费合计、公用经费合计行一致")
 def personnel_and_public_match_rows(doc: DocData) -> Iterator[Issue]:
     rows: dict[str, list[Item]] = {}
     for item in doc.certain_items():
