@@ -17,6 +17,7 @@ from collections import Counter
 from pathlib import Path
 
 from .rules import RULES
+from .rules.base import has_table
 
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 SEVERITY_ORDER = ("error", "warning", "info")
@@ -34,11 +35,13 @@ def load_findings(conn: sqlite3.Connection, doc_ids: list[int] | None = None) ->
         if not doc_ids:
             return []
         where, args = f"WHERE f.doc_id IN ({', '.join('?' for _ in doc_ids)})", tuple(doc_ids)
+    # A store written before findings kept their values has no finding_values: the values are then empty.
+    values = ("v.stated, v.expected, v.difference, v.unit", "LEFT JOIN finding_values v ON v.finding_id = f.finding_id") \
+        if has_table(conn, "finding_values") else ("NULL, NULL, NULL, NULL", "")
     rows = conn.execute(
         "SELECT f.finding_id, f.doc_id, d.title, f.rule_id, f.severity, f.subject, f.message, f.refs_json, "
-        "v.stated, v.expected, v.difference, v.unit FROM findings f JOIN documents d ON d.doc_id = f.doc_id "
-        f"LEFT JOIN finding_values v ON v.finding_id = f.finding_id {where} ORDER BY f.doc_id, f.finding_id",
-        args).fetchall()
+        f"{values[0]} FROM findings f JOIN documents d ON d.doc_id = f.doc_id "
+        f"{values[1]} {where} ORDER BY f.doc_id, f.finding_id", args).fetchall()
     out = []
     for (finding_id, doc_id, title, rule_id, severity, subject, message, refs_json,
          stated, expected, difference, unit) in rows:
@@ -74,7 +77,7 @@ def _locate(conn: sqlite3.Connection, document: str, ref: dict) -> dict:
                          (ref_id,)).fetchone()
         if r:
             loc.update(section=r[0], page=r[1], line=r[2], text=r[3])
-    elif kind == "line":
+    elif kind == "line" and has_table(conn, "text_lines"):
         r = conn.execute("SELECT section, page, line, text FROM text_lines WHERE line_id = ?", (ref_id,)).fetchone()
         if r:
             loc.update(section=r[0], page=r[1], line=r[2], text=r[3])

@@ -500,3 +500,17 @@ def test_header_line_naming_the_city_level_body(store):
     para(d, "部门名称：莲湖区医疗保障局", section=None)  # the short form of its own name is fine
     [finding] = of(store.audit(), "R23")
     assert "西安市医疗保障局" in finding.message and "西安市莲湖区医疗保障局" in finding.message
+
+
+def test_a_store_written_before_the_text_was_kept_still_audits_and_reports(contested):
+    conn = sqlite3.connect(contested.path)
+    conn.executescript("DROP TABLE finding_values; DROP TABLE text_lines;")
+    conn.close()
+    reader = connect_readonly(contested.path)
+    try:
+        findings = load_findings(reader)
+        from assistant.rules import DocData
+        assert DocData.load(reader, 1).lines == []
+    finally:
+        reader.close()
+    assert any(f["rule_id"] == "R28" and f["stated"] is None for f in findings)

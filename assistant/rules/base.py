@@ -173,7 +173,7 @@ class DocData:
         scope = conn.execute("SELECT scope FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()[0]
         lines = [TextLine(*r) for r in conn.execute(
             "SELECT line_id, kind, section, text, page, line FROM text_lines WHERE doc_id = ? ORDER BY seq",
-            (doc_id,))]
+            (doc_id,))] if has_table(conn, "text_lines") else []  # a store written before the text was kept
         return cls(doc[0], doc[1], doc[2], doc[3], doc[4], tables, items, figures, rows, scope=scope, lines=lines)
 
     def table_of(self, item: Item) -> Table:
@@ -187,6 +187,10 @@ class DocData:
         if key not in self.cache:
             self.cache[key] = compute()
         return self.cache[key]
+
+
+def has_table(conn: sqlite3.Connection, name: str) -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None
 
 
 # ---- the registry -------------------------------------------------------------------------
