@@ -15,7 +15,8 @@ from decimal import Decimal
 
 from db.glossary import canonical_measure, glossary
 
-from . import identities, metadata, sangong_lines
+from . import identities, sangong_lines
+from .identity import Identity, document_title, recognise_identity
 from .narrative import extract_text_figures
 from .performance import extract_projects, is_project_table
 from .model import IngestError, ParsedDocument, RawTable
@@ -80,15 +81,18 @@ class NormalizedDocument:
     pages: int | None
     tables: list[NormalizedTable]
     text_figures: list[TextFigure]
+    identity: Identity | None = None
+    part: str = "whole"  # whole | tables | text: a budget published as two files has two parts
 
 
-def normalize(parsed: ParsedDocument) -> NormalizedDocument:
-    issuer = metadata.detect_issuer(parsed)
-    if not issuer or not parsed.tables:
-        raise IngestError(f"{_name(parsed)}：没有找到预算表或发布单位，看起来不是部门预算/决算文件。")
-    year = metadata.detect_year(parsed)
-    kind = metadata.detect_kind(parsed)
-    scope = metadata.detect_scope(parsed)
+def normalize(parsed: ParsedDocument, overrides: dict | None = None) -> NormalizedDocument:
+    """`overrides` are fields the user stated (issuer, year, kind, scope); they win over cues."""
+    identity = recognise_identity(parsed, overrides)
+    text_figures = _text_figures(parsed)
+    if not parsed.tables and not text_figures:
+        raise IngestError(f"{_name(parsed)}：没有找到预算表，说明文字里也没有预算数字，"
+                          f"看起来不是部门预算/决算文件。请确认文件内容。")
+    issuer, year, kind, scope = identity.issuer, identity.year, identity.kind, identity.scope
     units = Counter(t.unit for t in parsed.tables if t.unit)
     doc_unit = units.most_common(1)[0][0] if units else None
     name_codes = _name_code_map(parsed.tables)
@@ -100,10 +104,11 @@ def normalize(parsed: ParsedDocument) -> NormalizedDocument:
                                                       len(parsed.tables[i].columns)))
     for i in order:
         _fill_table(tables[i], parsed.tables[i], name_codes, known)
-    only_targets = all(t.table_kind == "performance" for t in tables)
-    title = metadata.document_title(issuer, year, scope, kind, only_targets)
+    only_targets = bool(tables) and all(t.table_kind == "performance" for t in tables)
+    part = "whole" if tables and text_figures else ("tables" if tables else "text")
+    title = document_title(identity, part if part == "text" else None, only_targets)
     return NormalizedDocument(issuer, year, kind, scope, title, parsed.layout, doc_unit, parsed.pages,
-                              tables, _text_figures(parsed))
+                              tables, text_figures, identity, part)
 
 
 def _name(parsed: ParsedDocument) -> str:
