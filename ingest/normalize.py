@@ -503,6 +503,9 @@ def _wide_sangong_items(table: NormalizedTable, raw: RawTable) -> list[Item]:
         if not raw.cells_positional:
             items += _lost_cell_sangong_items(table, raw, row_no, cells, page, line)
             continue
+        # A table that adds 会议费/培训费 to the 三公 prints a 合计 of all of them: that is not the
+        # “三公” total, which is the 小计 of the 三公 columns.
+        extra = [c for c in raw.columns if "会议费" in c or "培训费" in c]
         for col, label in enumerate(raw.columns):
             value = parse_amount(cells[col]) if col < len(cells) else None
             if value is None or _is_code_col(label) or _is_name_col(label):
@@ -511,6 +514,9 @@ def _wide_sangong_items(table: NormalizedTable, raw: RawTable) -> list[Item]:
             if label in _COLUMN_MEASURES and group:  # 决算: 因公出国（境）费 over 预算数 | 决算数
                 name = "公务用车购置及运行费" if group == "小计" else _sangong_name(group, "")
                 measure = _COLUMN_MEASURES[label]
+            elif extra and label in ("合计", "总计") and "三公" not in group:
+                name = "“三公”经费、" + "、".join(dict.fromkeys(("会议费" if "会议费" in c else "培训费") for c in extra)) + "合计"
+                measure = "上年预算数" if "上年" in group else "合计"
             else:
                 name = _sangong_name(label, group)
                 measure = "上年预算数" if "上年" in group else "合计"

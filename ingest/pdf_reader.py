@@ -227,6 +227,13 @@ def grid_to_table(grid: Grid, title: str, unit: str | None, page: int | None = N
     title, unit, context = _peel_preamble(grid, title, unit)
     n_header, parts = header_rows(grid)
     columns, groups = leaf_labels(grid, n_header, parts)
+    for labels in (columns, groups):  # '部门：X' printed in a header cell is context, not a label
+        for c, label in enumerate(labels):
+            if _PREAMBLE_LABEL.match(label) and len(label) > 4:
+                if label not in context:
+                    context.append(label)
+                    unit = unit or find_unit(label)
+                labels[c] = ""
     rows, pages, lines = [], [], []
     for r in range(n_header, len(grid.owner)):
         texts = grid.row_texts(r)
