@@ -136,8 +136,11 @@ def collect_cues(doc: ParsedDocument) -> list[Cue]:
                 cues.append(Cue("issuer", name, "table_header", line))
     for table in doc.tables[:12]:
         # A table title says its kind by the word before 表: 一般公共预算财政拨款支出决算表 is a 决算.
-        if (m := re.search(r"(预算|决算)(?:总|明细|情况)?表", nfkc(table.title).replace(" ", ""))):
+        title = nfkc(table.title).replace(" ", "")
+        if (m := re.search(r"(预算|决算)(?:总|明细|情况)?表", title)):
             cues.append(Cue("kind", m.group(1), "table_title", table.title))
+        if (m := re.search(_YEAR_WORD + r"[\u4e00-\u9fff（）()“”\"]{0,16}?(?:预算|决算)", title)):
+            cues.append(Cue("year", int(m.group(1)), "table_title", table.title))
         for row in table.rows[:3]:  # a 部门名称 row inside the table's first rows
             joined = " ".join(c or "" for c in row)
             if _LABEL.search(joined):

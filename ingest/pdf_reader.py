@@ -708,6 +708,13 @@ def _is_title(text: str) -> bool:
     return bool(re.search(r"表([（(][^（）()]{1,12}[)）])?$|续表$", t)) and not _LEADER.search(t)
 
 
+def _is_cover(lines: list[Line]) -> bool:
+    """A first page of a few short lines (issuer, '2021 年度部门预算', a date): no table title,
+    no sentence of the text."""
+    return len(lines) <= 8 and not any(_is_title(ln.text) or len(ln.text) > 40
+                                       or ln.text.rstrip().endswith(("。", "；", "，")) for ln in lines)
+
+
 def _is_context(text: str) -> bool:
     """Lines printed between a title and its table: unit, 编制部门, a table number, a year."""
     t = text.replace(" ", "")
@@ -768,7 +775,7 @@ def read_pdf(path: str | Path) -> ParsedDocument:
                 lines = _strip_margins(lines, page.height)
                 if lines and _squash(lines[0].text) in ("目录", "目次"):
                     lines = []  # a contents page: its entries are no section headings
-                if page_no == 1 and not frags and len(lines) <= 8 and not any(_is_title(ln.text) for ln in lines):
+                if page_no == 1 and not frags and _is_cover(lines):
                     cover = lines  # a cover page: issuer, year, 部门预算/决算
                 else:
                     _read_page(state, frags, lines, page_no)
