@@ -17,6 +17,7 @@ from db.glossary import canonical_measure, glossary
 
 from . import identities, sangong_lines
 from .identity import Identity, document_title, recognise_identity
+from .table_families import classify_table
 from .narrative import extract_text_figures
 from .performance import extract_projects, is_project_table
 from .model import IngestError, ParsedDocument, RawTable
@@ -119,23 +120,8 @@ def _text_figures(parsed: ParsedDocument) -> list[TextFigure]:
     return extract_text_figures(parsed.paragraphs)
 
 
-def classify_table(title: str, columns: list[str], kind_hint: str | None) -> str:
-    if kind_hint and kind_hint.startswith("performance"):
-        return "performance"
-    kinds = glossary()["table_kinds"]
-    text = title.replace(" ", "")
-    order = ["performance", "sangong", "government_fund", "state_capital", "basic_expenditure",
-             "procurement", "assets", "income_expenditure_summary", "income", "project", "expenditure"]
-    for kind in order:
-        if any(word in text for word in kinds[kind]):
-            return kind
-    if any("因公出国" in c for c in columns):
-        return "sangong"
-    return "other"
-
-
 def _table_shell(seq: int, raw: RawTable, doc_unit: str | None) -> NormalizedTable:
-    kind = classify_table(raw.title, raw.columns, raw.kind_hint)
+    kind = classify_table(raw.title, raw.columns, raw.kind_hint, raw.column_groups)
     rows = []
     for k, cells in enumerate(raw.rows):
         page = raw.row_pages[k] if k < len(raw.row_pages) else raw.page
