@@ -45,7 +45,8 @@ def ingest(paths: tuple[Path, ...], db_path: Path, jobs: int, issuer: str | None
         bar.close()
     for result in report.results:
         if result.status == "ingested":
-            click.echo(f"已导入  {result.path.name}：{result.title}（{result.tables} 张表，{result.items} 个数）")
+            click.echo(f"已导入  {result.path.name}：{result.title}（{result.tables} 张表，{result.items} 个数；"
+                       f"说明文字 {result.text_figures} 个数）")
             for note in result.uncertain:
                 click.echo(f"        注意：{note}")
         elif result.status == "unchanged":
@@ -104,7 +105,8 @@ def docs(db_path: Path, as_json: bool) -> None:
         year = d.year if d.year else "年份未注明"
         click.echo(f"{d.doc_id:>3}  {d.issuer}  {year}  {d.scope}{d.kind}  表 {d.tables}  数 {d.items}  "
                    f"发现 {d.findings}  提示 {d.notes}  {Path(d.source_file).name}")
-        click.echo(f"     判断依据：{d.identity_basis}" + (f"；待核对：{'；'.join(d.uncertain)}" if d.uncertain else ""))
+        part = {"tables": "（报表部分，说明另见同名文件）", "text": "（情况说明部分，报表另见同名文件）"}.get(d.part, "")
+        click.echo(f"     判断依据：{d.identity_basis}{part}" + (f"；待核对：{'；'.join(d.uncertain)}" if d.uncertain else ""))
 
 
 @main.command()

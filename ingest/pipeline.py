@@ -36,6 +36,7 @@ class FileResult:
     tables: int = 0
     items: int = 0
     uncertain: list[str] = field(default_factory=list)  # what the identity cues left open
+    text_figures: int = 0  # figures read from the explanatory text
 
 
 @dataclass
@@ -156,4 +157,5 @@ def _store(conn, path: Path, digest: str, result: NormalizedDocument | str) -> F
         return FileResult(path, "failed", f"{path.name}：写入数据库失败（{exc}），未保存任何内容。")
     items = sum(len(t.items) for t in result.tables)
     uncertain = result.identity.uncertain if result.identity else []
-    return FileResult(path, "ingested", "", doc_id, result.title, len(result.tables), items, uncertain)
+    return FileResult(path, "ingested", "", doc_id, result.title, len(result.tables), items, uncertain,
+                      len(result.text_figures))
