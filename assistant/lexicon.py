@@ -207,7 +207,8 @@ def _bureaus(documents: list[Document]) -> list[Bureau]:
 def _derive_aliases(bureau: Bureau) -> None:
     """青海省医疗保障局 → 青海省医疗保障局, 青海医疗保障局, 青海省医保局, 青海医保局, 青海省, 青海 …"""
     full = squash(bureau.issuer)
-    base = re.sub(r"（.*?）$", "", full)
+    # 中共江苏省委办公厅 is asked as 江苏省委办公厅: the party prefix is no place and often left out.
+    base = re.sub(r"^(中国共产党|中共)", "", re.sub(r"（.*?）$", "", full))
     places = _PLACE_SPLIT.findall(base)
     org = base[len("".join(places)):]
     bureau.places = places

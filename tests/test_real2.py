@@ -123,3 +123,15 @@ def test_text_and_table_figures_cite_their_own_files(real2):
 def test_what_the_university_does_not_publish_has_no_figure(real2, question):
     answer = real2.ask(question)
     assert answer.status == "no_data" and not answer.figures
+
+
+@pytest.mark.parametrize("question", ["江苏省委办公厅2019年基本支出是多少？", "省委办公厅2019年基本支出是多少？"])
+def test_a_party_body_is_named_without_its_party_prefix(real2, question):
+    answer = real2.ask(question)
+    assert values(answer) == {Decimal("11700.63")}, answer.answer
+    assert {f.source.document for f in answer.figures} == {"中共江苏省委办公厅2019年部门预算"}
+
+
+def test_a_ranking_over_two_publishers_formats(real2):
+    answer = real2.ask("2019年哪个单位的三公经费最多？")
+    assert [f.value for f in answer.figures][:2] == [Decimal("513.75"), Decimal("508.20")], answer.answer
