@@ -330,6 +330,8 @@ def _positional_items(table: NormalizedTable, raw: RawTable, name_codes: dict[st
             code, label = _row_code([get(i) for i in code_cols[g]], [raw.columns[i] for i in code_cols[g]],
                                     carried[g])
             name = name or label  # 合计 printed in a merged code cell
+            if not name and not code and g == groups[0]:
+                name = _name_elsewhere(cells, owner)
             m = _UNIT_CODE_NAME.match(name)
             if not code and m:
                 code, name = m.group(1), clean_name(m.group(2))
@@ -345,6 +347,18 @@ def _positional_items(table: NormalizedTable, raw: RawTable, name_codes: dict[st
                 items.append(_make_item(table, raw, row_no, code or None, name, col, value, text,
                                         header_class.get(g) or code_hint, cells, page, line))
     return items
+
+
+def _name_elsewhere(cells: list[str], owner: dict[int, int]) -> str:
+    """A row whose name column is blank but which prints its label in another text column
+    (政府采购表: '合计' and '一、货物' sit under 采购品目大类, the items under 专项名称): that
+    label, so nothing printed is dropped."""
+    for col, text in enumerate(cells):
+        if col in owner:
+            break
+        if text and parse_amount(text) is None and not is_code(text):
+            return clean_name(text)
+    return ""
 
 
 def _row_code(values: list[str], labels: list[str], carried: list[str]) -> tuple[str, str]:
