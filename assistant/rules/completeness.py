@@ -158,7 +158,8 @@ _TRAILING_NOTE = re.compile(r"[（(][^）)]*[）)]$")
       severity="warning")
 def required_sections_present(doc: DocData) -> Iterator[Issue]:
     paragraphs = [ln for ln in doc.lines if ln.kind == "paragraph"]
-    if len(paragraphs) < _MIN_PARAGRAPHS or all(t.kind == "performance" for t in doc.tables.values()):
+    tables = list(doc.tables.values())
+    if len(paragraphs) < _MIN_PARAGRAPHS or (tables and all(t.kind == "performance" for t in tables)):
         return
     # A heading whose content is a table (五、预算绩效信息 → 绩效目标表) is stored with no
     # paragraph under it: the table titles count as the section.
