@@ -521,3 +521,24 @@ def test_a_store_written_before_the_text_was_kept_still_audits_and_reports(conte
     finally:
         reader.close()
     assert any(f["rule_id"] == "R28" and f["stated"] is None for f in findings)
+
+
+def test_a_university_budget_follows_its_four_table_format(real):
+    """西南大学 publishes the four tables of the 教育部 university format (a documented variant):
+    neither missing tables nor missing sections are reported."""
+    _, findings, docs = real
+    name = "central-swu-2021-dept-budget.pdf"
+    if name not in docs:
+        pytest.skip(f"{name} is not loaded")
+    assert [f.message for f in findings if f.doc_id == docs[name] and f.rule_id in ("R16", "R19")] == []
+
+
+def test_reason_given_before_a_breakdown_covers_its_parts(real):
+    """西南大学: "…减少2,219.02万元，主要原因一是…。其中：教育支出减少1,505.49万元…" gives the reason once."""
+    _, findings, docs = real
+    name = "central-swu-2021-dept-budget.pdf"
+    if name not in docs:
+        pytest.skip(f"{name} is not loaded")
+    notes = [f.message for f in findings if f.doc_id == docs[name] and f.rule_id == "R12"]
+    assert not any("教育支出" in m for m in notes)
+    assert any("住房保障支出" in m for m in notes)  # "住房保障支出比上年增加7.68万元。" gives none

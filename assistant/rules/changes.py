@@ -9,7 +9,7 @@ from typing import Iterator
 from .base import DocData, Issue, TextFig, in_unit, item_ref, rule, show_fen, show_fig, text_ref, where_fig, where_item
 from .rows import PREVIOUS
 from .subjects import best, printed_for
-from .textual import Statement, half_fen, next_sentence, ratio_interval, rate_agrees, round2, statements
+from .textual import Statement, half_fen, next_sentence, previous_sentence, ratio_interval, rate_agrees, round2, statements
 from .vocabulary import REASON_MARKERS
 
 _MONEY_WORDS = re.compile("收入|支出|收支|预算|拨款|当年")
@@ -224,6 +224,8 @@ def has_reason(doc: DocData, fig: TextFig) -> bool:
     reason per part), or in a closing sentence of the section ("财政拨款收入支出减少的主要原因是…")."""
     if _REASON.search(fig.sentence) or _REASON.search(after := next_sentence(doc, fig)):
         return True
+    if fig.sentence.lstrip().startswith("其中") and _REASON.search(previous_sentence(doc, fig)):
+        return True  # "…减少2,219.02万元，主要原因…。其中：教育支出减少1,505.49万元…": the parts share it
     later = [ln.text for ln in doc.lines if ln.kind == "paragraph" and ln.section == fig.section
              and (not fig.page or not ln.page or ln.page >= fig.page)]
     broken_down = bool(_BROKEN_DOWN.search(after.strip()) or _BROKEN_DOWN.search(fig.sentence.strip()))

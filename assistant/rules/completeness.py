@@ -25,6 +25,14 @@ def title_key(title: str) -> str:
     return _YEAR.sub("", _QUOTES.sub("", squash(title or "")))
 
 
+def variant_set(doc: DocData) -> dict | None:
+    """The documented local format the document follows (a university's four tables), if any."""
+    for variant in requirements().get("variant_sets", []):
+        if variant["kind"] == doc.kind and re.search(variant["issuer"], doc.issuer or ""):
+            return variant
+    return None
+
+
 def _meets(table: Table, need: dict) -> bool:
     key = title_key(table.title)
     if need.get("title_not") and re.search(need["title_not"], key):
@@ -37,7 +45,8 @@ def _meets(table: Table, need: dict) -> bool:
 @rule("R16", "文件应包含全国公开格式要求的各张表（部门预算、单位预算八张，部门决算九张，允许有据可查的地方格式）",
       severity="warning")
 def required_tables_present(doc: DocData) -> Iterator[Issue]:
-    needs = requirements()["required_tables"].get(doc.kind, [])
+    variant = variant_set(doc)
+    needs = variant["tables"] if variant else requirements()["required_tables"].get(doc.kind, [])
     tables = list(doc.tables.values())
     if not tables or all(t.kind == "performance" for t in tables):
         return  # a file of performance targets alone is not a disclosure of the nine tables
@@ -166,6 +175,9 @@ def required_sections_present(doc: DocData) -> Iterator[Issue]:
     text = "".join(squash(f"{ln.section or ''}{ln.text}") for ln in paragraphs)
     text = _QUOTES.sub("", text + "".join(squash(t.title) for t in doc.tables.values()))
     needs = {k: v for k, v in requirements()["required_sections"].items() if not k.startswith("_")}
+    variant = variant_set(doc)
+    if variant is not None:
+        needs = {k: v for k, v in needs.items() if k in variant["sections"]}
     missing = [name for name, words in needs.items() if not any(_QUOTES.sub("", w) in text for w in words)]
     if missing:
         yield Issue("说明", f"说明中没有{'、'.join(missing)}的内容（公开要求说明这些事项）。", [])

@@ -186,5 +186,19 @@ def next_sentence(doc: DocData, fig: TextFig) -> str:
     return later[0].sentence if later else ""
 
 
+def previous_sentence(doc: DocData, fig: TextFig) -> str:
+    """The sentence right before the figure's sentence in the same paragraph; "" when none."""
+    squeezed = _squeeze(fig.sentence)
+    for ln in doc.lines:
+        if ln.kind != "paragraph" or ln.section != fig.section or (fig.page and ln.page and ln.page != fig.page):
+            continue
+        text = _squeeze(ln.text)
+        at = text.find(squeezed) if squeezed else -1
+        if at > 0:
+            before = [s for s in re.split(r"[。！？!?]", text[:at]) if s]  # a whole sentence, its clauses (；) too
+            return before[-1] if before else ""
+    return ""
+
+
 def _squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text or "")
