@@ -18,13 +18,15 @@ from db.store import StoreError, connect_readonly, connect_writer
 from ingest.textutil import squash
 
 from .rules import RULES, DocData, Finding
+from .rules.base import _companions
 
 __all__ = ["Finding", "RULES", "run_audit", "audit_document", "findings_for", "subject_matches", "audit_command"]
 
 
 def audit_document(doc: DocData) -> list[Finding]:
-    """Every rule's findings for one loaded document, in rule order."""
-    return [finding for rule_id in sorted(RULES) for finding in RULES[rule_id].run(doc)]
+    """Every rule's findings for one loaded document, in rule order (for one half of a budget
+    published as two files, those that are this half's to report)."""
+    return [finding for rule_id in sorted(RULES) for finding in RULES[rule_id].run(doc) if doc.own(finding)]
 
 
 def run_audit(db_path: str | Path, doc_ids: list[int] | None = None) -> list[Finding]:
@@ -34,6 +36,8 @@ def run_audit(db_path: str | Path, doc_ids: list[int] | None = None) -> list[Fin
     try:
         if doc_ids is None:
             doc_ids = [r[0] for r in reader.execute("SELECT doc_id FROM documents ORDER BY doc_id")]
+        else:  # the other half of a two-file budget reads the new half: audit it again too
+            doc_ids = list(dict.fromkeys(doc_ids + [c for d in doc_ids for c in _companions(reader, d)[1]]))
         out: list[Finding] = []
         for doc_id in doc_ids:
             findings = audit_document(DocData.load(reader, doc_id))

@@ -542,3 +542,27 @@ def test_reason_given_before_a_breakdown_covers_its_parts(real):
     notes = [f.message for f in findings if f.doc_id == docs[name] and f.rule_id == "R12"]
     assert not any("教育支出" in m for m in notes)
     assert any("住房保障支出" in m for m in notes)  # "住房保障支出比上年增加7.68万元。" gives none
+
+
+def _half(store: Store, part: str) -> Doc:
+    doc_id = store.conn.execute(
+        "INSERT INTO documents (issuer, year, kind, scope, title, source_file, sha256, layout, ingested_at, part) "
+        "VALUES ('中共测试省委办公厅', 2019, '预算', '部门', ?, ?, ?, 'pdf', 'now', ?)",
+        (f"中共测试省委办公厅2019年部门预算{part}", f"{part}.pdf", f"sha-{part}", part)).lastrowid
+    return Doc(store.conn, doc_id)
+
+
+def test_the_text_half_of_a_two_file_budget_is_read_against_the_tables_half(store):
+    tables, text = _half(store, "tables"), _half(store, "text")
+    t = tables.table("一般公共预算基本支出表", "basic_expenditure")
+    tables.item(t, 1, "合计", "11,700.63", measure="基本支出", total=True, cls="dept_economic")
+    tables.item(t, 2, "工资福利支出", "9,000.00", measure="基本支出", code="301", cls="dept_economic")
+    tables.item(t, 3, "商品和服务支出", "2,000.00", measure="基本支出", code="302", cls="dept_economic")
+    text.text("基本支出11,800.63万元", ("基本支出", "amount", "11800.63"))
+    findings = store.audit()
+    on_text = [f for f in findings if f.doc_id == text.doc_id]
+    on_tables = [f for f in findings if f.doc_id == tables.doc_id]
+    assert [f.rule_id for f in on_text] == ["R08"]  # the text against the other file's table
+    assert "R03" in {f.rule_id for f in on_tables}  # 301 + 302 ≠ 合计: the tables half's own finding …
+    assert "R03" not in {f.rule_id for f in on_text}  # … reported once
+    assert "R08" not in {f.rule_id for f in on_tables}

@@ -146,35 +146,46 @@ class DocData:
     cache: dict = field(default_factory=dict, repr=False)  # rules share derived views here
     scope: str | None = None  # 部门 / 单位
     lines: list["TextLine"] = field(default_factory=list)  # title lines and paragraphs as read
+    part: str = "whole"  # whole | tables | text (one half of a budget published as two files)
+    companion_refs: set = field(default_factory=set)  # (kind, id) of rows read from the other half
 
     @classmethod
     def load(cls, conn: sqlite3.Connection, doc_id: int) -> "DocData":
-        doc = conn.execute("SELECT doc_id, issuer, year, kind, title FROM documents WHERE doc_id = ?",
+        """The document's rows; for one half of a budget published as two files (说明 and 报表),
+        the other half's tables (for the text half) or text (for the tables half) too, so the
+        text is read against the tables it describes. `companion_refs` names the rows that came
+        from the other half."""
+        doc = conn.execute("SELECT doc_id, issuer, year, kind, title, scope FROM documents WHERE doc_id = ?",
                            (doc_id,)).fetchone()
-        tables = {r[0]: Table(r[0], r[1], r[2], r[3], r[4], bool(r[5]), r[6], tuple(json.loads(r[7])), r[8], r[9])
-                  for r in conn.execute(
-                      "SELECT table_id, seq, title, table_kind, unit, is_empty, note, columns_json, line, page "
-                      "FROM source_tables WHERE doc_id = ? ORDER BY seq", (doc_id,))}
-        items = [Item(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], bool(r[9]), r[10], r[11], r[12],
-                      r[13], r[14], bool(r[15]))
-                 for r in conn.execute(
-                     "SELECT item_id, table_id, row_no, code, name, classification, side, parent_code, level, "
-                     "is_total, measure, column_label, amount_fen, amount_text, unit, uncertain "
-                     "FROM line_items WHERE doc_id = ? ORDER BY table_id, row_no, item_id", (doc_id,))]
-        figures = [TextFig(r[0], r[1], r[2], r[3], r[4], r[5], Decimal(r[6]), r[7], r[8], r[9], r[10])
-                   for r in conn.execute(
-                       "SELECT figure_id, section, sentence, subject, code, kind, value, unit, compared_to, "
-                       "line, page FROM text_figures WHERE doc_id = ? ORDER BY figure_id", (doc_id,))]
-        rows: dict[int, list[list[str]]] = {}
-        for table_id, cells in conn.execute(
-                "SELECT r.table_id, r.cells_json FROM table_rows r JOIN source_tables t ON t.table_id = r.table_id "
-                "WHERE t.doc_id = ? ORDER BY r.table_id, r.row_no", (doc_id,)):
-            rows.setdefault(table_id, []).append([c or "" for c in json.loads(cells)])
-        scope = conn.execute("SELECT scope FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()[0]
-        lines = [TextLine(*r) for r in conn.execute(
-            "SELECT line_id, kind, section, text, page, line FROM text_lines WHERE doc_id = ? ORDER BY seq",
-            (doc_id,))] if has_table(conn, "text_lines") else []  # a store written before the text was kept
-        return cls(doc[0], doc[1], doc[2], doc[3], doc[4], tables, items, figures, rows, scope=scope, lines=lines)
+        tables, items, rows = _tables_of(conn, doc_id)
+        figures, lines = _text_of(conn, doc_id)
+        data = cls(doc[0], doc[1], doc[2], doc[3], doc[4], tables, items, figures, rows, scope=doc[5], lines=lines)
+        part, others = _companions(conn, doc_id)
+        for other in others:
+            if part == "text":
+                more_tables, more_items, more_rows = _tables_of(conn, other)
+                data.tables.update(more_tables)
+                data.items += more_items
+                data.rows.update(more_rows)
+                data.companion_refs |= {("table", t) for t in more_tables} | {("item", i.item_id) for i in more_items}
+            else:
+                more_figures, more_lines = _text_of(conn, other)
+                data.figures += more_figures
+                data.lines += more_lines
+                data.companion_refs |= {("text", f.figure_id) for f in more_figures} | \
+                    {("line", ln.line_id) for ln in more_lines}
+        data.part = part
+        return data
+
+    def own(self, finding: "Finding") -> bool:
+        """The finding is this document's to report: the text half reports what involves its text
+        (not what only the tables half's rows show), the tables half what involves none of the text."""
+        if not self.companion_refs:
+            return True
+        refs = {(r.get("kind"), r.get("id")) for r in finding.refs}
+        if self.part == "text":
+            return not refs or not refs <= self.companion_refs
+        return not refs & self.companion_refs
 
     def table_of(self, item: Item) -> Table:
         return self.tables[item.table_id]
@@ -187,6 +198,51 @@ class DocData:
         if key not in self.cache:
             self.cache[key] = compute()
         return self.cache[key]
+
+
+def _tables_of(conn: sqlite3.Connection, doc_id: int):
+    tables = {r[0]: Table(r[0], r[1], r[2], r[3], r[4], bool(r[5]), r[6], tuple(json.loads(r[7])), r[8], r[9])
+              for r in conn.execute(
+                  "SELECT table_id, seq, title, table_kind, unit, is_empty, note, columns_json, line, page "
+                  "FROM source_tables WHERE doc_id = ? ORDER BY seq", (doc_id,))}
+    items = [Item(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], bool(r[9]), r[10], r[11], r[12],
+                  r[13], r[14], bool(r[15]))
+             for r in conn.execute(
+                 "SELECT item_id, table_id, row_no, code, name, classification, side, parent_code, level, "
+                 "is_total, measure, column_label, amount_fen, amount_text, unit, uncertain "
+                 "FROM line_items WHERE doc_id = ? ORDER BY table_id, row_no, item_id", (doc_id,))]
+    rows: dict[int, list[list[str]]] = {}
+    for table_id, cells in conn.execute(
+            "SELECT r.table_id, r.cells_json FROM table_rows r JOIN source_tables t ON t.table_id = r.table_id "
+            "WHERE t.doc_id = ? ORDER BY r.table_id, r.row_no", (doc_id,)):
+        rows.setdefault(table_id, []).append([c or "" for c in json.loads(cells)])
+    return tables, items, rows
+
+
+def _text_of(conn: sqlite3.Connection, doc_id: int):
+    figures = [TextFig(r[0], r[1], r[2], r[3], r[4], r[5], Decimal(r[6]), r[7], r[8], r[9], r[10])
+               for r in conn.execute(
+                   "SELECT figure_id, section, sentence, subject, code, kind, value, unit, compared_to, "
+                   "line, page FROM text_figures WHERE doc_id = ? ORDER BY figure_id", (doc_id,))]
+    lines = [TextLine(*r) for r in conn.execute(
+        "SELECT line_id, kind, section, text, page, line FROM text_lines WHERE doc_id = ? ORDER BY seq",
+        (doc_id,))] if has_table(conn, "text_lines") else []  # a store written before the text was kept
+    return figures, lines
+
+
+def _companions(conn: sqlite3.Connection, doc_id: int) -> tuple[str, list[int]]:
+    """The document's part and the ids of the other half of the same budget (same issuer, year,
+    kind and scope, the other part)."""
+    if not any(r[1] == "part" for r in conn.execute("PRAGMA table_info(documents)")):
+        return "whole", []
+    part = conn.execute("SELECT part FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()[0] or "whole"
+    if part not in ("text", "tables"):
+        return part, []
+    other = "tables" if part == "text" else "text"
+    ids = [r[0] for r in conn.execute(
+        "SELECT o.doc_id FROM documents d JOIN documents o ON o.issuer = d.issuer AND o.year IS d.year "
+        "AND o.kind = d.kind AND o.scope IS d.scope AND o.part = ? WHERE d.doc_id = ?", (other, doc_id))]
+    return part, ids
 
 
 def has_table(conn: sqlite3.Connection, name: str) -> bool:

@@ -48,8 +48,8 @@ def required_tables_present(doc: DocData) -> Iterator[Issue]:
     variant = variant_set(doc)
     needs = variant["tables"] if variant else requirements()["required_tables"].get(doc.kind, [])
     tables = list(doc.tables.values())
-    if not tables or all(t.kind == "performance" for t in tables):
-        return  # a file of performance targets alone is not a disclosure of the nine tables
+    if not tables or all(t.kind == "performance" for t in tables) or doc.part == "text":
+        return  # performance targets alone are no disclosure of the tables; the tables half reports its own
     untitled = [t for t in tables if not title_key(t.title)]
     missing = [n["name"] for n in needs
                if (not n.get("from_year") or not doc.year or doc.year >= n["from_year"])
