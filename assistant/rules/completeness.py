@@ -9,7 +9,7 @@ from typing import Iterator
 
 from ingest.textutil import squash
 
-from .base import DocData, Issue, Table, TextLine, line_ref, rule, table_ref
+from .base import DocData, Issue, Table, line_ref, rule, table_ref
 from .empty import _declared_empty, _printed
 from .requirements import requirements
 
