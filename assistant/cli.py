@@ -67,7 +67,9 @@ def audit_ingested(db_path: Path, report) -> None:
     new = [r.doc_id for r in report.results if r.status == "ingested"]
     if new:
         findings = run_audit(db_path, new)
-        click.echo(f"一致性检查：{len(findings)} 处发现（budgetqa audit 查看详情）。")
+        counts = {s: sum(f.severity == s for f in findings) for s in ("error", "warning", "info")}
+        click.echo(f"一致性检查：{len(findings)} 处发现（错误 {counts['error']}，警告 {counts['warning']}，"
+                   f"提示 {counts['info']}；budgetqa audit 查看详情，--report 报告.html 生成审核报告）。")
 
 
 class _ProgressBar:
