@@ -159,7 +159,7 @@ def to_markdown(findings: list[dict], documents: list[tuple[int, str]]) -> str:
             if _values(f):
                 lines += [f"- 数值：{_values(f)}"]
             for loc in _quotes(f):
-                lines.append(f"- 原文（{describe(loc)}）：> {loc['text']}")
+                lines.append(f"- 原文（{describe(loc)}）：“{loc['text']}”")
             for loc in _cells(f):
                 cells = " | ".join(loc["cells"]) if loc.get("cells") else (loc.get("text") or "")
                 lines.append(f"- 表中（{describe(loc)}）：{cells}")

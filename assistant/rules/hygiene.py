@@ -17,10 +17,15 @@ _RIGHTLY_DOUBLED = ("万万", "常常", "年年", "人人", "天天", "层层", 
 
 
 def _texts(doc: DocData) -> Iterator[tuple[str, dict, str]]:
-    """(text, ref, where) for every line of the text, each table title and each table note."""
+    """(text, ref, where) for every line of the text, each table title and each table note. A
+    line too short to say where it stands ("[值]" under a chart) is placed after the line before it."""
+    previous = ""
     for ln in doc.lines:
         where = f"说明“{ln.section}”" if ln.section else ("标题" if ln.kind == "heading" else "说明")
+        if len(ln.text.strip()) < 8 and previous:
+            where += f"“{previous[-20:]}”之后"
         yield ln.text, line_ref(ln), where
+        previous = ln.text.strip()
     for table in doc.tables.values():
         yield table.title, table_ref(table), f"《{table.title}》标题"
         if table.note:
