@@ -566,3 +566,15 @@ def test_the_text_half_of_a_two_file_budget_is_read_against_the_tables_half(stor
     assert "R04" in {f.rule_id for f in on_tables}  # 基本 + 项目 ≠ 合计: the tables half's own finding …
     assert "R04" not in {f.rule_id for f in on_text}  # … reported once
     assert "R08" not in {f.rule_id for f in on_tables}
+
+
+def test_heading_left_from_another_departments_budget(store):
+    doc = store.conn.execute(
+        "INSERT INTO documents (issuer, year, kind, title, source_file, sha256, layout, ingested_at) VALUES "
+        "('上海市普陀区商务委员会', 2025, '预算', '上海市普陀区商务委员会2025年部门预算', 'a.pdf', 'z', 'pdf', 'now')").lastrowid
+    d = Doc(store.conn, doc)
+    d.table("部门收支总表", "income_expenditure_summary")
+    para(d, "上海市普陀区商务委员会2025年部门预算", section=None, kind="heading")  # its own title
+    para(d, "一、收入预算", section="关于上海市普陀区财政局2025年部门预算的说明")
+    [finding] = of(store.audit(), "R23")
+    assert "上海市普陀区财政局" in finding.message

@@ -61,8 +61,39 @@ def split_issuer(issuer: str) -> tuple[str, str]:
     return place, re.sub(r"[（(][^）)]*[）)]$", "", (issuer or "")[len(place):])
 
 
-@rule("R23", "表名、标题与表头所写的单位名称应是本单位（区级单位不应写成市级同名机关的名称）")
+@rule("R23", "表名、标题与表头所写的单位名称应是本单位（区级单位不应写成市级同名机关的名称，"
+             "标题不应是另一单位的预决算）")
 def own_name(doc: DocData) -> Iterator[Issue]:
+    yield from _higher_level_name(doc)
+    yield from _another_issuers_title(doc)
+
+
+# "上海市普陀区财政局2025年部门预算" in the 商务委员会's file: another body's title left in.
+_BODY_END = r"(?:局|委员会|委|办公室|办公厅|办事处|中心|院|厅|部|站|所|馆|队|会|社|校|学)"
+_OTHER_TITLE = re.compile(rf"(?P<name>[\u4e00-\u9fff（）()]{{2,20}}?{_BODY_END})(?:（本级）|（汇总）)?"
+                          rf"\s*(?:(?:19|20)\d{{2}}\s*年度?)\s*(?:部门|单位)?(?:预算|决算)")
+
+
+def _another_issuers_title(doc: DocData) -> Iterator[Issue]:
+    place, body = split_issuer(doc.issuer)
+    if not place or len(body) < 2:
+        return
+    seen: set[str] = set()
+    for text, ref, where in _headings(doc):
+        plain = squash(text)
+        for m in _OTHER_TITLE.finditer(plain):
+            name = m.group("name")
+            name = name[name.find(place):] if place in name else ""  # "关于上海市普陀区财政局…" → the name
+            if not name or name in seen:
+                continue
+            if body in name or name[len(place):] in doc.issuer:
+                continue  # its own name, or a short form of it
+            seen.add(name)
+            yield Issue(name, f"{where}“{text.strip()[:60]}”是“{name}”的预决算标题，而本文件的单位是“{doc.issuer}”。",
+                        [ref])
+
+
+def _higher_level_name(doc: DocData) -> Iterator[Issue]:
     place, body = split_issuer(doc.issuer)
     units = _UNIT.findall(place)
     if len(units) < 2 or len(body) < 2:
