@@ -94,7 +94,7 @@ def _sangong_blanks(doc: DocData) -> Iterator[Issue]:
         if column and not any(i.measure == column for i in items):
             continue  # the table has no such column at all: nothing to compare
         row = [i for i in items if (sangong_name(i.name) or (SANGONG_TOTAL if i.is_total else None)) == name
-               and (column is None or i.measure == column)]
+               and (i.measure == column if column else i.measure != "上年预算数")]
         if any(i.amount_fen for i in row):
             continue
         printed = "为0" if row else "为空（没有该项金额）"
@@ -278,13 +278,20 @@ def _r08_text_ids(doc: DocData) -> set[int]:
 
 # ---- R29 -----------------------------------------------------------------------------------
 
+def _printed_as_share(fig: TextFig) -> bool:
+    """"占…120%" is a share; "完成预算的120%" or "为上年的120%" is a ratio that may pass 100%."""
+    number = format(abs(fig.value), "f").rstrip("0").rstrip(".") if "." in format(fig.value, "f") else str(abs(fig.value))
+    plain = _plain(fig.sentence)
+    m = re.search(rf"(占|比重|比例)[^，,；;。%]{{0,20}}?{re.escape(number)}", plain)
+    return bool(m) and "完成" not in m.group(0) and "上年" not in m.group(0)
+
 @rule("R29", "百分比不可能的取值：占比大于100%或为负，下降超过100%，完成率为负")
 def impossible_percentages(doc: DocData) -> Iterator[Issue]:
     for fig in mended(doc):
         if fig.unit not in ("%", "％"):
             continue
         why = None
-        if fig.kind == "share" and not 0 <= fig.value <= 100:
+        if fig.kind == "share" and not 0 <= fig.value <= 100 and _printed_as_share(fig):
             why = "占比应在0%到100%之间"
         elif fig.kind == "percent" and fig.compared_to and fig.value < -100:
             why = "下降幅度不可能超过100%"
