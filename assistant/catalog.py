@@ -22,6 +22,7 @@ class DocumentSummary:
     items: int
     findings: int  # errors and warnings: where the document contradicts itself
     notes: int  # info findings (a 0.01 rounding gap, a change stated without its reason)
+    scope: str | None = None  # 部门 / 单位
 
 
 @dataclass
@@ -42,7 +43,8 @@ def list_documents(conn: sqlite3.Connection) -> list[DocumentSummary]:
                   (SELECT count(*) FROM source_tables t WHERE t.doc_id = d.doc_id),
                   (SELECT count(*) FROM items_v i WHERE i.doc_id = d.doc_id),
                   (SELECT count(*) FROM findings_v f WHERE f.doc_id = d.doc_id AND f.severity <> 'info'),
-                  (SELECT count(*) FROM findings_v f WHERE f.doc_id = d.doc_id AND f.severity = 'info')
+                  (SELECT count(*) FROM findings_v f WHERE f.doc_id = d.doc_id AND f.severity = 'info'),
+                  d.scope
            FROM documents d ORDER BY d.issuer, d.year, d.doc_id""").fetchall()
     return [DocumentSummary(*row) for row in rows]
 
