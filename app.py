@@ -45,8 +45,8 @@ UPLOADER_CSS = """
 [data-testid="stFileUploaderDropzoneInstructions"] > div::before { content: "把文件拖到这里"; }
 [data-testid="stFileUploaderDropzoneInstructions"] > div::after {
   content: "每个文件不超过 200MB"; display: block; font-size: .8em; opacity: .7; }
-[data-testid="stFileUploaderDropzone"] button { font-size: 0; }
-[data-testid="stFileUploaderDropzone"] button::after { content: "选择文件"; font-size: .9rem; }
+[data-testid="stFileUploaderDropzone"] button p { font-size: 0; }
+[data-testid="stFileUploaderDropzone"] button p::after { content: "选择文件"; font-size: .9rem; }
 </style>
 """
 
@@ -163,7 +163,7 @@ def show_chart(answer: Answer) -> None:
                 axis=alt.Axis(labelLimit=360, labelOverlap=False, labelFontSize=13)),
         tooltip=[alt.Tooltip("full:N", title="项目"), alt.Tooltip("shown:N", title="数值")])
     text = bars.mark_text(align="left", dx=4, color="#333").encode(text="shown:N")
-    st.altair_chart((bars + text).properties(height=40 * len(frame) + 50, title=chart.title or alt.Undefined),
+    st.altair_chart((bars + text).properties(height=alt.Step(34), title=chart.title or alt.Undefined),
                     width="stretch")
 
 
@@ -183,7 +183,7 @@ def show_sources(answer: Answer, turn: int) -> None:
         if shown > MAX_SOURCE_VIEWS:
             st.caption(f"其余 {len(answer.figures) - MAX_SOURCE_VIEWS} 个数的原文见上面的来源。")
             break
-        with st.expander(f"原文：{md(figure.label)} — {md(s.cite())}", icon="📄",
+        with st.expander(f"原文：{md(figure.label)} — {md(s.cite())}", icon=":material/description:",
                          key=f"source-{turn}-{shown}", on_change="rerun") as box:
             if box.open:
                 try:
@@ -252,31 +252,40 @@ def doc_label(d: catalog.DocumentSummary) -> str:
 
 
 def landing() -> None:
-    """What is loaded, questions that work on it, and where the documents contradict themselves."""
+    """Questions that work on what is loaded, what is loaded, and where the documents
+    contradict themselves."""
     docs = documents()
-    left, right = st.columns([3, 2], gap="large")
-    with left:
-        st.subheader("已载入的预算")
+    st.subheader("试试这些问题")
+    questions = examples(str(DB_PATH), version())
+    columns = st.columns(2)
+    for k, question in enumerate(questions):
+        columns[k % 2].button(md(question), key=f"example-{k}", width="stretch", on_click=_ask_later,
+                              args=(question,))
+    st.subheader("已载入的预算")
+    if docs:
         frame = pd.DataFrame([{"单位": d.issuer, "年度": _year(d), "类型": f"{d.scope or ''}{d.kind}",
-                               "表": d.tables, "数": d.items, "发现": d.findings, "提示": d.notes}
-                              for d in docs])
-        if docs:
-            st.dataframe(frame, hide_index=True, width="stretch")
-        else:
-            st.info("还没有载入任何预算文件。")
-    with right:
-        st.subheader("试试这些问题")
-        for k, question in enumerate(examples(str(DB_PATH), version())):
-            st.button(md(question), key=f"example-{k}", width="stretch", on_click=_ask_later, args=(question,))
+                               "表": d.tables, "数": d.items, "矛盾": d.findings, "提示": d.notes,
+                               "文件": Path(d.source_file).name} for d in docs])
+        st.dataframe(frame, hide_index=True, width="stretch")
+    else:
+        st.info("还没有载入任何预算文件。")
     st.subheader("一致性检查")
     found = findings_for(assistant().conn, [d.doc_id for d in docs])
     counts = {sev: sum(1 for f in found if f.severity == sev) for sev in present.SEVERITY_NAMES}
-    st.markdown(f"在 {len(docs)} 份文档中发现 **{counts['error']}** 处错误、**{counts['warning']}** 处警告、"
-                f"**{counts['info']}** 条提示（如 0.01 的舍入差、没有说明的增减原因）。")
+    st.markdown(f"{len(docs)} 份文档中：**{counts['error']}** 处错误、**{counts['warning']}** 处警告、"
+                f"**{counts['info']}** 条提示（如 0.01 的舍入差、没有写明的增减原因）。回答引用的数若有矛盾，"
+                f"回答下面会提示。")
     for d in docs:
-        if d.findings or d.notes:
-            st.markdown(md(f"《{d.title}》") + f"：{d.findings} 处矛盾，{d.notes} 条提示")
-    st.caption("问题的回答会引用每个数的出处；回答所引的数若有矛盾，会在回答下面提示。")
+        mine = sorted((f for f in found if f.doc_id == d.doc_id), key=lambda f: f.severity == "info")
+        if mine:
+            with st.expander(md(f"《{d.title}》：{d.findings} 处矛盾，{d.notes} 条提示")):
+                show_finding_lines(mine)
+
+
+def show_finding_lines(found) -> None:
+    for finding in found:
+        line = f"**{finding.rule_id}**（{present.severity_name(finding.severity)}）：{md(finding.message)}"
+        (st.caption if finding.severity == "info" else st.markdown)(line)
 
 
 # --- the sidebar -------------------------------------------------------------------------------
@@ -309,20 +318,18 @@ def sidebar() -> None:
 
 
 def show_findings(shown: list[catalog.DocumentSummary]) -> None:
-    """The findings of the listed documents, grouped by document; the count is what is listed."""
+    """The findings of the listed documents, grouped by document, in a box that scrolls; the
+    count in the title is what the box lists."""
     titles = {d.doc_id: d for d in shown}
     found = findings_for(assistant().conn, list(titles))
-    serious = [f for f in found if f.severity != "info"]
-    notes = [f for f in found if f.severity == "info"]
-    with st.expander(f"一致性检查发现（{len(serious)} 处矛盾，{len(notes)} 条提示）"):
-        for doc_id, d in titles.items():
-            mine = sorted((f for f in found if f.doc_id == doc_id), key=lambda f: f.severity == "info")
-            if not mine:
-                continue
-            st.markdown(f"**{md(doc_label(d))}**")
-            for finding in mine:
-                line = f"{finding.rule_id}（{present.severity_name(finding.severity)}）：{md(finding.message)}"
-                (st.caption if finding.severity == "info" else st.markdown)(line)
+    serious = sum(1 for f in found if f.severity != "info")
+    with st.expander(f"一致性检查发现（{serious} 处矛盾，{len(found) - serious} 条提示）"):
+        with st.container(height=360, border=False):
+            for doc_id, d in titles.items():
+                mine = sorted((f for f in found if f.doc_id == doc_id), key=lambda f: f.severity == "info")
+                if mine:
+                    st.markdown(f"**{md(doc_label(d))}**")
+                    show_finding_lines(mine)
 
 
 def manage_documents(docs: list[catalog.DocumentSummary]) -> None:
