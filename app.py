@@ -8,7 +8,6 @@ where the loaded budgets are managed by the administrator).
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import os
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from assistant.factory import engine_description, make_assistant
 from assistant.llm_config import LLMConfig, LLMConfigError, load_config
 from assistant.present import md
 from db.store import connect_writer
+from ingest import uploads
 from ingest.pipeline import ingest_paths
 from ingest.writer import KINDS, SCOPES, relabel_document, remove_document
 
@@ -32,7 +32,7 @@ DB_PATH = Path(os.environ.get("BUDGETQA_DB", REPO / "data" / "budgets.db"))
 SAMPLES = REPO / "data" / "samples"
 UPLOADS_ON = os.environ.get("BUDGETQA_UPLOADS", "on").strip().lower() not in ("off", "0", "false", "no")
 # Uploaded files are kept beside the database, so their pages can be shown later.
-UPLOAD_DIR = DB_PATH.parent / f"{DB_PATH.stem}-uploads"
+UPLOAD_DIR = uploads.upload_folder(DB_PATH)
 MAX_SOURCE_VIEWS = 12  # per answer; a long list cites its first figures' pages
 
 st.set_page_config(page_title="budgetqa · 预算问答", page_icon="📊", layout="wide")
@@ -375,7 +375,7 @@ def remove(doc: catalog.DocumentSummary) -> None:
     except KeyError as exc:
         st.session_state.manage_messages = [("error", f"没有删除：{exc}")]
     else:
-        _forget_upload(Path(doc.source_file))
+        uploads.forget(UPLOAD_DIR, Path(doc.source_file))
         st.session_state.manage_messages = [("success", f"已删除《{doc.title}》及其全部数字和发现。")]
     st.rerun()
 
@@ -391,25 +391,15 @@ class _writer:
         self.conn.close()
 
 
-def _forget_upload(path: Path) -> None:
-    """A removed document's uploaded file goes too (files loaded from elsewhere stay)."""
-    try:
-        if UPLOAD_DIR.resolve() in path.resolve().parents:
-            path.unlink(missing_ok=True)
-            path.parent.rmdir()
-    except OSError:
-        pass
-
-
 def upload_section() -> None:
     st.header("载入新的预算文件")
     st.session_state.setdefault("upload_round", 0)
     st.markdown(UPLOADER_CSS, unsafe_allow_html=True)
-    uploads = st.file_uploader("选择预算文件（txt / pdf / xlsx / xls / csv）", accept_multiple_files=True,
-                               type=["txt", "pdf", "xlsx", "xls", "csv"],
-                               key=f"uploads-{st.session_state.upload_round}")
-    if uploads and st.button("导入", type="primary"):
-        ingest_uploads(uploads)
+    files = st.file_uploader("选择预算文件（txt / pdf / xlsx / xls / csv）", accept_multiple_files=True,
+                             type=["txt", "pdf", "xlsx", "xls", "csv"],
+                             key=f"uploads-{st.session_state.upload_round}")
+    if files and st.button("导入", type="primary"):
+        ingest_uploads(files)
     for level, message in st.session_state.get("upload_messages", []):
         getattr(st, level)(md(message))
 
@@ -434,11 +424,11 @@ def _year(d) -> str:
     return f"{d.year}年" if d.year else "年份未注明"
 
 
-def ingest_uploads(uploads) -> None:
+def ingest_uploads(files) -> None:
     """Import the uploaded files with a progress bar, then rerun so the document list, the
     examples and the engine see the new data; one message per failed file is kept to show."""
     try:
-        report = _ingest_files(uploads)
+        report = _ingest_files(files)
     except Exception as exc:
         st.session_state.upload_messages = [("error", f"导入失败：{exc}")]
     else:
@@ -452,22 +442,15 @@ def ingest_uploads(uploads) -> None:
     st.rerun()
 
 
-def _ingest_files(uploads):
-    """Each upload is kept as UPLOAD_DIR/<first 12 hex of its sha256>/<its name>, so the source
-    page of its figures can be shown later; a failed file is not kept."""
-    paths = []
-    for upload in uploads:
-        data = upload.getvalue()
-        path = UPLOAD_DIR / hashlib.sha256(data).hexdigest()[:12] / Path(upload.name).name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-        paths.append(path)
+def _ingest_files(files):
+    """Keep the uploads beside the database (ingest/uploads.py), import them, drop those no
+    document came from, and check the new documents."""
+    paths = uploads.keep_uploads(UPLOAD_DIR, [(f.name, f.getvalue()) for f in files])
     bar = st.progress(0.0, text="正在导入……")
     report = ingest_paths(paths, DB_PATH, progress=lambda done, total, name: bar.progress(
         done / total if total else 1.0, text=f"{done}/{total} {name}"))
-    for result, path in zip(report.results, paths):
-        if result.status == "failed":
-            _forget_upload(path)
+    with _writer() as conn:
+        uploads.drop_unused(conn, UPLOAD_DIR, paths)
     new = [r.doc_id for r in report.results if r.status == "ingested"]
     if new:
         run_audit(DB_PATH, new)

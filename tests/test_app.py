@@ -368,3 +368,8 @@ def test_answer_from_the_llm_engine_is_labelled_and_cited(page, monkeypatch):
     assert not at.exception
     assert "大模型（经 SQL 检查） · 已回答" in [c.value for c in at.main.caption]
     assert "1,566.45万元" in messages(at)[1] and any("FROM items_v" in code.value for code in at.code)
+
+
+def test_make_run_listens_on_this_machine_only():
+    run = next(line for line in (REPO / "Makefile").read_text().splitlines() if "streamlit run" in line)
+    assert "--server.address 127.0.0.1" in run
