@@ -361,7 +361,7 @@ def relabel(doc: catalog.DocumentSummary, issuer: str, year_text: str, kind: str
         with _writer() as conn:
             title = relabel_document(conn, doc.doc_id, issuer=issuer, year=int(year_text) if year_text else None,
                                      kind=kind, scope=scope, clear_year=not year_text)
-    except (ValueError, KeyError) as exc:
+    except (ValueError, LookupError) as exc:
         st.session_state.manage_messages = [("error", f"没有保存：{exc}")]
     else:
         st.session_state.manage_messages = [("success", f"已更正为《{title}》。")]
@@ -372,7 +372,7 @@ def remove(doc: catalog.DocumentSummary) -> None:
     try:
         with _writer() as conn:
             remove_document(conn, doc.doc_id)
-    except KeyError as exc:
+    except LookupError as exc:  # removed meanwhile, in another session
         st.session_state.manage_messages = [("error", f"没有删除：{exc}")]
     else:
         uploads.forget(UPLOAD_DIR, Path(doc.source_file))

@@ -102,7 +102,7 @@ def add_bbox_columns(conn: sqlite3.Connection) -> None:
 
 def remove_document(conn: sqlite3.Connection, doc_id: int) -> None:
     """Delete a document with everything that hangs on it (tables, rows, figures, projects,
-    indicators, findings) in one transaction. Raises KeyError when there is no such document."""
+    indicators, findings) in one transaction. Raises LookupError (KeyError) for an unknown id."""
     conn.execute("PRAGMA foreign_keys = ON")  # the cascade does the work; a no-op inside a transaction
     conn.execute("BEGIN IMMEDIATE")
     try:
