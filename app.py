@@ -159,11 +159,13 @@ def show_chart(answer: Answer) -> None:
         return
     bars = alt.Chart(frame).mark_bar(color="#2f6db5").encode(
         x=alt.X("value:Q", title=f"单位：{chart.unit}"),
-        y=alt.Y("label:N", sort=None, title=None,
-                axis=alt.Axis(labelLimit=360, labelOverlap=False, labelFontSize=13)),
+        y=alt.Y("lines:N", sort=None, title=None,
+                axis=alt.Axis(labelExpr="split(datum.label, '\\n')", labelLimit=240, labelOverlap=False,
+                              labelFontSize=13)),
         tooltip=[alt.Tooltip("full:N", title="项目"), alt.Tooltip("shown:N", title="数值")])
     text = bars.mark_text(align="left", dx=4, color="#333").encode(text="shown:N")
-    st.altair_chart((bars + text).properties(height=alt.Step(34), title=chart.title or alt.Undefined),
+    lines = max(p["lines"].count("\n") + 1 for p in chart.points)
+    st.altair_chart((bars + text).properties(height=alt.Step(18 * lines + 16), title=chart.title or alt.Undefined),
                     width="stretch")
 
 

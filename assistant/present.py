@@ -177,7 +177,7 @@ def chart_for(answer: Answer, years: dict[str, int | None]) -> Chart | None:
         return Chart("line", unit, title, points)
     labels = [f.label for f, _ in charted]
     short, common = shorten(labels)
-    points = [{"label": s, "full": f.label, "value": float(value), "shown": shown_value(f)}
+    points = [{"label": s, "lines": wrap(s), "full": f.label, "value": float(value), "shown": shown_value(f)}
               for s, (f, value) in zip(short, charted)]
     return Chart("bar", unit, common, points)
 
@@ -198,6 +198,21 @@ def shorten(labels: list[str]) -> tuple[list[str], str]:
         return list(labels), ""
     shared = [part for part in (labels[0][:cut], labels[0][len(labels[0]) - tail:] if tail else "") if part]
     return short, "…".join(shared)
+
+
+def wrap(label: str, width: int = 12, slack: int = 3) -> str:
+    """A bar label in lines of about `width` characters (at most width + slack), joined by
+    newlines, broken after a year, '的' or a closing bracket or before an opening one, so a long
+    name reads on a phone too."""
+    lines: list[str] = []
+    rest = label
+    while len(rest) > width + slack:
+        cuts = [k for k in range(width // 2, width + slack + 1)
+                if rest[k - 1] in "年的）)" or rest[k] in "（("]
+        cut = max(cuts, default=width)
+        lines.append(rest[:cut])
+        rest = rest[cut:]
+    return "\n".join(lines + [rest])
 
 
 def _common(texts: list[str]) -> str:

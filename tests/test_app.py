@@ -221,7 +221,8 @@ def test_ranking_draws_horizontal_bars_in_one_unit_with_every_label(app):
     app.chat_input[0].set_value("哪个单位的机关运行经费最多？").run()
     spec, frame = chart_data(app)
     bars = spec["layer"][0]["encoding"]
-    assert bars["y"]["field"] == "label" and bars["y"]["type"] == "nominal" and bars["y"]["sort"] is None
+    assert bars["y"]["field"] == "lines" and bars["y"]["type"] == "nominal" and bars["y"]["sort"] is None
+    assert "split(datum.label" in bars["y"]["axis"]["labelExpr"]  # long names wrap onto lines
     assert bars["x"]["title"] == "单位：万元" and bars["y"]["axis"]["labelOverlap"] is False
     assert len(frame) == 3 and frame["label"].str.len().min() > 0
     assert list(frame["shown"]) == ["142.28万元", "9.32万元", "8.34元"]  # 8.34元 drawn, in 万元

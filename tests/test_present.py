@@ -7,7 +7,7 @@ import pytest
 
 from assistant import catalog
 from assistant.answer import Answer, Figure, Source
-from assistant.present import CITED_COLUMNS, chart_for, cited_rows, md, shorten, status_name
+from assistant.present import CITED_COLUMNS, chart_for, cited_rows, md, shorten, status_name, wrap
 
 
 @pytest.fixture(scope="module")
@@ -92,3 +92,8 @@ def test_cited_rows_of_text_figures_give_section_and_line(assistant):
     beidaihe = rows[2]
     assert beidaihe["表"] == "说明“三、机关运行经费安排情况”" and beidaihe["行"] == "原文第1798行"
     assert beidaihe["金额"] == "8.34元"
+
+
+def test_long_bar_labels_wrap_at_brackets_and_years():
+    assert wrap("秦皇岛市北戴河区医疗保障局（本级）2021年单位预算") == "秦皇岛市北戴河区医疗保障局\n（本级）2021年单位预算"
+    assert wrap("青海省医疗保障局2021年") == "青海省医疗保障局2021年"
