@@ -66,8 +66,9 @@ def load_assistant(db_path: str, version: float, llm_settings: str):
 
 @st.cache_data(show_spinner=False)
 def examples(db_path: str, version: float) -> list[str]:
-    """Example questions that the assistant answers on this version of the database."""
-    return answered_examples(assistant())
+    """Example questions that the built-in engine answers on this version of the database
+    (checked offline: an LLM engine is never called for them)."""
+    return answered_examples(Assistant(db_path))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
