@@ -139,6 +139,7 @@ def main() -> int:
     parser.add_argument("--without", action="append", default=[], metavar="SAMPLE",
                         help="leave this bundled sample out of the database (to upload it, for instance)")
     parser.add_argument("--width", type=int, default=1400)
+    parser.add_argument("--source", action="store_true", help="open the first figure's source under the last answer")
     parser.add_argument("--add", type=Path, action="append", default=[], help="another file to load first")
     parser.add_argument("--series", action="store_true", help="load two years of one issuer (small PDFs)")
     parser.add_argument("--all", action="store_true", help="the five pictures of the main views, into --out-dir")
@@ -196,6 +197,10 @@ def main() -> int:
                 t1 = time.perf_counter()
                 ask(page, question)
                 print(f"answered in {time.perf_counter() - t1:.2f} s: {question}")
+            if args.source and questions:
+                open_source(page)
+                page.locator('[data-testid="stImage"], [data-testid="stDataFrame"] >> visible=true').first.wait_for(timeout=30000)
+                page.wait_for_timeout(800)
             if args.expand and questions:
                 page.get_by_test_id("stExpander").filter(has_text="SQL 与来源行").last.click()
                 page.wait_for_timeout(1000)
