@@ -49,6 +49,7 @@ class RawTable:
     # per row/cell) when the reader has no geometry (text files, spreadsheets).
     row_boxes: list[Box | None] = field(default_factory=list)
     cell_boxes: list[list[Box | None]] = field(default_factory=list)
+    context_lines: list[str] = field(default_factory=list)  # 部门：X 单位：万元 printed with the table
 
 
 @dataclass
@@ -85,10 +86,9 @@ class ParsedDocument:
     layout: str  # reader name, e.g. "markdown-tabs", "cell-per-line", "pdf"
     tables: list[RawTable]
     paragraphs: list[Paragraph]
-    heading_lines: list[str] = field(default_factory=list)  # title lines, for issuer/year
-    issuer: str | None = None  # when the reader can tell it directly (部门名称：…)
-    year: int | None = None
-    kind: str | None = None  # "预算" / "决算"
+    heading_lines: list[str] = field(default_factory=list)  # cover or title lines, for issuer/year
+    context_lines: list[str] = field(default_factory=list)  # lines printed above tables: 部门：X 单位：万元
+    has_cover: bool = False  # heading_lines are a cover page of their own
     pages: int | None = None
 
 

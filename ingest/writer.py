@@ -10,6 +10,7 @@ import sqlite3
 from datetime import datetime, timezone
 from decimal import Decimal
 
+from .identity import CUE_WEIGHTS, same_body
 from .normalize import NormalizedDocument
 from .textutil import FEN_PER_UNIT
 
@@ -26,11 +27,14 @@ def write_document(conn: sqlite3.Connection, doc: NormalizedDocument, source_fil
     conn.execute("BEGIN IMMEDIATE")
     try:
         conn.execute("DELETE FROM documents WHERE source_file = ?", (source_file,))
+        issuer, title, identity = _join_companion(conn, doc)
         cur = conn.execute(
             """INSERT INTO documents (issuer, year, kind, scope, title, source_file, sha256, layout,
-                                      unit, pages, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)""",
-            (doc.issuer, doc.year, doc.kind, doc.scope, doc.title, source_file, sha256, doc.layout,
-             doc.unit, doc.pages, datetime.now(timezone.utc).isoformat(timespec="seconds")))
+                                      unit, pages, ingested_at, part, identity_json)
+               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+            (issuer, doc.year, doc.kind, doc.scope, title, source_file, sha256, doc.layout,
+             doc.unit, doc.pages, datetime.now(timezone.utc).isoformat(timespec="seconds"), doc.part,
+             json.dumps(identity, ensure_ascii=False)))
         doc_id = cur.lastrowid
         for table in doc.tables:
             table_id = conn.execute(
@@ -62,6 +66,34 @@ def write_document(conn: sqlite3.Connection, doc: NormalizedDocument, source_fil
         conn.execute("ROLLBACK")
         raise
     return doc_id
+
+
+def _join_companion(conn: sqlite3.Connection, doc: NormalizedDocument) -> tuple[str, str, dict]:
+    """A budget published as a tables file and a text file is one budget: when the other part
+    (same year, kind and scope, the issuer spelled the same or more fully) is loaded, both
+    carry one issuer name — the one read from the stronger cue — so questions find both and
+    each figure still cites its own file. Returns (issuer, title, identity record)."""
+    identity = doc.identity.as_json() if doc.identity else {}
+    if doc.part == "whole" or doc.identity is None or not doc.identity.issuer_known:
+        return doc.issuer, doc.title, identity
+    other_part = "text" if doc.part == "tables" else "tables"
+    rows = conn.execute(
+        """SELECT doc_id, issuer, title, identity_json FROM documents
+           WHERE part = ? AND kind = ? AND scope IS ? AND year IS ?""",
+        (other_part, doc.kind, doc.scope, doc.year)).fetchall()
+    for doc_id, issuer, title, identity_json in rows:
+        if not same_body(issuer, doc.issuer):
+            continue
+        theirs = CUE_WEIGHTS.get(json.loads(identity_json or "{}").get("decided_by", {}).get("issuer"), 0)
+        ours = CUE_WEIGHTS.get(doc.identity.decided_by.get("issuer"), 0)
+        identity = {**identity, "companion": doc_id}
+        # The fuller spelling wins (中共江苏省委办公厅 over 江苏省委办公厅), else the stronger cue.
+        if (len(issuer), theirs) >= (len(doc.issuer), ours):  # keep the loaded spelling
+            return issuer, issuer + doc.title[len(doc.issuer):], identity
+        conn.execute("UPDATE documents SET issuer = ?, title = ? WHERE doc_id = ?",
+                     (doc.issuer, doc.issuer + title[len(issuer):], doc_id))
+        return doc.issuer, doc.title, identity
+    return doc.issuer, doc.title, identity
 
 
 def _write_project(conn: sqlite3.Connection, doc_id: int, table_id: int, project, page) -> None:
@@ -134,20 +166,30 @@ def relabel_document(conn: sqlite3.Connection, doc_id: int, issuer: str | None =
         raise ValueError(f"类型只能是{'或'.join(KINDS)}")
     if scope is not None and scope not in SCOPES:
         raise ValueError(f"范围只能是{'或'.join(SCOPES)}")
-    from .metadata import document_title
+    from .identity import Identity, document_title
 
     conn.execute("BEGIN IMMEDIATE")
     try:
-        row = conn.execute("SELECT issuer, year, kind, scope FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+        row = conn.execute("SELECT issuer, year, kind, scope, part, identity_json FROM documents WHERE doc_id = ?",
+                           (doc_id,)).fetchone()
         if row is None:
             raise KeyError(f"没有编号为 {doc_id} 的文档")
         new_issuer = issuer.strip() if issuer is not None else row[0]
         new_year = None if clear_year else (year if year is not None else row[1])
         new_kind, new_scope = kind or row[2], scope or row[3] or "部门"
+        identity = json.loads(row[5] or "{}")
+        decided_by = dict(identity.get("decided_by", {}))
+        for name, old, new_value in (("issuer", row[0], new_issuer), ("year", row[1], new_year),
+                                     ("kind", row[2], new_kind), ("scope", row[3], new_scope)):
+            if old != new_value:
+                decided_by[name] = "user"  # the person said so
+        identity["decided_by"] = decided_by
         kinds = {k for (k,) in conn.execute("SELECT DISTINCT table_kind FROM source_tables WHERE doc_id = ?", (doc_id,))}
-        title = document_title(new_issuer, new_year, new_scope, new_kind, kinds == {"performance"})
-        conn.execute("UPDATE documents SET issuer = ?, year = ?, kind = ?, scope = ?, title = ? WHERE doc_id = ?",
-                     (new_issuer, new_year, new_kind, new_scope, title, doc_id))
+        title = document_title(Identity(new_issuer, new_year, new_kind, new_scope), row[4] if row[4] == "text" else None,
+                               kinds == {"performance"})
+        conn.execute("UPDATE documents SET issuer = ?, year = ?, kind = ?, scope = ?, title = ?, identity_json = ? "
+                     "WHERE doc_id = ?", (new_issuer, new_year, new_kind, new_scope, title,
+                                          json.dumps(identity, ensure_ascii=False), doc_id))
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
