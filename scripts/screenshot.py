@@ -122,7 +122,7 @@ def whole_page(page, out: Path, width: int, selector: str | None = None) -> None
         '[data-testid="stMain"]', '[data-testid="stSidebarContent"]', '[data-testid="stAppViewContainer"]']
         .map(s => document.querySelector(s)).filter(Boolean).map(e => e.scrollHeight))""")
     page.set_viewport_size({"width": width, "height": min(max(int(height) + 40, 1000), 6000)})
-    page.wait_for_timeout(800)
+    page.wait_for_timeout(1500)  # tables and charts draw on canvases again after the resize
     out.parent.mkdir(parents=True, exist_ok=True)
     if selector:
         page.locator(selector).screenshot(path=str(out))
