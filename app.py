@@ -339,8 +339,13 @@ def manage_documents(docs: list[catalog.DocumentSummary]) -> None:
     """Correct what a document is, or remove it with its figures and findings."""
     if not docs:
         return
-    with st.expander("更正或删除文档"):
-        chosen = st.selectbox("文档", docs, format_func=doc_label, key="manage-doc")
+    unsure = st.session_state.get("unsure_doc")
+    ids = [d.doc_id for d in docs]
+    with st.expander("更正或删除文档", expanded=unsure in ids):
+        chosen = st.selectbox("文档", docs, format_func=doc_label, key="manage-doc",
+                              index=ids.index(unsure) if unsure in ids else 0)
+        if chosen.uncertain:
+            st.warning(md("待核对：" + "；".join(chosen.uncertain)))
         with st.form(f"relabel-{chosen.doc_id}"):
             issuer = st.text_input("发布单位", chosen.issuer)
             year_text = st.text_input("年度（留空表示未注明）", str(chosen.year or ""))
@@ -368,6 +373,7 @@ def relabel(doc: catalog.DocumentSummary, issuer: str, year_text: str, kind: str
         st.session_state.manage_messages = [("error", f"没有保存：{exc}")]
     else:
         st.session_state.manage_messages = [("success", f"已更正为《{title}》。")]
+        st.session_state.pop("unsure_doc", None)
     st.rerun()
 
 
@@ -436,6 +442,13 @@ def ingest_uploads(files) -> None:
         st.session_state.upload_messages = [("error", f"导入失败：{exc}")]
     else:
         messages = [("error", r.message) for r in report.results if r.status == "failed"]
+        # What the file did not say for sure (no issuer, a year only from the file name …): the
+        # user is asked to confirm it in the correction form, opened on that document.
+        unsure = [r for r in report.results if r.status == "ingested" and r.uncertain]
+        messages += [("warning", f"《{r.title}》请确认：{'；'.join(r.uncertain)}。"
+                                 f"可在侧栏“更正或删除文档”中填写发布单位、年度、类型和范围。") for r in unsure]
+        if unsure:
+            st.session_state.unsure_doc = unsure[0].doc_id
         failed, ingested = report.count("failed"), report.count("ingested")
         level = "success" if not failed else ("warning" if ingested or report.count("unchanged") else "error")
         messages.append((level, f"导入 {ingested} 个，未变化 {report.count('unchanged')} 个，"

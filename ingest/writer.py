@@ -184,6 +184,7 @@ def relabel_document(conn: sqlite3.Connection, doc_id: int, issuer: str | None =
             if old != new_value:
                 decided_by[name] = "user"  # the person said so
         identity["decided_by"] = decided_by
+        identity["uncertain"] = []  # the person has looked at all four and saved them
         kinds = {k for (k,) in conn.execute("SELECT DISTINCT table_kind FROM source_tables WHERE doc_id = ?", (doc_id,))}
         title = document_title(Identity(new_issuer, new_year, new_kind, new_scope), row[4] if row[4] == "text" else None,
                                kinds == {"performance"})

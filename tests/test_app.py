@@ -374,3 +374,17 @@ def test_answer_from_the_llm_engine_is_labelled_and_cited(page, monkeypatch):
 def test_make_run_listens_on_this_machine_only():
     run = next(line for line in (REPO / "Makefile").read_text().splitlines() if "streamlit run" in line)
     assert "--server.address 127.0.0.1" in run
+
+
+def test_an_upload_the_file_left_unsure_opens_the_correction_form_on_it(own_app):
+    """After an upload whose identity cues left something open (here: no year), the form opens
+    on that document and says what to check."""
+    import os
+    import sqlite3
+
+    at = own_app
+    [(doc_id,)] = sqlite3.connect(os.environ["BUDGETQA_DB"]).execute("SELECT doc_id FROM documents WHERE year IS NULL")
+    at.session_state["unsure_doc"] = doc_id
+    at.run()
+    assert "拉萨市医疗保障局" in at.sidebar.selectbox(key="manage-doc").value.issuer
+    assert any("没有写明预算年度" in w.value for w in at.sidebar.warning)
