@@ -16,10 +16,11 @@ import sqlite3
 from collections import Counter
 from pathlib import Path
 
+from .present import SEVERITY_NAMES
 from .rules import RULES
 from .rules.base import has_table
 
-SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
+SEVERITY_ZH = SEVERITY_NAMES  # the words the page uses, kept in one place (assistant/present.py)
 SEVERITY_ORDER = ("error", "warning", "info")
 CSV_COLUMNS = ("document", "rule_id", "severity", "subject", "stated", "expected", "difference", "unit",
                "location", "message")
