@@ -60,12 +60,8 @@ def write_document(conn: sqlite3.Connection, doc: NormalizedDocument, source_fil
             """INSERT INTO text_figures (doc_id, section, sentence, subject, code, kind, value, unit,
                    compared_to, page, line, bbox) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)""",
             [(doc_id, f.section, f.sentence, f.subject, f.code, f.kind, _decimal_text(f.value), f.unit,
-<<<<<<< HEAD
-              f.compared_to, f.page, f.line) for f in doc.text_figures])
-        _write_text_lines(conn, doc_id, doc)
-=======
               f.compared_to, f.page, f.line, _box_json(f.bbox)) for f in doc.text_figures])
->>>>>>> main
+        _write_text_lines(conn, doc_id, doc)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
