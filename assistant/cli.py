@@ -30,7 +30,7 @@ def main() -> None:
 @click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 64),
               help="Worker processes that parse files in parallel (one writer stores them).")
 def ingest(paths: tuple[Path, ...], db_path: Path, jobs: int) -> None:
-    """Load budget files or folders (txt, pdf, xlsx, xls, csv) into the database."""
+    """Load budget files or folders (txt, pdf, xlsx, xls, csv, html, docx) into the database."""
     from ingest.pipeline import ingest_paths
 
     bar = _ProgressBar() if sys.stderr.isatty() else None

@@ -126,16 +126,16 @@ def assemble(path: Path, layout: str, blocks: list[Block], title_lines: list[str
         context += [lines[i].text for i in taken if lines[i].text != title and _is_context(lines[i].text)]
         lines = [ln for i, ln in enumerate(lines) if i not in taken]
         found = _grid_tables(block, n_grids, title, context)
-        if not found:
-            continue
-        found[0].title = found[0].title or title
-        found[0].unit = found[0].unit or unit
-        for raw in found:
-            if _is_list(raw):
-                for row in raw.rows:
+        if found:
+            found[0].title = found[0].title or title
+            found[0].unit = found[0].unit or unit
+        if all(_is_list(raw) for raw in found):  # also a grid too small to be a table: its text stays
+            for row in block.rows:
+                if any(row):
                     n_lines += 1
                     lines.append(_Line(n_lines, "  ".join(c for c in row if c)))
-                continue
+            continue
+        for raw in found:
             raw.title = raw.title or "（无标题表格）"
             tables.append(raw)
             last_table = raw

@@ -170,7 +170,7 @@ def paragraph_lines(p) -> list[str]:
     deleted text left out."""
     parts: list[str] = []
     for el in p.iter(f"{W}t", f"{W}tab", f"{W}br", f"{W}cr", f"{W}noBreakHyphen"):
-        if any(a.tag in (f"{W}txbxContent", MC_FALLBACK) for a in el.iterancestors()):
+        if _inside_box(el, p):
             continue
         if el.tag == f"{W}t":
             parts.append(el.text or "")
@@ -181,6 +181,16 @@ def paragraph_lines(p) -> list[str]:
         else:
             parts.append("\n")
     return [line for line in "".join(parts).split("\n") if line.strip()]
+
+
+def _inside_box(el, p) -> bool:
+    """Whether `el` sits in a text box (or its fallback copy) anchored in paragraph `p`."""
+    for a in el.iterancestors():
+        if a is p:
+            return False
+        if a.tag in (f"{W}txbxContent", MC_FALLBACK):
+            return True
+    return False
 
 
 def _table_blocks(tbl, styles: dict[str, int]) -> list[Block]:

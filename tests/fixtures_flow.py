@@ -171,7 +171,7 @@ def make_budget_docx(doc: ParsedDocument, path: Path) -> Path:
 def _docx_table(word, table: RawTable) -> None:
     header = header_rows(table)
     width = max([len(table.columns)] + [len(r) for r in table.rows])
-    grid = word.add_table(rows=len(header) + len(table.rows), cols=width)
+    grid = word.add_table(rows=len(header), cols=width)
     grid.style = "Table Grid"
     for r, row in enumerate(header):
         c = 0
@@ -183,10 +183,11 @@ def _docx_table(word, table: RawTable) -> None:
                 cell = cell.merge(grid.cell(r + rs - 1, c + cs - 1))
             cell.text = label
             c += cs
-    for r, row in enumerate(table.rows, start=len(header)):
+    for row in table.rows:  # row by row: python-docx's table.cell() walks the whole table each call
+        cells = grid.add_row().cells
         for c, text in enumerate(row):
             if text:
-                grid.cell(r, c).text = text
+                cells[c].text = text
 
 
 def _covered(header: list[list[tuple[str, int, int]]], r: int, c: int) -> bool:
