@@ -162,3 +162,23 @@ def test_web_page_saved_as_xls_is_read_as_a_page(tmp_path):
 
     doc = read_any(_write(tmp_path, _budget_page(), name="支出总表.xls"))
     assert doc.layout == "html" and doc.tables[0].rows == BUDGET.rows
+
+
+def test_office_exported_markup_reads_the_same(tmp_path):
+    """Word's and Excel's "save as web page": cells wrapped in <p class=MsoNormal><span>, <o:p>
+    tags, &nbsp; padding, conditional comments, a <col> list, amounts with x:num."""
+    def cell(text, attrs=""):
+        inner = f"<span lang=EN-US style='font-family:仿宋'>{text}</span>" if text else "&nbsp;"
+        return f"<td {attrs} x:num><p class=MsoNormal align=center>{inner}<o:p></o:p></p></td>"
+
+    header = (f"<tr>{cell('科目编码', 'rowspan=2')}{cell('科目名称', 'rowspan=2')}{cell('支出预算', 'colspan=3')}</tr>"
+              f"<tr>{cell('合计')}{cell('基本支出')}{cell('项目支出')}</tr>")
+    body = "".join("<tr>" + "".join(cell(c) for c in row) + "</tr>" for row in BUDGET.rows)
+    page = (f"<html xmlns:o='urn:schemas-microsoft-com:office:office'><head><!--[if gte mso 9]><xml><o:Doc/></xml>"
+            f"<![endif]--><title>{ISSUER}</title></head><body lang=ZH-CN><div class=WordSection1>"
+            f"<p class=MsoNormal align=center><b><span style='font-size:16pt'>{TITLE}<o:p></o:p></span></b></p>"
+            f"<p class=MsoNormal align=right><span>单位：万元</span></p>"
+            f"<table class=MsoTableGrid border=1><col width=80><col width=200>{header}{body}</table></div></body></html>")
+    [tab] = read_html(_write(tmp_path, page)).tables
+    assert (tab.title, tab.unit, tab.columns, tab.column_groups, tab.rows) == \
+           (TITLE, "万元", BUDGET.columns, BUDGET.groups, BUDGET.rows)
