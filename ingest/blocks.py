@@ -89,6 +89,7 @@ class _Line:
     index: int  # 1-based among the document's text lines
     text: str
     heading: bool = False
+    doc_title: bool = False  # the markup's document title: never a table's
 
 
 def assemble(path: Path, layout: str, blocks: list[Block], title_lines: list[str], what: str) -> ParsedDocument:
@@ -104,6 +105,7 @@ def assemble(path: Path, layout: str, blocks: list[Block], title_lines: list[str
     n_lines = n_grids = 0
     before_first_table: list[str] = []
     last_table: RawTable | None = None
+    since_grid = 0  # lines before this index were printed above an earlier grid
     for block in blocks:
         if isinstance(block, TextBlock):
             text = clean_line(block.text)
@@ -117,12 +119,12 @@ def assemble(path: Path, layout: str, blocks: list[Block], title_lines: list[str
                 last_table = None
                 continue
             last_table = None
-            lines.append(_Line(n_lines, text, block.heading and len(text) <= 40))
+            lines.append(_Line(n_lines, text, block.heading and len(text) <= 40, block.title))
             if not tables:
                 before_first_table.append(text)
             continue
         n_grids += 1
-        title, unit, taken = _title_above(lines)
+        title, unit, taken = _title_above(lines, since_grid)
         context += [lines[i].text for i in taken if lines[i].text != title and _is_context(lines[i].text)]
         lines = [ln for i, ln in enumerate(lines) if i not in taken]
         found = _grid_tables(block, n_grids, title, context)
@@ -134,11 +136,12 @@ def assemble(path: Path, layout: str, blocks: list[Block], title_lines: list[str
                 if any(row):
                     n_lines += 1
                     lines.append(_Line(n_lines, "  ".join(c for c in row if c)))
-            continue
-        for raw in found:
-            raw.title = raw.title or "（无标题表格）"
-            tables.append(raw)
-            last_table = raw
+        else:
+            for raw in found:
+                raw.title = raw.title or "（无标题表格）"
+                tables.append(raw)
+                last_table = raw
+        since_grid = len(lines)
     paragraphs = _paragraphs(lines)
     if not any(_is_budget_table(t) for t in tables) and not any(_is_budget_text(p.text) for p in paragraphs):
         raise IngestError(f"{path.name}：{what}里没有找到预算表格或预算说明文字（收支总表、支出表，或写有“预算…万元”的段落），"
@@ -147,13 +150,14 @@ def assemble(path: Path, layout: str, blocks: list[Block], title_lines: list[str
     return ParsedDocument(str(path), layout, tables, paragraphs, heading_lines=heading[:10])
 
 
-def _title_above(lines: list[_Line]) -> tuple[str, str | None, set[int]]:
-    """The title, table number and unit/编制部门 lines directly above a table (nearest first)."""
+def _title_above(lines: list[_Line], since: int) -> tuple[str, str | None, set[int]]:
+    """The title, table number and unit/编制部门 lines directly above a table (nearest first),
+    among the lines after the grid before it (`since`)."""
     from .textutil import find_unit
 
     title, label, unit = "", "", None
     taken: set[int] = set()
-    for i in range(len(lines) - 1, max(len(lines) - 6, -1), -1):
+    for i in range(len(lines) - 1, max(len(lines) - 6, since - 1), -1):
         text = lines[i].text
         if _TABLE_NUMBER.match(text.replace(" ", "")):
             label = label or text.replace(" ", "").rstrip("：:")
@@ -165,7 +169,7 @@ def _title_above(lines: list[_Line]) -> tuple[str, str | None, set[int]]:
             unit = unit or find_unit(text.replace(" ", ""))
             taken.add(i)
             continue
-        if not title and (_looks_like_title(text) or _short_caption(text)):
+        if not title and (_looks_like_title(text) or _short_caption(text) and not lines[i].doc_title):
             title = _squash_title(text) if _looks_like_title(text) else text
             taken.add(i)
             continue

@@ -182,3 +182,17 @@ def test_office_exported_markup_reads_the_same(tmp_path):
     [tab] = read_html(_write(tmp_path, page)).tables
     assert (tab.title, tab.unit, tab.columns, tab.column_groups, tab.rows) == \
            (TITLE, "万元", BUDGET.columns, BUDGET.groups, BUDGET.rows)
+
+
+def test_table_right_after_another_takes_no_title_from_above_the_first(tmp_path):
+    page = _page(f"<p>项目支出</p><p>单位：万元</p>{_table()}{_table()}")
+    first, second = read_html(_write(tmp_path, page)).tables
+    assert first.title == "项目支出" and second.title == "（无标题表格）"
+    assert (first.line, second.line) == (1, 2)
+
+
+def test_page_title_heading_right_above_a_table_is_not_its_title(tmp_path):
+    page = _page(f"<h1>{ISSUER}2025年部门预算</h1>{_table()}")
+    doc = read_html(_write(tmp_path, page))
+    assert doc.tables[0].title == "（无标题表格）"
+    assert doc.heading_lines[0] == f"{ISSUER}2025年部门预算"
