@@ -125,12 +125,14 @@ def assemble(path: Path, layout: str, blocks: list[Block], title_lines: list[str
             continue
         n_grids += 1
         title, unit, taken = _title_above(lines, since_grid)
-        context += [lines[i].text for i in taken if lines[i].text != title and _is_context(lines[i].text)]
+        above = [lines[i].text for i in sorted(taken) if lines[i].text != title and _is_context(lines[i].text)]
         lines = [ln for i, ln in enumerate(lines) if i not in taken]
-        found = _grid_tables(block, n_grids, title, context)
+        found = _grid_tables(block, n_grids, title)
         if found:
             found[0].title = found[0].title or title
             found[0].unit = found[0].unit or unit
+            found[0].context_lines[:0] = above
+        context += above + [line for raw in found for line in raw.context_lines if line not in above]
         if all(_is_list(raw) for raw in found):  # also a grid too small to be a table: its text stays
             for row in block.rows:
                 if any(row):
@@ -146,8 +148,9 @@ def assemble(path: Path, layout: str, blocks: list[Block], title_lines: list[str
     if not any(_is_budget_table(t) for t in tables) and not any(_is_budget_text(p.text) for p in paragraphs):
         raise IngestError(f"{path.name}：{what}里没有找到预算表格或预算说明文字（收支总表、支出表，或写有“预算…万元”的段落），"
                           f"看起来不是部门预算/决算。请确认文件内容；如果表格是图片，需要先做 OCR。")
-    heading = _unique(titles + list(title_lines) + before_first_table[:4] + context[:2])
-    return ParsedDocument(str(path), layout, tables, paragraphs, heading_lines=heading[:10])
+    heading = _unique(titles + list(title_lines) + before_first_table[:4])
+    return ParsedDocument(str(path), layout, tables, paragraphs, heading_lines=heading[:10],
+                          context_lines=_unique(context))
 
 
 def _title_above(lines: list[_Line], since: int) -> tuple[str, str | None, set[int]]:
@@ -193,7 +196,7 @@ def _short_caption(text: str) -> bool:
             and not _MONEY.search(t) and not any(is_amount_cell(w) for w in text.split()))
 
 
-def _grid_tables(grid: GridBlock, seq: int, title: str, context: list[str]) -> list[RawTable]:
+def _grid_tables(grid: GridBlock, seq: int, title: str) -> list[RawTable]:
     """The tables of one grid (title/unit rows inside it understood, stacked tables split).
 
     A title printed above the grid is handed to the spreadsheet reader as the grid's first
@@ -202,16 +205,16 @@ def _grid_tables(grid: GridBlock, seq: int, title: str, context: list[str]) -> l
     if form is not None:
         return [form]
     found: list[RawTable] = []
-    sink: list[str] = []
     rows, merges, first_row = grid.rows, grid.merges, 0
     if title and rows:
         rows = [[title] + [""] * (len(rows[0]) - 1)] + rows
         merges = [(r0 + 1, c0, r1 + 1, c1) for r0, c0, r1, c1 in merges]
         first_row = -1
     for part_rows, part_merges, offset in _blocks(rows, merges):
-        raw, preamble = _table("", part_rows, part_merges, offset + first_row, sink)
-        context += [p for p in preamble if _is_context(p.replace(" ", ""))]
+        context: list[str] = []  # 编制部门/单位 rows inside the grid
+        raw, _ = _table("", part_rows, part_merges, offset + first_row, context)
         if raw is not None:
+            raw.context_lines = context
             raw.line = seq
             raw.page = None
             raw.row_pages = []

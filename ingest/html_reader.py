@@ -104,12 +104,15 @@ def decode(path: Path, data: bytes) -> str:
 
 
 def _title_parts(root) -> list[str]:
-    """The <title>, split where sites append their own name ("…说明_某某区人民政府")."""
+    """The document's part of the <title>: sites add their own name ("…说明_某某区人民政府",
+    "某某区人民政府 - …"), which names the website, not the document; the longest part is the
+    document's."""
     title = root.find(".//title")
     if title is None:
         return []
     text = clean_line(title.text_content())
-    return [p.strip() for p in re.split(r"\s*(?:[_|｜]|\s[-—–]+\s|——)\s*", text) if p.strip()]
+    parts = [p.strip() for p in re.split(r"\s*(?:[_|｜]|\s[-—–]+\s|——)\s*", text) if p.strip()]
+    return [max(parts, key=len)] if parts else []
 
 
 # --- what is not the document ------------------------------------------------------------------

@@ -10,6 +10,7 @@ import sqlite3
 from datetime import datetime, timezone
 from decimal import Decimal
 
+from .identity import CUE_WEIGHTS, same_body
 from .normalize import NormalizedDocument
 from .textutil import FEN_PER_UNIT
 
@@ -25,11 +26,14 @@ def write_document(conn: sqlite3.Connection, doc: NormalizedDocument, source_fil
     conn.execute("BEGIN IMMEDIATE")
     try:
         conn.execute("DELETE FROM documents WHERE source_file = ?", (source_file,))
+        issuer, title, identity = _join_companion(conn, doc)
         cur = conn.execute(
             """INSERT INTO documents (issuer, year, kind, scope, title, source_file, sha256, layout,
-                                      unit, pages, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)""",
-            (doc.issuer, doc.year, doc.kind, doc.scope, doc.title, source_file, sha256, doc.layout,
-             doc.unit, doc.pages, datetime.now(timezone.utc).isoformat(timespec="seconds")))
+                                      unit, pages, ingested_at, part, identity_json)
+               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+            (issuer, doc.year, doc.kind, doc.scope, title, source_file, sha256, doc.layout,
+             doc.unit, doc.pages, datetime.now(timezone.utc).isoformat(timespec="seconds"), doc.part,
+             json.dumps(identity, ensure_ascii=False)))
         doc_id = cur.lastrowid
         for table in doc.tables:
             table_id = conn.execute(
@@ -61,6 +65,34 @@ def write_document(conn: sqlite3.Connection, doc: NormalizedDocument, source_fil
         conn.execute("ROLLBACK")
         raise
     return doc_id
+
+
+def _join_companion(conn: sqlite3.Connection, doc: NormalizedDocument) -> tuple[str, str, dict]:
+    """A budget published as a tables file and a text file is one budget: when the other part
+    (same year, kind and scope, the issuer spelled the same or more fully) is loaded, both
+    carry one issuer name — the one read from the stronger cue — so questions find both and
+    each figure still cites its own file. Returns (issuer, title, identity record)."""
+    identity = doc.identity.as_json() if doc.identity else {}
+    if doc.part == "whole" or doc.identity is None or not doc.identity.issuer_known:
+        return doc.issuer, doc.title, identity
+    other_part = "text" if doc.part == "tables" else "tables"
+    rows = conn.execute(
+        """SELECT doc_id, issuer, title, identity_json FROM documents
+           WHERE part = ? AND kind = ? AND scope IS ? AND year IS ?""",
+        (other_part, doc.kind, doc.scope, doc.year)).fetchall()
+    for doc_id, issuer, title, identity_json in rows:
+        if not same_body(issuer, doc.issuer):
+            continue
+        theirs = CUE_WEIGHTS.get(json.loads(identity_json or "{}").get("decided_by", {}).get("issuer"), 0)
+        ours = CUE_WEIGHTS.get(doc.identity.decided_by.get("issuer"), 0)
+        identity = {**identity, "companion": doc_id}
+        # The fuller spelling wins (中共江苏省委办公厅 over 江苏省委办公厅), else the stronger cue.
+        if (len(issuer), theirs) >= (len(doc.issuer), ours):  # keep the loaded spelling
+            return issuer, issuer + doc.title[len(doc.issuer):], identity
+        conn.execute("UPDATE documents SET issuer = ?, title = ? WHERE doc_id = ?",
+                     (doc.issuer, doc.issuer + title[len(issuer):], doc_id))
+        return doc.issuer, doc.title, identity
+    return doc.issuer, doc.title, identity
 
 
 def _write_project(conn: sqlite3.Connection, doc_id: int, table_id: int, project, page) -> None:

@@ -63,9 +63,11 @@ def test_paragraphs_keep_their_section_heading_and_line_index(tmp_path):
     assert para.line == 3 and para.page is None  # h1, h2, then this paragraph
 
 
-def test_title_and_h1_are_the_heading_lines(tmp_path):
-    doc = read_html(_write(tmp_path, _budget_page()))
-    assert doc.heading_lines[:2] == [f"{ISSUER}2025年部门预算", "某某区人民政府"]
+def test_h1_then_the_documents_part_of_the_title_are_the_heading_lines(tmp_path):
+    page = _page(f"<h1>预算公开</h1><p>{PARAGRAPH}</p>", title=f"{ISSUER}2025年部门预算情况说明")
+    doc = read_html(_write(tmp_path, page))
+    assert doc.heading_lines[:2] == ["预算公开", f"{ISSUER}2025年部门预算情况说明"]
+    assert "某某区人民政府" not in doc.heading_lines  # the website's name, not the issuer
 
 
 def test_source_line_breaks_inside_chinese_text_are_not_spaces(tmp_path):
