@@ -164,3 +164,44 @@ def test_fixture_budget_answers_from_a_page_and_a_word_file(tmp_path, fmt):
     conn.close()
     answer = Assistant(tmp_path / "b.db").ask(f"{ISSUER}2025年社会保障和就业支出是多少？")
     assert answer.status == "answered" and answer.figures[0].value == Decimal("1566.45")
+
+
+def test_sample_split_into_a_word_tables_file_and_a_web_page_text_is_one_budget(tmp_path):
+    """Tables published as a .docx, the 说明 as a web page: one issuer, year and kind; a table
+    figure cites the Word file's table, a text figure the page's section."""
+    from dataclasses import replace
+
+    from assistant.engine import Assistant
+    from ingest.pipeline import ingest_paths
+
+    source = _source("lianhu-2024-budget.txt")
+    tables = make_budget_docx(replace(source, paragraphs=[]), tmp_path / "tables.docx")
+    text = make_budget_page(replace(source, tables=[]), tmp_path / "text.html")
+    report = ingest_paths([tables, text], tmp_path / "split.db")
+    assert not report.failed, [r.message for r in report.failed]
+    conn = sqlite3.connect(tmp_path / "split.db")
+    rows = conn.execute("SELECT issuer, year, kind, part, layout FROM documents ORDER BY doc_id").fetchall()
+    assert rows == [("西安市莲湖区医疗保障局（汇总）", 2024, "预算", "tables", "docx"),
+                    ("西安市莲湖区医疗保障局（汇总）", 2024, "预算", "text", "html")]
+    ask = Assistant(tmp_path / "split.db").ask
+    table_answer = ask("莲湖区医疗保障局2024年信息化建设是多少？")
+    assert table_answer.status == "answered" and (table_answer.figures[0].value, table_answer.figures[0].unit) == (Decimal("20"), "万元")
+    assert table_answer.figures[0].source.table.startswith("表5")
+    text_answer = ask("莲湖区医疗保障局2024年政府采购预算是多少？")
+    assert text_answer.status == "answered" and text_answer.figures[0].value == Decimal("28.47")
+    assert text_answer.figures[0].source.section == "八、政府采购情况说明"
+
+
+def test_text_only_explanation_page_loads_and_answers_from_its_sentences(tmp_path):
+    from assistant.engine import Assistant
+    from fixtures_flow import make_text_only_page
+    from ingest.pipeline import ingest_paths
+
+    paragraphs = [("一、收支预算总体情况", "2025年收入预算1,566.45万元，支出预算1,566.45万元。"),
+                  ("二、“三公”经费预算情况", "2025年“三公”经费预算12.50万元，比上年减少2.00万元。")]
+    page = make_text_only_page(paragraphs, f"{ISSUER}2025年部门预算情况说明", tmp_path / "说明.html")
+    report = ingest_paths([page], tmp_path / "text.db")
+    assert not report.failed, [r.message for r in report.failed]
+    answer = Assistant(tmp_path / "text.db").ask(f"{ISSUER}2025年“三公”经费预算是多少？")
+    assert answer.status == "answered" and answer.figures[0].value == Decimal("12.50")
+    assert answer.figures[0].source.section == "二、“三公”经费预算情况"
