@@ -108,10 +108,15 @@ def _style_levels(document) -> dict[str, int]:
     return levels
 
 
+CONTENTS = -1  # a style of the table of contents ("TOC 1", "目录 1"): its entries are no text
+
+
 def _name_level(name: str) -> int | None:
     name = name.strip().lower()
     if name in ("title", "标题"):
         return 0
+    if re.fullmatch(r"(toc|目录)\s*\d", name):
+        return CONTENTS
     m = re.fullmatch(r"(?:heading|标题)\s*([1-6])", name)
     return int(m.group(1)) if m else None
 
@@ -138,20 +143,28 @@ def _body_blocks(container, styles: dict[str, int]):
             yield from _table_blocks(child, styles)
         elif tag == f"{W}sdt":
             content = child.find(f"{W}sdtContent")
-            if content is not None:
+            if content is not None and not _is_contents(child):
                 yield from _body_blocks(content, styles)
         elif tag in (f"{W}customXml", f"{W}smartTag"):
             yield from _body_blocks(child, styles)
 
 
+def _is_contents(sdt) -> bool:
+    """Word's table of contents (a content control of the "Table of Contents" gallery)."""
+    gallery = sdt.find(f"{W}sdtPr/{W}docPartObj/{W}docPartGallery")
+    return gallery is not None and "contents" in (gallery.get(f"{W}val") or "").lower()
+
+
 def _paragraph_blocks(p, styles: dict[str, int]) -> list[Block]:
-    """Text boxes anchored in the paragraph, then its own lines."""
+    """Text boxes anchored in the paragraph, then its own lines (none for a contents entry)."""
     blocks: list[Block] = []
     for box in p.iter(f"{W}txbxContent"):
         if not any(a.tag == MC_FALLBACK for a in box.iterancestors()):  # the same box again, for old readers
             for inner in box.iterchildren(f"{W}p"):
                 blocks += [TextBlock(line) for line in paragraph_lines(inner)]
     level = _paragraph_level(p, styles)
+    if level == CONTENTS:
+        return blocks
     for line in paragraph_lines(p):
         blocks.append(TextBlock(line, heading=level is not None and level >= 1, title=level == 0))
     return blocks
@@ -183,18 +196,23 @@ def paragraph_lines(p) -> list[str]:
     return [line for line in "".join(parts).split("\n") if line.strip()]
 
 
+# Text boxes (read as their own lines), their fallback copies, deleted and moved-away text.
+_NOT_SHOWN = {f"{W}txbxContent", MC_FALLBACK, f"{W}del", f"{W}moveFrom"}
+
+
 def _inside_box(el, p) -> bool:
-    """Whether `el` sits in a text box (or its fallback copy) anchored in paragraph `p`."""
+    """Whether `el` is not shown as the paragraph's own text: it sits in a text box anchored in
+    paragraph `p`, in its fallback copy, or in tracked deleted or moved-away text."""
     for a in el.iterancestors():
         if a is p:
             return False
-        if a.tag in (f"{W}txbxContent", MC_FALLBACK):
+        if a.tag in _NOT_SHOWN:
             return True
     return False
 
 
 def _table_blocks(tbl, styles: dict[str, int]) -> list[Block]:
-    rows = tbl.findall(f"{W}tr")
+    rows = [tr for tr in tbl.iter(f"{W}tr") if _table_of(tr) is tbl]  # also rows inside content controls
     nested = tbl.find(f".//{W}tbl") is not None
     widths = [_row_width(tr) for tr in rows]
     if nested or max(widths, default=0) < 2:  # layout: read what the cells hold
@@ -209,6 +227,12 @@ def _table_blocks(tbl, styles: dict[str, int]) -> list[Block]:
 
 def _cells(tr) -> list:
     return [el for el in tr.iter(f"{W}tc") if _row_of(el) is tr]
+
+
+def _table_of(tr):
+    for a in tr.iterancestors(f"{W}tbl"):
+        return a
+    return None
 
 
 def _row_of(tc):

@@ -152,3 +152,20 @@ def test_word_file_without_budget_content_is_refused(tmp_path):
     with pytest.raises(IngestError) as err:
         read_docx(tmp_path / "通知.docx")
     assert "通知.docx" in str(err.value) and "Word 文件里没有找到预算表格或预算说明文字" in str(err.value)
+
+
+def test_contents_entries_and_deleted_text_are_not_read(tmp_path):
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.oxml import parse_xml
+
+    word = docx.Document()
+    word.styles.add_style("TOC 1", WD_STYLE_TYPE.PARAGRAPH)
+    word.add_paragraph("一、部门预算编制说明\t3", style="TOC 1")
+    para = word.add_paragraph("2025年部门预算支出1,566.45万元。")
+    ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    para._p.append(parse_xml(f'<w:del {ns} w:id="1" w:author="x"><w:r><w:delText>（删去的旧数字 999.00万元）'
+                             f'</w:delText></w:r></w:del>'))
+    para._p.append(parse_xml(f'<w:moveFrom {ns} w:id="2" w:author="x"><w:r><w:t>移走的文字</w:t></w:r></w:moveFrom>'))
+    word.save(str(tmp_path / "说明.docx"))
+    doc = read_docx(tmp_path / "说明.docx")
+    assert [p.text for p in doc.paragraphs] == ["2025年部门预算支出1,566.45万元。"]
