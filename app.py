@@ -211,7 +211,7 @@ def sidebar() -> None:
         st.header("载入新的预算文件")
         st.session_state.setdefault("upload_round", 0)
         uploads = st.file_uploader("txt / pdf / xlsx / xls / csv / html / docx", accept_multiple_files=True,
-                                   type=["txt", "pdf", "xlsx", "xls", "csv", "html", "htm", "docx", "doc"],
+                                   type=["txt", "pdf", "xlsx", "xls", "csv", "html", "htm", "mht", "mhtml", "docx", "doc"],
                                    key=f"uploads-{st.session_state.upload_round}")
         if uploads and st.button("导入", type="primary"):
             ingest_uploads(uploads)

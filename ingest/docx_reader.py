@@ -64,9 +64,9 @@ def _not_a_docx(path: Path, data: bytes) -> ParsedDocument:
     if re.match(rb"(?i)(<!doctype html|<html|<\?xml[^>]*>\s*<html)", head) or re.search(rb"(?i)<html[\s>]", head):
         from .html_reader import read_html  # Word's "save as web page", named .doc
         return read_html(path)
-    if head.startswith(b"MIME-Version"):
-        raise IngestError(f"{path.name}：这是单个文件网页（.mht）格式，不是 .docx。"
-                          f"请用 Word 或 WPS 打开，“另存为” .docx 格式后再导入。")
+    if head.startswith(b"MIME-Version") and b"text/html" in data[:65536].lower():
+        from .html_reader import read_html  # Word's "save as single file web page", named .doc
+        return read_html(path)
     raise IngestError(f"{path.name}：扩展名是 {path.suffix}，但内容不是 Word 文档。"
                       f"请确认文件；如果是 Word 文件，请用 Word 或 WPS 打开后另存为 .docx 再导入。")
 

@@ -21,7 +21,7 @@ from .blocks import Block, GridBlock, Placed, TextBlock, assemble, clean_line, g
 from .model import IngestError, ParsedDocument
 from .pdf_reader import join_wrapped
 
-SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
+SUFFIXES = (".html", ".htm", ".xhtml", ".shtml", ".mht", ".mhtml")
 
 _DROP = {"script", "style", "noscript", "template", "nav", "footer", "aside", "menu", "select", "option",
          "button", "input", "textarea", "iframe", "frame", "object", "embed", "svg", "canvas", "map",
@@ -46,6 +46,8 @@ def read_html(path: str | Path) -> ParsedDocument:
     data = path.read_bytes()
     if not data.strip():
         raise IngestError(f"{path.name}：文件是空的（0 字节），可能下载或保存没有完成。请重新保存网页。")
+    if _is_mhtml(data):
+        data = _mhtml_page(path, data)
     _refuse_other_formats(path, data)
     root = parse_page(path, data)
     titles = _title_parts(root)
@@ -54,6 +56,29 @@ def read_html(path: str | Path) -> ParsedDocument:
         body = root
     drop_noise(body)
     return assemble(path, "html", page_blocks(body), titles, "网页")
+
+
+def _is_mhtml(data: bytes) -> bool:
+    head = data[:2048].lstrip()
+    return head.startswith((b"MIME-Version", b"From:", b"Snapshot-Content-Location", b"Subject:")) \
+        and b"multipart/related" in data[:4096].lower()
+
+
+def _mhtml_page(path: Path, data: bytes) -> bytes:
+    """The page of a single-file web archive (.mht/.mhtml: "save as single file"), as bytes
+    that declare their charset; pictures and style sheets in the archive are not needed."""
+    import email
+    from email import policy
+
+    message = email.message_from_bytes(data, policy=policy.default)
+    for part in message.walk():
+        if part.get_content_type() == "text/html":
+            body = part.get_payload(decode=True) or b""
+            charset = part.get_content_charset()
+            if charset:
+                body = f'<meta charset="{charset}">'.encode("ascii") + body
+            return body
+    raise IngestError(f"{path.name}：这个单文件网页（.mht）里没有网页正文。请在浏览器里打开后另存为“网页，仅 HTML”再导入。")
 
 
 def parse_page(path: Path, data: bytes):

@@ -21,7 +21,7 @@ from .writer import find_existing, write_document
 TEXT_SUFFIXES = {".txt", ".text"}
 PDF_SUFFIXES = {".pdf"}
 SHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv"}
-HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml"}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml", ".mht", ".mhtml"}
 WORD_SUFFIXES = {".docx", ".docm", ".doc"}  # .doc: read when it is really .docx or a web page, else told to convert
 SUPPORTED = TEXT_SUFFIXES | PDF_SUFFIXES | SHEET_SUFFIXES | HTML_SUFFIXES | WORD_SUFFIXES
 
@@ -87,7 +87,7 @@ def read_any(path: Path) -> ParsedDocument:
         from .text_reader import read_text
         return read_text(path)
     raise IngestError(f"{path.name}：不支持的文件类型“{suffix or '无扩展名'}”。"
-                      f"可导入 .txt、.pdf、.xlsx、.xls、.csv、.html、.htm、.docx。")
+                      f"可导入 .txt、.pdf、.xlsx、.xls、.csv、.html、.htm、.mht、.docx。")
 
 
 def _is_web_page(path: Path) -> bool:

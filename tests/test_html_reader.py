@@ -198,3 +198,21 @@ def test_page_title_heading_right_above_a_table_is_not_its_title(tmp_path):
     doc = read_html(_write(tmp_path, page))
     assert doc.tables[0].title == "（无标题表格）"
     assert doc.heading_lines[0] == f"{ISSUER}2025年部门预算"
+
+
+def test_single_file_web_archive_is_read_as_its_page(tmp_path):
+    """Browsers' "save as single file" (.mht/.mhtml): a MIME archive whose text/html part is
+    quoted-printable in the page's charset."""
+    from email.message import EmailMessage
+
+    archive = EmailMessage()
+    archive["Subject"] = TITLE
+    archive["MIME-Version"] = "1.0"
+    archive.make_related()
+    archive.add_related(_budget_page().encode("gb18030"), maintype="text", subtype="html",
+                        cte="quoted-printable", params={"charset": "gb18030"})
+    archive.add_related(b"\x89PNG....", maintype="image", subtype="png", cte="base64")
+    path = tmp_path / "预算.mhtml"
+    path.write_bytes(archive.as_bytes())
+    doc = read_html(path)
+    assert doc.tables[0].rows == BUDGET.rows and any(p.text == PARAGRAPH for p in doc.paragraphs)
