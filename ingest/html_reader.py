@@ -152,9 +152,14 @@ def drop_noise(body) -> None:
         tag = el.tag.lower()
         hidden = _HIDDEN.search(el.get("style") or "") or el.get("hidden") is not None
         site_header = tag == "header" and not any(a.tag in ("article", "main") for a in el.iterancestors())
-        if (tag in _DROP or hidden or site_header) and _attached(el, body):
+        if hidden and tag in ("td", "th"):  # emptied, not dropped: its row keeps its columns
+            el.text = None
+            for child in list(el):
+                el.remove(child)
+        elif (tag in _DROP or hidden or site_header) and _attached(el, body):
             el.drop_tree()
-    for el in list(body.iter("ul", "ol", "div", "table", "p", "td", "span", "dl")):
+    # Never a single cell: dropping a <td> would shift the cells right of it into wrong columns.
+    for el in list(body.iter("ul", "ol", "div", "table", "p", "span", "dl")):
         if _attached(el, body) and _is_link_list(el):
             el.drop_tree()
 

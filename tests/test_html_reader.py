@@ -216,3 +216,11 @@ def test_single_file_web_archive_is_read_as_its_page(tmp_path):
     path.write_bytes(archive.as_bytes())
     doc = read_html(path)
     assert doc.tables[0].rows == BUDGET.rows and any(p.text == PARAGRAPH for p in doc.paragraphs)
+
+
+def test_a_cell_full_of_links_keeps_its_place_in_the_row(tmp_path):
+    """A cell is never dropped as a link list: the cells right of it would shift columns."""
+    links = '<a href="/1">社会</a><a href="/2">保障</a><a href="/3">支出</a>'
+    rows = [["208", links, "1,566.45", "1,200.00", "366.45"]] + BUDGET.rows[1:]
+    [tab] = read_html(_write(tmp_path, _page(f"<p>{TITLE}</p>{_table(rows)}"))).tables
+    assert tab.rows[0] == ["208", "社会保障支出", "1,566.45", "1,200.00", "366.45"]
