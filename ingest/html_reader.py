@@ -109,8 +109,9 @@ def _refuse_other_formats(path: Path, data: bytes) -> None:
 
 
 def decode(path: Path, data: bytes) -> str:
-    """The page's text: a byte-order mark first, then the charset the page declares, then
-    UTF-8, then GB18030 (GB2312/GBK pages are read as GB18030, their superset)."""
+    """The page's text: a byte-order mark first, then UTF-8 (bytes that decode as UTF-8 are
+    UTF-8, whatever a copied <meta> says), then the charset the page declares, then GB18030
+    (GB2312/GBK pages are read as GB18030, their superset)."""
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -119,7 +120,7 @@ def decode(path: Path, data: bytes) -> str:
     declared = m.group(1).decode("ascii").lower() if m else None
     if declared in ("gb2312", "gbk", "gb_2312-80", "x-gbk", "hz-gb-2312"):
         declared = "gb18030"
-    for encoding in filter(None, (declared, "utf-8", "gb18030")):
+    for encoding in filter(None, ("utf-8", declared, "gb18030")):
         try:
             return data.decode(encoding)
         except (UnicodeDecodeError, LookupError):

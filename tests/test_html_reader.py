@@ -224,3 +224,9 @@ def test_a_cell_full_of_links_keeps_its_place_in_the_row(tmp_path):
     rows = [["208", links, "1,566.45", "1,200.00", "366.45"]] + BUDGET.rows[1:]
     [tab] = read_html(_write(tmp_path, _page(f"<p>{TITLE}</p>{_table(rows)}"))).tables
     assert tab.rows[0] == ["208", "社会保障支出", "1,566.45", "1,200.00", "366.45"]
+
+
+def test_utf8_page_whose_meta_says_gb2312_is_read_as_utf8(tmp_path):
+    """A template's <meta charset=gb2312> copied onto a page saved as UTF-8."""
+    path = _write(tmp_path, _budget_page().replace('charset="utf-8"', 'charset="gb2312"'))
+    assert any(p.text == PARAGRAPH for p in read_html(path).paragraphs)
