@@ -9,7 +9,8 @@ text. Text in text boxes (cover pages set the issuer in one) is read once, befor
 paragraph that anchors it; field codes, deleted text and page headers/footers are not read.
 
 Headings: Word's 标题/Heading styles (and outline levels) mark sections, its Title style the
-document's title; numbered short lines (一、…) are headings as in every other format.
+document's title; numbered short lines (一、…) are headings as in every other format, with the
+number Word's automatic numbering shows put in front (ingest/docx_numbering.py).
 
 What the lines and grids are is decided by ingest/blocks.py, the same as for web pages; a
 Word file has no fixed pages, so provenance is the paragraph index, the table index and the
@@ -21,9 +22,11 @@ from __future__ import annotations
 
 import re
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from .blocks import Block, GridBlock, Placed, TextBlock, assemble, grid_from_cells
+from .docx_numbering import Numbering
 from .model import IngestError, ParsedDocument
 from .pdf_reader import join_wrapped
 
@@ -47,8 +50,8 @@ def read_docx(path: str | Path) -> ParsedDocument:
     if not data.startswith(b"PK"):
         return _not_a_docx(path, data)
     document = _open(path)
-    styles = _style_levels(document)
-    blocks = list(_body_blocks(document.element.body, styles))
+    word = _Word(_style_levels(document), Numbering(document))
+    blocks = list(_body_blocks(document.element.body, word))
     return assemble(path, "docx", blocks, [], "Word 文件")
 
 
@@ -134,19 +137,27 @@ def _outline_level(el) -> int | None:
 
 # --- the body ----------------------------------------------------------------------------------
 
-def _body_blocks(container, styles: dict[str, int]):
+@dataclass
+class _Word:
+    """What the body walk needs from the rest of the file."""
+
+    styles: dict[str, int]  # paragraph style id → heading level (see _style_levels)
+    numbering: Numbering
+
+
+def _body_blocks(container, word: _Word):
     for child in container.iterchildren():
         tag = child.tag
         if tag == f"{W}p":
-            yield from _paragraph_blocks(child, styles)
+            yield from _paragraph_blocks(child, word)
         elif tag == f"{W}tbl":
-            yield from _table_blocks(child, styles)
+            yield from _table_blocks(child, word)
         elif tag == f"{W}sdt":
             content = child.find(f"{W}sdtContent")
             if content is not None and not _is_contents(child):
-                yield from _body_blocks(content, styles)
+                yield from _body_blocks(content, word)
         elif tag in (f"{W}customXml", f"{W}smartTag"):
-            yield from _body_blocks(child, styles)
+            yield from _body_blocks(child, word)
 
 
 def _is_contents(sdt) -> bool:
@@ -155,17 +166,21 @@ def _is_contents(sdt) -> bool:
     return gallery is not None and "contents" in (gallery.get(f"{W}val") or "").lower()
 
 
-def _paragraph_blocks(p, styles: dict[str, int]) -> list[Block]:
+def _paragraph_blocks(p, word: _Word) -> list[Block]:
     """Text boxes anchored in the paragraph, then its own lines (none for a contents entry)."""
     blocks: list[Block] = []
     for box in p.iter(f"{W}txbxContent"):
         if not any(a.tag == MC_FALLBACK for a in box.iterancestors()):  # the same box again, for old readers
             for inner in box.iterchildren(f"{W}p"):
                 blocks += [TextBlock(line) for line in paragraph_lines(inner)]
-    level = _paragraph_level(p, styles)
+    level = _paragraph_level(p, word.styles)
     if level == CONTENTS:
         return blocks
-    for line in paragraph_lines(p):
+    lines = paragraph_lines(p)
+    label = word.numbering.label(p)  # counted even for an empty paragraph, as Word counts it
+    if label and lines:
+        lines[0] = label + lines[0].lstrip()
+    for line in lines:
         blocks.append(TextBlock(line, heading=level is not None and level >= 1, title=level == 0))
     return blocks
 
@@ -211,7 +226,7 @@ def _inside_box(el, p) -> bool:
     return False
 
 
-def _table_blocks(tbl, styles: dict[str, int]) -> list[Block]:
+def _table_blocks(tbl, word: _Word) -> list[Block]:
     rows = [tr for tr in tbl.iter(f"{W}tr") if _table_of(tr) is tbl]  # also rows inside content controls
     nested = tbl.find(f".//{W}tbl") is not None
     widths = [_row_width(tr) for tr in rows]
@@ -220,7 +235,7 @@ def _table_blocks(tbl, styles: dict[str, int]) -> list[Block]:
         for tr in rows:
             for tc in tr.iter(f"{W}tc"):
                 if tc.getparent() is tr or tc.getparent().tag == f"{W}sdtContent":
-                    blocks += list(_body_blocks(tc, styles))
+                    blocks += list(_body_blocks(tc, word))
         return blocks
     return [table_grid(rows)]
 

@@ -169,3 +169,50 @@ def test_contents_entries_and_deleted_text_are_not_read(tmp_path):
     word.save(str(tmp_path / "说明.docx"))
     doc = read_docx(tmp_path / "说明.docx")
     assert [p.text for p in doc.paragraphs] == ["2025年部门预算支出1,566.45万元。"]
+
+
+def _numbered_docx(path):
+    """Headings numbered by Word's multi-level list (一、 then （一）), not typed."""
+    from docx.oxml import parse_xml
+
+    word = docx.Document()
+    numbering = word.part.numbering_part.element
+    ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    numbering.insert(0, parse_xml(
+        f'<w:abstractNum {ns} w:abstractNumId="90"><w:multiLevelType w:val="multilevel"/>'
+        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl>'
+        '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/></w:lvl>'
+        '</w:abstractNum>'))
+    numbering.append(parse_xml(f'<w:num {ns} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+
+    def numbered(text, level):
+        para = word.add_paragraph(text)
+        para._p.get_or_add_pPr().append(parse_xml(
+            f'<w:numPr {ns}><w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>'))
+
+    numbered("部门主要职责", 0)
+    word.add_paragraph("负责全区医疗保障工作。")
+    numbered("收支预算情况", 0)
+    numbered("收入预算", 1)
+    word.add_paragraph("2025年收入预算1,566.45万元。")
+    numbered("支出预算", 1)
+    word.add_paragraph("2025年支出预算1,566.45万元。")
+    word.save(str(path))
+    return path
+
+
+def test_headings_numbered_by_word_read_with_their_numbers(tmp_path):
+    doc = read_docx(_numbered_docx(tmp_path / "说明.docx"))
+    assert [(p.section, p.text) for p in doc.paragraphs] == [
+        ("一、部门主要职责", "负责全区医疗保障工作。"),
+        ("（一）收入预算", "2025年收入预算1,566.45万元。"),
+        ("（二）支出预算", "2025年支出预算1,566.45万元。"),
+    ]
+
+
+@pytest.mark.parametrize("n, shown", [(1, "一"), (10, "十"), (12, "十二"), (20, "二十"), (35, "三十五"),
+                                      (100, "一百"), (105, "一百零五"), (115, "一百一十五")])
+def test_chinese_counting_as_word_shows_it(n, shown):
+    from ingest.docx_numbering import chinese_count
+
+    assert chinese_count(n) == shown
