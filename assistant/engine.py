@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 
-from db.store import connect_readonly
+from db.store import ReadOnlyConnections
 
 from . import handlers, queries
 from .answer import Answer, Exchange
@@ -29,8 +30,14 @@ class Assistant:
 
     def __init__(self, db_path: str | Path):
         self.db_path = Path(db_path)
-        self.conn = connect_readonly(self.db_path)
+        self._connections = ReadOnlyConnections(self.db_path)
         self.lexicon = Lexicon(self.conn)
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        """The calling thread's read-only connection: one Assistant may serve many threads
+        (the app's sessions), but no connection is ever used by two of them."""
+        return self._connections.get()
 
     def ask(self, question: str, history: Sequence[Exchange] = ()) -> Answer:
         previous, earlier = (_previous_frames(history) + [None, None])[:2]

@@ -8,6 +8,7 @@ applies the schema and views; there is one writer per process.
 from __future__ import annotations
 
 import sqlite3
+import threading
 from importlib import resources
 from pathlib import Path
 
@@ -59,8 +60,10 @@ def connect_readonly(path: str | Path) -> sqlite3.Connection:
     path = Path(path)
     if not path.is_file():
         raise StoreError(f"没有找到数据库文件 {path}：先运行 budgetqa ingest 载入预算文件。")
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
-                           check_same_thread=False)
+    # check_same_thread stays on: a connection shared by threads deadlocks (SQLite's mutex
+    # against the GIL, through the authorizer and progress callbacks); ReadOnlyConnections
+    # gives each thread its own.
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     if hasattr(conn, "enable_load_extension"):  # absent when Python was built without it
         conn.enable_load_extension(False)
     try:
@@ -70,3 +73,23 @@ def connect_readonly(path: str | Path) -> sqlite3.Connection:
         raise StoreError(f"{path} 不是 budgetqa 数据库（{exc}）：请用 budgetqa ingest 重新生成。") from exc
     conn.set_authorizer(_authorizer)
     return conn
+
+
+class ReadOnlyConnections:
+    """One read-only connection per thread, opened on first use in that thread.
+
+    An object shared by threads (the app's cached Assistant serves every browser session)
+    must never hand one sqlite3 connection to two threads: with Python callbacks set, one
+    thread holds SQLite's connection mutex waiting for the GIL while another holds the GIL
+    waiting for the mutex, and the whole process freezes. A connection is closed when its
+    thread ends (the thread-local slot is dropped)."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self._local = threading.local()
+
+    def get(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._local.conn = connect_readonly(self.path)
+        return conn
