@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import sys
 import threading
 from pathlib import Path
 
@@ -87,6 +88,7 @@ def test_concurrent_browser_sessions_all_get_answers(tmp_path):
 
     spec = importlib.util.spec_from_file_location("concurrent_sessions", REPO / "scripts" / "concurrent_sessions.py")
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
     result = module.run(sessions=3, seconds=12, workdir=tmp_path)
     assert result.sessions_finished == 3
