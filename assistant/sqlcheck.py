@@ -68,13 +68,12 @@ def check_sql(sql: str, max_rows: int = 200) -> str:
     for node in tree.walk():
         if isinstance(node, _FORBIDDEN_NODES):
             raise SqlRejected(f"只允许只读 SELECT 查询：发现 {node.key.upper()} (only a read-only SELECT is allowed)")
-    ctes = {cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE)}
     for table in tree.find_all(exp.Table):
         if isinstance(table.this, exp.Func):  # FROM pragma_table_info(...), json_each(...)
             raise SqlRejected(f"不允许使用表值函数 {table.this.sql(dialect='sqlite')} "
                               f"(table-valued function not allowed)")
         name = table.name.lower()
-        if name not in ALLOWED_TABLES and name not in ctes:
+        if name not in ALLOWED_TABLES and name not in ctes_in_scope(table):
             raise SqlRejected(f"不允许查询表“{table.name}”：只能查询 {', '.join(sorted(ALLOWED_TABLES))} "
                               f"(table not allowed)")
         if table.db or table.catalog:
@@ -86,6 +85,22 @@ def check_sql(sql: str, max_rows: int = 200) -> str:
         if name not in ALLOWED_FUNCTIONS:
             raise SqlRejected(f"不允许使用函数 {name}() (function not allowed)")
     return _with_limit(tree, max_rows)
+
+
+def ctes_in_scope(node: exp.Expression) -> set[str]:
+    """The CTE names a table reference at `node` can mean: those of the WITH clauses of the
+    queries that enclose it (SQLite lets the CTEs of one WITH see each other, and a WITH
+    inside a subquery is seen only there). Collecting every CTE of the whole statement
+    instead would let `FROM sqlite_master, (WITH sqlite_master AS (…) …)` pass the real
+    table off as a CTE."""
+    names: set[str] = set()
+    parent = node.parent
+    while parent is not None:
+        with_ = parent.args.get("with_") or parent.args.get("with")  # the key sqlglot uses varies by version
+        if isinstance(with_, exp.With):
+            names |= {cte.alias_or_name.lower() for cte in with_.expressions}
+        parent = parent.parent
+    return names
 
 
 def _with_limit(tree: exp.Query, max_rows: int) -> str:

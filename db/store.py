@@ -7,8 +7,10 @@ applies the schema and views; there is one writer per process.
 """
 from __future__ import annotations
 
+import re
 import sqlite3
 import threading
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -44,15 +46,36 @@ def connect_writer(path: str | Path) -> sqlite3.Connection:
     return conn
 
 
+@lru_cache(maxsize=1)
+def schema_objects() -> frozenset[str]:
+    """The tables and views db/schema.sql and db/views.sql create: all a question may read."""
+    return frozenset(name.lower() for name in re.findall(
+        r"CREATE\s+(?:TABLE|VIEW)\s+(?:IF\s+NOT\s+EXISTS\s+)?[\"`\[]?(\w+)", schema_sql(), re.IGNORECASE))
+
+
 def _authorizer(action: int, arg1: str | None, arg2: str | None, dbname: str | None,
                 source: str | None) -> int:
     if action == sqlite3.SQLITE_FUNCTION and (arg2 or "").lower() in _DENIED_FUNCTIONS:
+        return sqlite3.SQLITE_DENY
+    if action == sqlite3.SQLITE_READ and not _readable(arg1, dbname):
         return sqlite3.SQLITE_DENY
     if action in _ALLOWED_ACTIONS:
         return sqlite3.SQLITE_OK
     if action == sqlite3.SQLITE_PRAGMA and (arg1 or "").lower() in _READ_ONLY_PRAGMAS:
         return sqlite3.SQLITE_OK
     return sqlite3.SQLITE_DENY
+
+
+def _readable(table: str | None, dbname: str | None) -> bool:
+    """Whether a question may read `table`. A column of a real table comes with its database
+    name ("main"): reads through a view are reported as reads of the view's base tables, so
+    the schema's tables are allowed, and nothing else (sqlite_master, sqlite_schema, another
+    database). A read without a database name is a CTE's rows (or a row count with no column
+    data); only the sqlite_ names are refused there."""
+    name = (table or "").lower()
+    if name.startswith("sqlite_"):
+        return False
+    return dbname is None or (dbname == "main" and name in schema_objects())
 
 
 def connect_readonly(path: str | Path) -> sqlite3.Connection:
