@@ -167,9 +167,11 @@ def chat(db_path: Path, as_json: bool) -> None:
     """Read questions from stdin, one per line; '/reset' starts a new conversation."""
     from assistant.answer import Exchange
 
+    from assistant.engine import recent
+
     assistant = _assistant(db_path)
     history: list[Exchange] = []
-    for raw in sys.stdin:
+    for raw in _bounded_lines(sys.stdin):
         question = raw.strip()
         if not question:
             continue
@@ -177,12 +179,30 @@ def chat(db_path: Path, as_json: bool) -> None:
             history = []
             continue
         answer = assistant.ask(question, history)
-        history.append(Exchange(question, answer))
+        history = recent(history + [Exchange(question, answer)])  # only what follow-ups need
         if as_json:
             sys.stdout.write(json.dumps(answer.to_json(), ensure_ascii=False) + "\n")
         else:
             sys.stdout.write(answer.answer + "\n")
         sys.stdout.flush()
+
+
+def _bounded_lines(stream):
+    """Lines of `stream`, each cut to a bounded length (the rest of an over-long line is read
+    and dropped in blocks): one pasted megabyte must not be held whole. A cut line is still
+    longer than the question limit, so the Assistant answers it with that limit."""
+    from db import limits
+
+    cap = limits.QUESTION_MAX_CHARS + 1
+    while True:
+        line = stream.readline(cap)
+        if not line:
+            return
+        if not line.endswith("\n"):
+            rest = line
+            while rest and not rest.endswith("\n"):
+                rest = stream.readline(64 * 1024)
+        yield line
 
 
 @main.command()

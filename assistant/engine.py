@@ -12,6 +12,7 @@ import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 
+from db import limits
 from db.store import ReadOnlyConnections
 
 from . import handlers, queries
@@ -40,6 +41,9 @@ class Assistant:
         return self._connections.get()
 
     def ask(self, question: str, history: Sequence[Exchange] = ()) -> Answer:
+        refused = too_long(question, self.engine_name)
+        if refused:
+            return refused
         previous, earlier = (_previous_frames(history) + [None, None])[:2]
         frame = understand(question, self.lexicon, previous, earlier)
         try:
@@ -157,7 +161,24 @@ def _year_text(doc: Document) -> str:
     return f"{doc.year}年" if doc.year else "年份未注明"
 
 
+def too_long(question: str, engine: str) -> Answer | None:
+    """A question past the length limit is answered with the limit, before any work is done
+    on it (matching subjects in a pasted document would take minutes)."""
+    if len(question) <= limits.QUESTION_MAX_CHARS:
+        return None
+    answer = Answer("error", f"问题太长（{len(question):,} 个字），超过问题长度上限 {limits.QUESTION_MAX_CHARS} 个字"
+                             f"（问题长度限制）。请一次只问一个预算数字，例如某单位某年某个科目是多少。")
+    answer.engine = engine
+    return answer
+
+
+def recent(history: Sequence[Exchange]) -> list[Exchange]:
+    """The exchanges a follow-up can need (the last CHAT_HISTORY_KEEP), without walking the
+    rest: a long conversation must not make every question slower."""
+    return list(history[max(0, len(history) - limits.CHAT_HISTORY_KEEP):])
+
+
 def _previous_frames(history: Sequence[Exchange]) -> list[Frame]:
-    """The frames of the conversation's questions, the last first."""
-    frames = [getattr(exchange.answer, "frame", None) for exchange in reversed(history)]
+    """The frames of the conversation's last questions, the last first."""
+    frames = [getattr(exchange.answer, "frame", None) for exchange in reversed(recent(history))]
     return [f for f in frames if isinstance(f, Frame)]

@@ -14,6 +14,8 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from db import limits
+
 SCHEMA_FILES = ("schema.sql", "views.sql")
 
 # Reads that a SELECT needs; everything else (writes, ATTACH, PRAGMA writes, functions that
@@ -95,6 +97,10 @@ def connect_readonly(path: str | Path) -> sqlite3.Connection:
         conn.close()
         raise StoreError(f"{path} 不是 budgetqa 数据库（{exc}）：请用 budgetqa ingest 重新生成。") from exc
     conn.set_authorizer(_authorizer)
+    # One string or blob (printf('%.*c', 999999990, 'x'), zeroblob, a || that doubles in a
+    # recursive CTE) stops at this length instead of taking seconds and gigabytes; the
+    # progress handler cannot interrupt a single instruction.
+    conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, limits.SQL_MAX_VALUE_BYTES)
     return conn
 
 

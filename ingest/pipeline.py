@@ -14,6 +14,7 @@ from pathlib import Path
 
 from db.store import connect_writer
 
+from .guards import check_input_file
 from .model import IngestError, ParsedDocument
 from .normalize import NormalizedDocument, normalize
 from .writer import find_existing, write_document
@@ -65,8 +66,7 @@ def expand(paths: Iterable[Path]) -> list[Path]:
 def read_any(path: Path) -> ParsedDocument:
     """The reader for the file's format."""
     suffix = path.suffix.lower()
-    if not path.is_file():
-        raise IngestError(f"{path}：文件不存在。")
+    check_input_file(path)
     if suffix in PDF_SUFFIXES:
         from .pdf_reader import read_pdf
         return read_pdf(path)
@@ -91,7 +91,13 @@ def parse_file(path: Path) -> NormalizedDocument | str:
 
 
 def sha256_of(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """The file's sha256, read in blocks; only a regular file within its size limit is read."""
+    check_input_file(path)
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def ingest_paths(paths: Iterable[Path], db_path: Path, jobs: int = 1,
@@ -108,6 +114,9 @@ def ingest_paths(paths: Iterable[Path], db_path: Path, jobs: int = 1,
                 digest = sha256_of(path)
             except OSError as exc:
                 report.results.append(FileResult(path, "failed", f"{path}：无法读取（{exc.strerror}）。"))
+                continue
+            except IngestError as exc:
+                report.results.append(FileResult(path, "failed", str(exc)))
                 continue
             doc_id = find_existing(conn, digest)
             if doc_id is not None:
