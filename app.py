@@ -13,12 +13,13 @@ import pandas as pd
 import streamlit as st
 
 from assistant import catalog, transcript
-from assistant.audit import findings_for, run_audit
+from assistant.audit import audit_in_transaction, findings_for
 from assistant.answer import Answer, Exchange
 from assistant.examples import example_questions
 from assistant.engine import Assistant
 from assistant.factory import engine_description, make_assistant
 from assistant.llm_config import LLMConfig, LLMConfigError, load_config
+from db.store import store_version
 from ingest.pipeline import ingest_paths
 
 REPO = Path(__file__).resolve().parent
@@ -29,7 +30,7 @@ st.set_page_config(page_title="budgetqa · 预算问答", page_icon="📊", layo
 
 
 @st.cache_resource(show_spinner=False)
-def load_assistant(db_path: str, version: float, llm_settings: str):
+def load_assistant(db_path: str, version: tuple, llm_settings: str):
     """One engine per database file version and LLM settings (re-created after an upload
     changes the file, or the settings change), and what to tell the user about it. Settings
     that cannot be used are said on the page and the built-in engine answers: the app keeps
@@ -54,15 +55,14 @@ def ensure_database() -> None:
         return
     DB_PATH.parent.mkdir(parents=True, exist_ok=True)
     with st.spinner("首次启动：正在载入随附的样例预算……"):
-        report = ingest_paths([SAMPLES], DB_PATH)
-        run_audit(DB_PATH)
+        report = ingest_paths([SAMPLES], DB_PATH, after_write=audit_in_transaction)
     for failure in report.failed:
         st.error(failure.message)
 
 
 def loaded():
     """(assistant, engine description, problem with the LLM settings or None)."""
-    return load_assistant(str(DB_PATH), DB_PATH.stat().st_mtime, llm_settings())
+    return load_assistant(str(DB_PATH), store_version(DB_PATH), llm_settings())  # WAL: not the file's mtime alone
 
 
 def assistant():
@@ -244,7 +244,8 @@ def ingest_uploads(uploads) -> None:
     except Exception as exc:
         st.session_state.upload_messages = [("error", f"导入失败：{exc}")]
     else:
-        messages = [("error", r.message) for r in report.results if r.status == "failed"]
+        messages = [("error" if r.status == "failed" else "warning", r.message) for r in report.results
+                    if r.status in ("failed", "revision")]  # a revision is kept out, and says how to replace
         failed, ingested = report.count("failed"), report.count("ingested")
         level = "success" if not failed else ("warning" if ingested or report.count("unchanged") else "error")
         messages.append((level, f"导入 {ingested} 个，未变化 {report.count('unchanged')} 个，"
@@ -262,11 +263,9 @@ def _ingest_files(uploads):
             path.write_bytes(upload.getvalue())
             paths.append(path)
         bar = st.progress(0.0, text="正在导入……")
-        report = ingest_paths(paths, DB_PATH, progress=lambda done, total, name: bar.progress(
-            done / total if total else 1.0, text=f"{done}/{total} {name}"))
-        new = [r.doc_id for r in report.results if r.status == "ingested"]
-        if new:
-            run_audit(DB_PATH, new)
+        report = ingest_paths(paths, DB_PATH, after_write=audit_in_transaction,  # stored with its findings
+                              progress=lambda done, total, name: bar.progress(
+                                  done / total if total else 1.0, text=f"{done}/{total} {name}"))
     return report
 
 

@@ -6,6 +6,7 @@ app would decide differently.
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -29,36 +30,78 @@ def main() -> None:
 @db_option
 @click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 64),
               help="Worker processes that parse files in parallel (one writer stores them).")
-def ingest(paths: tuple[Path, ...], db_path: Path, jobs: int) -> None:
+@click.option("--replace", is_flag=True,
+              help="A revision of a loaded document (same issuer, year, kind, scope) replaces it.")
+def ingest(paths: tuple[Path, ...], db_path: Path, jobs: int, replace: bool) -> None:
     """Load budget files or folders (txt, pdf, xlsx, xls, csv) into the database."""
+    from assistant.audit import audit_in_transaction
     from ingest.pipeline import ingest_paths
 
     bar = _ProgressBar() if sys.stderr.isatty() else None
-    report = ingest_paths(list(paths), db_path, jobs=jobs, progress=bar)
-    if bar:
-        bar.close()
+    try:
+        # each document is audited in its own transaction: stored with its findings, or not at all
+        report = ingest_paths(list(paths), db_path, jobs=jobs, progress=bar, replace=replace,
+                              after_write=audit_in_transaction)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        if bar:
+            bar.close()
     for result in report.results:
         if result.status == "ingested":
-            click.echo(f"已导入  {result.path.name}：{result.title}（{result.tables} 张表，{result.items} 个数）")
+            replaced = f"；{result.message}" if result.message else ""
+            click.echo(f"已导入  {result.path.name}：{result.title}（{result.tables} 张表，{result.items} 个数）{replaced}")
         elif result.status == "unchanged":
             click.echo(f"未变化  {result.path.name}：{result.message}")
+        elif result.status == "revision":
+            click.echo(f"修订版  {result.path.name}：{result.message}")
         else:
             click.echo(f"失败    {result.message}", err=True)
     click.echo(f"完成：导入 {report.count('ingested')}，未变化 {report.count('unchanged')}，"
-               f"失败 {report.count('failed')}；用时 {report.seconds:.2f} 秒。数据库：{db_path}")
+               f"修订版未导入 {report.count('revision')}，失败 {report.count('failed')}；"
+               f"用时 {report.seconds:.2f} 秒。数据库：{db_path}")
     audit_ingested(db_path, report)
     if report.failed:
         sys.exit(1)
 
 
 def audit_ingested(db_path: Path, report) -> None:
-    """Check the documents just stored, so answers can warn about contradicted figures."""
-    from assistant.audit import run_audit
+    """Say what the audit (run as each document was stored) found in the documents just stored."""
+    from assistant.audit import findings_for
 
     new = [r.doc_id for r in report.results if r.status == "ingested"]
     if new:
-        findings = run_audit(db_path, new)
+        conn = _open(db_path)
+        try:
+            findings = findings_for(conn, new)
+        finally:
+            conn.close()
         click.echo(f"一致性检查：{len(findings)} 处发现（budgetqa audit 查看详情）。")
+
+
+@main.command()
+@click.argument("doc_id", type=int)
+@db_option
+def remove(doc_id: int, db_path: Path) -> None:
+    """Remove a loaded document (DOC_ID from budgetqa docs) with its tables, figures and findings."""
+    from db.store import connect_writer
+    from ingest.writer import DocumentNotFound, remove_document
+
+    try:
+        conn = connect_writer(db_path)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+    try:
+        title = conn.execute("SELECT title FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+        remove_document(conn, doc_id)
+    except DocumentNotFound as exc:
+        raise click.ClickException(str(exc)) from exc
+    except sqlite3.Error as exc:
+        from db.store import describe_error
+        raise click.ClickException(describe_error(exc, db_path)) from exc
+    finally:
+        conn.close()
+    click.echo(f"已删除文档 {doc_id}《{title[0]}》及其全部表格、数字和检查发现。")
 
 
 class _ProgressBar:

@@ -83,6 +83,7 @@ class Assistant:
                      frame.years_by_bureau.get(b.issuer, frame.year) is None]
         documents = [d for d in documents
                      if all(getattr(d, key) == value for key, value in frame.document_filter.items())]
+        documents = latest_revisions(documents)
         if not documents:
             return Answer("no_data", self._no_year(frame, bureaus))
         if not frame.subjects and not frame.measure and frame.intent not in ("count", "consistency") \
@@ -139,6 +140,19 @@ def one_per_department(documents: list[Document], english: bool = False) -> tupl
                                    f"not '{d.title}', so its figures are not counted twice.") if english else
                       f"{d.issuer}{_year_text(d)}有部门预算和单位预算两份文件，这里只用部门预算，未计入《{d.title}》，以免重复计算。"))
     return [d for d in documents if d in kept.values()], notes
+
+
+def latest_revisions(documents: list[Document]) -> list[Document]:
+    """One document per (issuer, year, kind, scope, title): the one loaded last. A store that
+    holds two revisions of one budget (loaded before ingest refused revisions) must not state
+    each figure twice with the same citation."""
+    latest: dict[tuple, Document] = {}
+    for doc in documents:
+        key = (doc.issuer, doc.year, doc.kind, doc.scope, doc.title) if doc.year is not None else (doc.doc_id,)
+        if key not in latest or doc.doc_id > latest[key].doc_id:
+            latest[key] = doc
+    return [d for d in documents if latest.get((d.issuer, d.year, d.kind, d.scope, d.title)
+                                               if d.year is not None else (d.doc_id,)) is d]
 
 
 def finding_warnings(trace: Trace, answer: Answer, documents: list[Document]) -> list[str]:

@@ -84,14 +84,16 @@ def questions_for(db: Path) -> list[str]:
     return [p.format(b=issuer) for issuer in issuers for p in PHRASINGS]
 
 
-async def session(browser, port: int, questions: list[str], offset: int, deadline: float, result: Result) -> None:
+async def session(browser, port: int, questions: list[str], offset: int, seconds: float, result: Result) -> None:
+    """Asks until `seconds` after its page is ready (at least one question)."""
     page = await browser.new_page(viewport={"width": 1200, "height": 900})
     try:
         await page.goto(f"http://127.0.0.1:{port}")
         box = page.get_by_test_id("stChatInputTextArea")
         await box.wait_for(timeout=ANSWER_TIMEOUT_MS)
         k = offset
-        while time.monotonic() < deadline:
+        deadline = time.monotonic() + seconds
+        while k == offset or time.monotonic() < deadline:
             question = questions[k % len(questions)]
             k += 1
             before = await page.get_by_test_id("stChatMessage").count()
@@ -128,8 +130,7 @@ async def drive(port: int, pid: int, questions: list[str], sessions: int, second
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         stop = asyncio.Event()
         sampler = asyncio.create_task(sample_memory(stop))
-        deadline = time.monotonic() + seconds
-        await asyncio.gather(*(session(browser, port, questions, k * 7, deadline, result) for k in range(sessions)))
+        await asyncio.gather(*(session(browser, port, questions, k * 7, seconds, result) for k in range(sessions)))
         stop.set()
         await sampler
         await browser.close()
