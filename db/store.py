@@ -123,9 +123,10 @@ def connect_writer(path: str | Path) -> sqlite3.Connection:
         new = _check_store(conn, path)
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA foreign_keys = ON")
-        conn.executescript(schema_sql())
-        if new:
-            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        if new:  # tables and version in one transaction: another process never sees one without the other
+            conn.executescript(f"BEGIN IMMEDIATE;\n{schema_sql()}\nPRAGMA user_version = {SCHEMA_VERSION};\nCOMMIT;")
+        else:
+            conn.executescript(schema_sql())
     except StoreError:
         conn.close()
         raise
