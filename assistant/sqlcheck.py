@@ -176,6 +176,8 @@ def run_sql(conn: sqlite3.Connection, sql: str, params: dict | tuple = (), timeo
     except sqlite3.OperationalError as exc:
         if "interrupted" in str(exc):
             raise QueryInterrupted(f"查询超过 {timeout_s:g} 秒，已停止 (query took too long)") from exc
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise SqlError("数据库正被写入，请稍后再试 (the database is being written)") from exc
         raise SqlError(f"SQLite 拒绝了这个查询：{exc}") from exc
     except sqlite3.DataError as exc:  # "string or blob too big": SQLITE_LIMIT_LENGTH
         raise ResultTooLarge(f"查询产生的值超过 {limits.SQL_MAX_VALUE_BYTES // limits.MB} MB 的长度上限（值长度限制），"

@@ -124,8 +124,8 @@ def _stream_size(stream, cap: int) -> int:
     """Decoded length of a stream, inflating at most `cap` bytes of a Flate stream."""
     if stream.data is not None:  # already decoded by the parser
         return len(stream.data)
-    filters = [getattr(f, "name", f) for f in stream.get_filters()] if hasattr(stream, "get_filters") else []
-    filters = [f[0] if isinstance(f, tuple) else f for f in filters]
+    filters = [f[0] if isinstance(f, tuple) else f for f in stream.get_filters()]  # (filter, params)
+    filters = [getattr(f, "name", f) for f in filters]  # PSLiteral → its name
     raw = stream.rawdata or b""
     if not filters:
         return len(raw)

@@ -122,9 +122,15 @@ def test_the_chat_command_answers_an_over_long_line_with_the_limit_and_goes_on(s
 
 # --- ingest: crafted files, in a child process whose peak memory is measured -----------------------
 
-def minimal_pdf(content: bytes, pages: int = 1) -> bytes:
-    """A valid PDF whose every page draws `content` (Flate-compressed)."""
-    stream = zlib.compress(content, 9)
+def inflating(chunk: bytes, times: int) -> bytes:
+    """`chunk` repeated `times` times, Flate-compressed without holding the whole in memory."""
+    packer = zlib.compressobj(9)
+    return b"".join(packer.compress(chunk) for _ in range(times)) + packer.flush()
+
+
+def minimal_pdf(content: bytes, pages: int = 1, stream: bytes | None = None) -> bytes:
+    """A valid PDF whose every page draws `content` (Flate-compressed; or `stream`, compressed)."""
+    stream = stream if stream is not None else zlib.compress(content, 9)
     objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
                b"<< /Type /Pages /Kids [" + b" ".join(b"%d 0 R" % (4 + k) for k in range(pages)) +
                b"] /Count %d >>" % pages,
@@ -160,7 +166,8 @@ def crafted_run(tmp_path_factory):
     folder = tmp_path_factory.mktemp("crafted")
     files = {}
     files["bomb"] = folder / "inflates.pdf"
-    files["bomb"].write_bytes(minimal_pdf(b"0 0 m 1 1 l S\n" * 800_000))  # ≈11 MB of drawing from ≈30 KB
+    # ≈200 MB of drawing operators from a file of ≈200 KB
+    files["bomb"].write_bytes(minimal_pdf(b"", stream=inflating(b"0 0 m 1 1 l S\n" * 75_000, 200)))
     files["far"] = folder / "far.xlsx"
     far_cell_xlsx(files["far"])
     files["sparse"] = folder / "huge.csv"
