@@ -83,6 +83,24 @@ def test_a_value_that_grows_past_the_length_limit_is_stopped_with_that_limit_nam
         finishes(lambda: run_sql(reader.get(), sql))
 
 
+# A value of 819,200 characters (under the limit) that each function below would take past it.
+NEAR_LIMIT = ("WITH RECURSIVE r(s, n) AS (SELECT printf('%.100c', {char}), 0 UNION ALL "
+              "SELECT s || s, n + 1 FROM r WHERE n < 13) SELECT {expr} FROM r WHERE n = 13")
+
+
+@pytest.mark.parametrize("expr, char", [("hex(s)", "'x'"), ("quote(s)", "char(39)"), ("s || s", "'x'"),
+                                        ("replace(s, 'x', 'xx')", "'x'"), ("group_concat(s || s)", "'x'"),
+                                        ("printf('%s%s', s, s)", "'x'")])
+def test_every_function_that_can_grow_a_value_stops_at_the_length_limit(reader, expr, char):
+    sql = NEAR_LIMIT.format(expr=expr, char=char)
+    try:
+        rows = finishes(lambda: run_sql(reader.get(), sql).rows)
+    except ResultTooLarge as exc:
+        assert "值长度限制" in str(exc)
+    else:  # printf gives NULL rather than an error when its buffer would pass the limit
+        assert rows[0][0] is None or len(rows[0][0]) <= limits.SQL_MAX_VALUE_BYTES
+
+
 def test_a_result_past_the_size_cap_is_stopped_with_that_limit_named(reader):
     with pytest.raises(ResultTooLarge, match="结果大小限制"):
         run_sql(reader.get(), "SELECT raw_text, raw_text, raw_text FROM items_v", max_bytes=20_000)
