@@ -90,7 +90,7 @@ def test_concurrent_browser_sessions_all_get_answers(tmp_path):
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
-    result = module.run(sessions=3, seconds=12, workdir=tmp_path)
+    result = module.run(sessions=3, seconds=5, workdir=tmp_path)
     assert result.sessions_finished == 3
     assert result.answers >= 3 and result.answers == result.questions, result
     assert result.server_alive
