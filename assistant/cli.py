@@ -31,7 +31,7 @@ def main() -> None:
 @click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 64),
               help="Worker processes that parse files in parallel (one writer stores them).")
 @click.option("--replace", is_flag=True,
-              help="A revision of a loaded document (same issuer, year, kind, scope) replaces it.")
+              help="A revision of a loaded document (same issuer, year, kind, scope and title) replaces it.")
 def ingest(paths: tuple[Path, ...], db_path: Path, jobs: int, replace: bool) -> None:
     """Load budget files or folders (txt, pdf, xlsx, xls, csv) into the database."""
     from assistant.audit import audit_in_transaction
@@ -209,7 +209,6 @@ def ask(db_path: Path, question: str, as_json: bool) -> None:
 def chat(db_path: Path, as_json: bool) -> None:
     """Read questions from stdin, one per line; '/reset' starts a new conversation."""
     from assistant.answer import Exchange
-
     from assistant.engine import recent
 
     assistant = _assistant(db_path)

@@ -2,7 +2,7 @@
 
 Each file is its own transaction; a bad file gets one clear message naming it and the rest of
 the run goes on. A file already stored (same sha256) is skipped as unchanged. A revision of a
-loaded document (same issuer, year, kind and scope, other content) is not stored beside it:
+loaded document (same issuer, year, kind, scope and title, other content) is not stored beside it:
 it is reported as "revision" and the loaded one kept, unless `replace` is set, in which case
 it replaces the loaded one in the same transaction. Worker processes end with their parent.
 """
@@ -196,7 +196,7 @@ def _store(conn, db_path: Path, path: Path, digest: str, result: NormalizedDocum
         if revises and not replace:
             doc_id, title = revises[-1]
             return FileResult(path, "revision",
-                              f"是已载入的《{title}》（文档 {doc_id}）的修订版本（同一单位、年度、类别和范围，内容不同），"
+                              f"是已载入的《{title}》（文档 {doc_id}）的修订版本（单位、年度、类别、范围和标题相同，内容不同），"
                               f"未导入，已载入的保持不变。要用新文件替换它：budgetqa ingest --replace {path}",
                               doc_id, result.title)
         doc_id = write_document(conn, result, source_file, digest, [d for d, _ in revises], after_write)
