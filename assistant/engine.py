@@ -128,14 +128,15 @@ def one_per_department(documents: list[Document], english: bool = False) -> tupl
     document used, note), so that only an answer citing it carries the note."""
     kept: dict[tuple, Document] = {}
     for doc in documents:
-        key = (doc.issuer, doc.year, doc.kind)
+        # The tables file and the text file of one budget are its two halves: both stay.
+        key = (doc.issuer, doc.year, doc.kind, doc.part)
         if key not in kept or (kept[key].scope == "单位" and doc.scope != "单位"):
             kept[key] = doc
     notes = []
     for d in documents:
         if d in kept.values():
             continue
-        used = kept[(d.issuer, d.year, d.kind)]
+        used = kept[(d.issuer, d.year, d.kind, d.part)]
         notes.append((used.title, (f"{d.issuer} {d.year or ''} has two documents; only its department budget is used, "
                                    f"not '{d.title}', so its figures are not counted twice.") if english else
                       f"{d.issuer}{_year_text(d)}有部门预算和单位预算两份文件，这里只用部门预算，未计入《{d.title}》，以免重复计算。"))
@@ -143,16 +144,17 @@ def one_per_department(documents: list[Document], english: bool = False) -> tupl
 
 
 def latest_revisions(documents: list[Document]) -> list[Document]:
-    """One document per (issuer, year, kind, scope, title): the one loaded last. A store that
+    """One document per (issuer, year, kind, scope, part, title): the one loaded last. A store that
     holds two revisions of one budget (loaded before ingest refused revisions) must not state
     each figure twice with the same citation."""
+    def key(doc: Document) -> tuple:
+        return (doc.issuer, doc.year, doc.kind, doc.scope, doc.part, doc.title) if doc.year is not None else (doc.doc_id,)
+
     latest: dict[tuple, Document] = {}
     for doc in documents:
-        key = (doc.issuer, doc.year, doc.kind, doc.scope, doc.title) if doc.year is not None else (doc.doc_id,)
-        if key not in latest or doc.doc_id > latest[key].doc_id:
-            latest[key] = doc
-    return [d for d in documents if latest.get((d.issuer, d.year, d.kind, d.scope, d.title)
-                                               if d.year is not None else (d.doc_id,)) is d]
+        if key(doc) not in latest or doc.doc_id > latest[key(doc)].doc_id:
+            latest[key(doc)] = doc
+    return [d for d in documents if latest[key(d)] is d]
 
 
 def finding_warnings(trace: Trace, answer: Answer, documents: list[Document]) -> list[str]:

@@ -15,7 +15,9 @@ CREATE TABLE IF NOT EXISTS documents (
     layout       TEXT NOT NULL,            -- the reader that parsed it
     unit         TEXT,                     -- the unit most of its tables print
     pages        INTEGER,
-    ingested_at  TEXT NOT NULL
+    ingested_at  TEXT NOT NULL,
+    part         TEXT NOT NULL DEFAULT 'whole',  -- whole | tables | text: one budget published as two files
+    identity_json TEXT                     -- which cue decided issuer/year/kind/scope, what is uncertain
 );
 
 CREATE TABLE IF NOT EXISTS source_tables (

@@ -36,6 +36,7 @@ class RawTable:
     cells_positional: bool = True
     note: str | None = None  # e.g. "注：无政府基金预算财政拨款预算，空表列示。"
     kind_hint: str | None = None  # a reader that knows the table's kind says so
+    context_lines: list[str] = field(default_factory=list)  # 部门：X 单位：万元 printed with the table
 
 
 @dataclass
@@ -56,10 +57,9 @@ class ParsedDocument:
     layout: str  # reader name, e.g. "markdown-tabs", "cell-per-line", "pdf"
     tables: list[RawTable]
     paragraphs: list[Paragraph]
-    heading_lines: list[str] = field(default_factory=list)  # title lines, for issuer/year
-    issuer: str | None = None  # when the reader can tell it directly (部门名称：…)
-    year: int | None = None
-    kind: str | None = None  # "预算" / "决算"
+    heading_lines: list[str] = field(default_factory=list)  # cover or title lines, for issuer/year
+    context_lines: list[str] = field(default_factory=list)  # lines printed above tables: 部门：X 单位：万元
+    has_cover: bool = False  # heading_lines are a cover page of their own
     pages: int | None = None
 
 

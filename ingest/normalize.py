@@ -15,7 +15,9 @@ from decimal import Decimal
 
 from db.glossary import canonical_measure, glossary
 
-from . import identities, metadata, sangong_lines
+from . import identities, sangong_lines
+from .identity import Identity, document_title, recognise_identity
+from .table_families import classify_table
 from .narrative import extract_text_figures
 from .performance import extract_projects, is_project_table
 from .model import IngestError, ParsedDocument, RawTable
@@ -80,15 +82,18 @@ class NormalizedDocument:
     pages: int | None
     tables: list[NormalizedTable]
     text_figures: list[TextFigure]
+    identity: Identity | None = None
+    part: str = "whole"  # whole | tables | text: a budget published as two files has two parts
 
 
-def normalize(parsed: ParsedDocument) -> NormalizedDocument:
-    issuer = metadata.detect_issuer(parsed)
-    if not issuer or not parsed.tables:
-        raise IngestError(f"{_name(parsed)}：没有找到预算表或发布单位，看起来不是部门预算/决算文件。")
-    year = metadata.detect_year(parsed)
-    kind = metadata.detect_kind(parsed)
-    scope = metadata.detect_scope(parsed)
+def normalize(parsed: ParsedDocument, overrides: dict | None = None) -> NormalizedDocument:
+    """`overrides` are fields the user stated (issuer, year, kind, scope); they win over cues."""
+    identity = recognise_identity(parsed, overrides)
+    text_figures = _text_figures(parsed)
+    if not parsed.tables and not text_figures:
+        raise IngestError(f"{_name(parsed)}：没有找到预算表，说明文字里也没有预算数字，"
+                          f"看起来不是部门预算/决算文件。请确认文件内容。")
+    issuer, year, kind, scope = identity.issuer, identity.year, identity.kind, identity.scope
     units = Counter(t.unit for t in parsed.tables if t.unit)
     doc_unit = units.most_common(1)[0][0] if units else None
     name_codes = _name_code_map(parsed.tables)
@@ -100,10 +105,11 @@ def normalize(parsed: ParsedDocument) -> NormalizedDocument:
                                                       len(parsed.tables[i].columns)))
     for i in order:
         _fill_table(tables[i], parsed.tables[i], name_codes, known)
-    only_targets = all(t.table_kind == "performance" for t in tables)
-    title = metadata.document_title(issuer, year, scope, kind, only_targets)
+    only_targets = bool(tables) and all(t.table_kind == "performance" for t in tables)
+    part = "whole" if tables and text_figures else ("tables" if tables else "text")
+    title = document_title(identity, part if part == "text" else None, only_targets)
     return NormalizedDocument(issuer, year, kind, scope, title, parsed.layout, doc_unit, parsed.pages,
-                              tables, _text_figures(parsed))
+                              tables, text_figures, identity, part)
 
 
 def _name(parsed: ParsedDocument) -> str:
@@ -114,23 +120,8 @@ def _text_figures(parsed: ParsedDocument) -> list[TextFigure]:
     return extract_text_figures(parsed.paragraphs)
 
 
-def classify_table(title: str, columns: list[str], kind_hint: str | None) -> str:
-    if kind_hint and kind_hint.startswith("performance"):
-        return "performance"
-    kinds = glossary()["table_kinds"]
-    text = title.replace(" ", "")
-    order = ["performance", "sangong", "government_fund", "state_capital", "basic_expenditure",
-             "procurement", "assets", "income_expenditure_summary", "income", "project", "expenditure"]
-    for kind in order:
-        if any(word in text for word in kinds[kind]):
-            return kind
-    if any("因公出国" in c for c in columns):
-        return "sangong"
-    return "other"
-
-
 def _table_shell(seq: int, raw: RawTable, doc_unit: str | None) -> NormalizedTable:
-    kind = classify_table(raw.title, raw.columns, raw.kind_hint)
+    kind = classify_table(raw.title, raw.columns, raw.kind_hint, raw.column_groups)
     rows = []
     for k, cells in enumerate(raw.rows):
         page = raw.row_pages[k] if k < len(raw.row_pages) else raw.page
@@ -339,6 +330,8 @@ def _positional_items(table: NormalizedTable, raw: RawTable, name_codes: dict[st
             code, label = _row_code([get(i) for i in code_cols[g]], [raw.columns[i] for i in code_cols[g]],
                                     carried[g])
             name = name or label  # 合计 printed in a merged code cell
+            if not name and not code and g == groups[0]:
+                name = _name_elsewhere(cells, owner)
             m = _UNIT_CODE_NAME.match(name)
             if not code and m:
                 code, name = m.group(1), clean_name(m.group(2))
@@ -354,6 +347,18 @@ def _positional_items(table: NormalizedTable, raw: RawTable, name_codes: dict[st
                 items.append(_make_item(table, raw, row_no, code or None, name, col, value, text,
                                         header_class.get(g) or code_hint, cells, page, line))
     return items
+
+
+def _name_elsewhere(cells: list[str], owner: dict[int, int]) -> str:
+    """A row whose name column is blank but which prints its label in another text column
+    (政府采购表: '合计' and '一、货物' sit under 采购品目大类, the items under 专项名称): that
+    label, so nothing printed is dropped."""
+    for col, text in enumerate(cells):
+        if col in owner:
+            break
+        if text and parse_amount(text) is None and not is_code(text):
+            return clean_name(text)
+    return ""
 
 
 def _row_code(values: list[str], labels: list[str], carried: list[str]) -> tuple[str, str]:
@@ -498,6 +503,9 @@ def _wide_sangong_items(table: NormalizedTable, raw: RawTable) -> list[Item]:
         if not raw.cells_positional:
             items += _lost_cell_sangong_items(table, raw, row_no, cells, page, line)
             continue
+        # A table that adds 会议费/培训费 to the 三公 prints a 合计 of all of them: that is not the
+        # “三公” total, which is the 小计 of the 三公 columns.
+        extra = [c for c in raw.columns if "会议费" in c or "培训费" in c]
         for col, label in enumerate(raw.columns):
             value = parse_amount(cells[col]) if col < len(cells) else None
             if value is None or _is_code_col(label) or _is_name_col(label):
@@ -506,6 +514,9 @@ def _wide_sangong_items(table: NormalizedTable, raw: RawTable) -> list[Item]:
             if label in _COLUMN_MEASURES and group:  # 决算: 因公出国（境）费 over 预算数 | 决算数
                 name = "公务用车购置及运行费" if group == "小计" else _sangong_name(group, "")
                 measure = _COLUMN_MEASURES[label]
+            elif extra and label in ("合计", "总计") and "三公" not in group:
+                name = "“三公”经费、" + "、".join(dict.fromkeys(("会议费" if "会议费" in c else "培训费") for c in extra)) + "合计"
+                measure = "上年预算数" if "上年" in group else "合计"
             else:
                 name = _sangong_name(label, group)
                 measure = "上年预算数" if "上年" in group else "合计"

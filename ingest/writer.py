@@ -2,7 +2,7 @@
 
 The same file again (same sha256) is a no-op; a changed file with the same name replaces
 its old rows inside the same transaction, so a reader never sees half of a document. A file
-of the same issuer, year, kind, scope and title as a loaded one but with other content is a
+of the same issuer, year, kind, scope, part and title as a loaded one but with other content is a
 revision (`find_revisions`): it replaces the loaded one only when the caller passes it in
 `replaces` (`budgetqa ingest --replace`). `remove_document` takes a document out with
 everything that hangs on it (tables, rows, items, projects, indicators, text figures,
@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 from decimal import Decimal
 
+from .identity import CUE_WEIGHTS, same_body
 from .normalize import NormalizedDocument
 from .textutil import FEN_PER_UNIT
 
@@ -31,16 +32,16 @@ class DocumentNotFound(LookupError):
 
 def find_revisions(conn: sqlite3.Connection, doc: NormalizedDocument, source_file: str) -> list[tuple[int, str]]:
     """(doc_id, title) of loaded documents that `doc` is a revision of: same issuer, year, kind
-    and scope, and the same title (a department's 绩效目标 published beside its 部门预算 has
-    the other four in common but is a companion, not a revision), from another file (the same
-    file changed is replaced anyway). A document whose year is unknown is nobody's revision:
-    two of them may be different years."""
+    and scope, the same part (a budget's tables file and its text file are two halves, not
+    revisions) and the same title (a department's 绩效目标 published beside its 部门预算 is a
+    companion, not a revision), from another file (the same file changed is replaced anyway).
+    A document whose year is unknown is nobody's revision: two of them may be different years."""
     if doc.year is None:
         return []
     return conn.execute(
         "SELECT doc_id, title FROM documents WHERE issuer = ? AND year = ? AND kind = ? AND scope IS ? "
-        "AND title = ? AND source_file <> ? ORDER BY doc_id",
-        (doc.issuer, doc.year, doc.kind, doc.scope, doc.title, source_file)).fetchall()
+        "AND part = ? AND title = ? AND source_file <> ? ORDER BY doc_id",
+        (doc.issuer, doc.year, doc.kind, doc.scope, doc.part, doc.title, source_file)).fetchall()
 
 
 AfterWrite = Callable[[sqlite3.Connection, int], None]
@@ -57,11 +58,14 @@ def write_document(conn: sqlite3.Connection, doc: NormalizedDocument, source_fil
         conn.execute("DELETE FROM documents WHERE source_file = ?", (source_file,))
         for old in replaces:
             conn.execute("DELETE FROM documents WHERE doc_id = ?", (old,))
+        issuer, title, identity = _join_companion(conn, doc)
         cur = conn.execute(
             """INSERT INTO documents (issuer, year, kind, scope, title, source_file, sha256, layout,
-                                      unit, pages, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)""",
-            (doc.issuer, doc.year, doc.kind, doc.scope, doc.title, source_file, sha256, doc.layout,
-             doc.unit, doc.pages, datetime.now(timezone.utc).isoformat(timespec="seconds")))
+                                      unit, pages, ingested_at, part, identity_json)
+               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+            (issuer, doc.year, doc.kind, doc.scope, title, source_file, sha256, doc.layout,
+             doc.unit, doc.pages, datetime.now(timezone.utc).isoformat(timespec="seconds"), doc.part,
+             json.dumps(identity, ensure_ascii=False)))
         doc_id = cur.lastrowid
         for table in doc.tables:
             table_id = conn.execute(
@@ -120,6 +124,34 @@ def _rollback(conn: sqlite3.Connection) -> None:
             conn.execute("ROLLBACK")
         except sqlite3.Error:
             pass
+
+
+def _join_companion(conn: sqlite3.Connection, doc: NormalizedDocument) -> tuple[str, str, dict]:
+    """A budget published as a tables file and a text file is one budget: when the other part
+    (same year, kind and scope, the issuer spelled the same or more fully) is loaded, both
+    carry one issuer name — the one read from the stronger cue — so questions find both and
+    each figure still cites its own file. Returns (issuer, title, identity record)."""
+    identity = doc.identity.as_json() if doc.identity else {}
+    if doc.part == "whole" or doc.identity is None or not doc.identity.issuer_known:
+        return doc.issuer, doc.title, identity
+    other_part = "text" if doc.part == "tables" else "tables"
+    rows = conn.execute(
+        """SELECT doc_id, issuer, title, identity_json FROM documents
+           WHERE part = ? AND kind = ? AND scope IS ? AND year IS ?""",
+        (other_part, doc.kind, doc.scope, doc.year)).fetchall()
+    for doc_id, issuer, title, identity_json in rows:
+        if not same_body(issuer, doc.issuer):
+            continue
+        theirs = CUE_WEIGHTS.get(json.loads(identity_json or "{}").get("decided_by", {}).get("issuer"), 0)
+        ours = CUE_WEIGHTS.get(doc.identity.decided_by.get("issuer"), 0)
+        identity = {**identity, "companion": doc_id}
+        # The fuller spelling wins (中共江苏省委办公厅 over 江苏省委办公厅), else the stronger cue.
+        if (len(issuer), theirs) >= (len(doc.issuer), ours):  # keep the loaded spelling
+            return issuer, issuer + doc.title[len(doc.issuer):], identity
+        conn.execute("UPDATE documents SET issuer = ?, title = ? WHERE doc_id = ?",
+                     (doc.issuer, doc.issuer + title[len(issuer):], doc_id))
+        return doc.issuer, doc.title, identity
+    return doc.issuer, doc.title, identity
 
 
 def _write_project(conn: sqlite3.Connection, doc_id: int, table_id: int, project, page) -> None:
