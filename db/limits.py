@@ -3,7 +3,7 @@
 A small question or a small file must never cost minutes or gigabytes: each limit below is
 checked where the work happens, and a refusal names the limit in Chinese (what was too big,
 the limit, what to do). The numbers are far above anything a real budget needs (the published
-PDFs here have at most 67 KB of page content, 33 pages; the sample spreadsheets a few thousand
+PDFs here have at most 120 KB of page content, 33 pages; the sample spreadsheets a few thousand
 cells), so only crafted or broken inputs reach them.
 """
 from __future__ import annotations
