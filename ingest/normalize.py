@@ -52,6 +52,8 @@ class Item:
     raw_text: str = ""
     page: int | None = None
     line: int | None = None
+    printed_at: int | None = None  # index of the raw cell the amount was read from
+    bbox: tuple[float, float, float, float] | None = None  # that cell (or the row) on its page
 
 
 @dataclass
@@ -147,10 +149,22 @@ def _fill_table(table: NormalizedTable, raw: RawTable, name_codes: dict[str, str
         table.items = _positional_items(table, raw, name_codes)
     else:
         table.items = _lost_cell_items(table, raw, name_codes, known)
+    _attach_boxes(table, raw)
     for item in table.items:
         key = "__total__" if item.is_total else item.code
         if not item.uncertain and key:
             known.setdefault((key, item.amount_fen), set()).add(item.measure)
+
+
+def _attach_boxes(table: NormalizedTable, raw: RawTable) -> None:
+    """Each item's place on its page: the cell it was printed in, else its row (PDF only)."""
+    for item in table.items:
+        k = item.row_no - 1
+        cells = raw.cell_boxes[k] if k < len(raw.cell_boxes) else []
+        if item.printed_at is not None and item.printed_at < len(cells) and cells[item.printed_at]:
+            item.bbox = cells[item.printed_at]
+        elif k < len(raw.row_boxes):
+            item.bbox = raw.row_boxes[k]
 
 
 # --- column roles --------------------------------------------------------------------------
@@ -404,7 +418,8 @@ def _side(raw: RawTable, col: int) -> str | None:
 
 def _make_item(table: NormalizedTable, raw: RawTable, row_no: int, code: str | None, name: str,
                col: int, value: Decimal, text: str, hint: str | None, cells: list[str],
-               page: int | None, line: int | None, uncertain: bool = False) -> Item:
+               page: int | None, line: int | None, uncertain: bool = False,
+               printed_at: int | None = None) -> Item:
     label = raw.columns[col] if col < len(raw.columns) else ""
     unit = _column_unit(label, table.unit or "元")
     measure = canonical_measure(re.sub(r"[（(].*?单位.*?[)）]", "", label) or "合计")
@@ -427,7 +442,8 @@ def _make_item(table: NormalizedTable, raw: RawTable, row_no: int, code: str | N
         classification = "sangong" if table.table_kind == "sangong" else "other"
     level, parent = _level_and_parent(code, classification) if code else (None, None)
     return Item(row_no, name, measure, label, fen, text, unit, classification, code, parent, level,
-                side, _is_total(name), uncertain, " | ".join(c for c in cells if c), page, line)
+                side, _is_total(name), uncertain, " | ".join(c for c in cells if c), page, line,
+                printed_at=col if raw.cells_positional else printed_at)
 
 
 # --- rows whose blank cells were lost ------------------------------------------------------
@@ -447,7 +463,8 @@ def _lost_cell_items(table: NormalizedTable, raw: RawTable, name_codes: dict[str
     for row_no, cells, page, line in table.rows:
         texts = [c for c in cells if c and parse_amount(c) is None or (c and is_code(c) and "." not in c
                                                                          and cells.index(c) == 0)]
-        numbers = [c for c in cells if c and parse_amount(c) is not None and c not in texts]
+        at = [i for i, c in enumerate(cells) if c and parse_amount(c) is not None and c not in texts]
+        numbers = [cells[i] for i in at]
         if not numbers:
             continue
         code, name = None, ""
@@ -461,9 +478,9 @@ def _lost_cell_items(table: NormalizedTable, raw: RawTable, name_codes: dict[str
         fens = [int(parse_amount(n) * FEN_PER_UNIT[table.unit or "元"]) for n in numbers]
         if code and len(code) <= 7 and not ORG_NAME.search(name):
             code = joiner.full_code(code, name, fens[0])
-        parsed_rows.append((row_no, cells, page, line, code, name, numbers, fens))
+        parsed_rows.append((row_no, cells, page, line, code, name, numbers, fens, at))
     solver_rows = []
-    for row_no, cells, page, line, code, name, numbers, fens in parsed_rows:
+    for row_no, cells, page, line, code, name, numbers, fens, _ in parsed_rows:
         is_total = _is_total(name)
         key = "__total__" if is_total else code
         classification = _classify_code(code, name, hint) if code else None
@@ -475,7 +492,7 @@ def _lost_cell_items(table: NormalizedTable, raw: RawTable, name_codes: dict[str
     placements = identities.solve(solver_rows, width, known_cols)
     items: list[Item] = []
     name_col = next((i for i, c in enumerate(cols) if _is_name_col(c)), None)
-    for (row_no, cells, page, line, code, name, numbers, fens), (placement, certain) in zip(parsed_rows, placements):
+    for (row_no, cells, page, line, code, name, numbers, fens, at), (placement, certain) in zip(parsed_rows, placements):
         placed = [""] * len(cols)  # the row as the identities placed it, for showing the table back
         if code_col is not None:
             placed[code_col] = code or ""
@@ -486,7 +503,7 @@ def _lost_cell_items(table: NormalizedTable, raw: RawTable, name_codes: dict[str
         for k, (text, col) in enumerate(zip(numbers, placement)):
             sure = certain or k == 0  # the first number is the row's 合计 whatever else is unsure
             items.append(_make_item(table, raw, row_no, code, name, amount_cols[col], parse_amount(text),
-                                    text, hint, cells, page, line, uncertain=not sure))
+                                    text, hint, cells, page, line, uncertain=not sure, printed_at=at[k]))
             placed[amount_cols[col]] = text if sure else f"{text}?"
         table.rows[row_no - 1] = (row_no, placed, page, line)
     return items
@@ -523,7 +540,7 @@ def _wide_sangong_items(table: NormalizedTable, raw: RawTable) -> list[Item]:
             fen = int(value * FEN_PER_UNIT[table.unit or "元"])
             items.append(Item(row_no, name, measure, label, fen, cells[col], table.unit or "元",
                               "sangong", is_total=False, raw_text=" | ".join(c for c in cells if c),
-                              page=page, line=line))
+                              page=page, line=line, printed_at=col))
     return items
 
 
@@ -531,12 +548,13 @@ def _lost_cell_sangong_items(table: NormalizedTable, raw: RawTable, row_no: int,
                              page: int | None, line: int | None) -> list[Item]:
     """The PDF-text 三公 row: numbers only, placed by the table's identities (ingest/sangong_lines.py)."""
     groups = sangong_lines.year_groups(raw.columns)
-    numbers = [c for c in cells if parse_amount(c) is not None]
+    at = [i for i, c in enumerate(cells) if parse_amount(c) is not None]
+    numbers = [cells[i] for i in at]
     placed = sangong_lines.place([parse_amount(c) for c in numbers], len(groups)) if groups else None
     unit = table.unit or "元"
     return [Item(row_no, name, "上年预算数" if "上年" in groups[g] else "合计", groups[g],
                  int(parse_amount(numbers[k]) * FEN_PER_UNIT[unit]), numbers[k], unit, "sangong", is_total=False,
-                 raw_text=" | ".join(c for c in cells if c), page=page, line=line)
+                 raw_text=" | ".join(c for c in cells if c), page=page, line=line, printed_at=at[k])
             for g, name, k in placed or []]
 
 

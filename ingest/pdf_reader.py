@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .guards import PdfBudget
-from .model import IngestError, Paragraph, ParsedDocument, RawTable
+from .model import Box, IngestError, Paragraph, ParsedDocument, RawTable, union_box
 from .textutil import find_unit, parse_amount
 
 # --- text normalization --------------------------------------------------------------------
@@ -92,6 +92,7 @@ class Grid:
     texts: list[str]
     row_pages: list[int | None] = field(default_factory=list)
     row_lines: list[int | None] = field(default_factory=list)
+    boxes: list[Box | None] = field(default_factory=list)  # per cell id, where the reader knows it
 
     @property
     def width(self) -> int:
@@ -235,7 +236,7 @@ def grid_to_table(grid: Grid, title: str, unit: str | None, page: int | None = N
                     context.append(label)
                     unit = unit or find_unit(label)
                 labels[c] = ""
-    rows, pages, lines = [], [], []
+    rows, pages, lines, row_boxes, cell_boxes = [], [], [], [], []
     for r in range(n_header, len(grid.owner)):
         texts = grid.row_texts(r)
         if r == n_header and parts:
@@ -243,6 +244,10 @@ def grid_to_table(grid: Grid, title: str, unit: str | None, page: int | None = N
         if not any(texts):
             continue
         rows.append(texts)
+        if grid.boxes:
+            row_box, cells = _row_boxes(grid, r, texts)
+            row_boxes.append(row_box)
+            cell_boxes.append(cells)
         pages.append(grid.row_pages[r] if r < len(grid.row_pages) else page)
         lines.append(grid.row_lines[r] if r < len(grid.row_lines) else None)
     first_page = next((p for p in pages if p is not None), page)
@@ -250,7 +255,7 @@ def grid_to_table(grid: Grid, title: str, unit: str | None, page: int | None = N
                     page=page if page is not None else first_page,
                     row_pages=pages if any(p is not None for p in pages) else [],
                     row_lines=lines if any(ln is not None for ln in lines) else [], note=note,
-                    context_lines=context)
+                    context_lines=context, row_boxes=row_boxes, cell_boxes=cell_boxes)
 
 
 _PREAMBLE_LABEL = re.compile(r"(预算主管部门|主管部门|部门名称|单位名称|编制部门|编制单位|填报单位|部门|金额单位|单位|预算年度)\s*[:：]")
@@ -282,6 +287,21 @@ def _peel_preamble(grid: Grid, title: str, unit: str | None) -> tuple[str, str |
     if peeled:
         grid.drop_rows(peeled)
     return title, unit, context
+
+
+def _row_boxes(grid: Grid, r: int, texts: list[str | None]) -> tuple[Box | None, list[Box | None]]:
+    """(box of the row, box of each printed cell) of grid row r: the row's box joins the cells
+    that start on it and do not run on below (a merged label spanning rows would stretch it)."""
+    cells: list[Box | None] = []
+    own: list[Box] = []
+    for c, text in enumerate(texts):
+        cid = grid.owner[r][c]
+        box = grid.boxes[cid] if text and 0 <= cid < len(grid.boxes) else None
+        cells.append(box)
+        if box is not None and not (r + 1 < len(grid.owner) and grid.owner[r + 1][c] == cid):
+            own.append(box)
+    printed = own or [b for b in cells if b is not None]
+    return (union_box(printed) if printed else None), cells
 
 
 # --- characters and lines ------------------------------------------------------------------
@@ -470,6 +490,7 @@ def _grid_from_fragments(frags: list[Fragment]) -> Grid:
     owner: list[list[int]] = []
     texts: list[str] = []
     pages: list[int | None] = []
+    boxes: list[Box | None] = []
     for frag in frags:
         ys = _cluster([y for c in frag.cells for y in (c[1], c[3])])
         base = len(owner)
@@ -478,10 +499,11 @@ def _grid_from_fragments(frags: list[Fragment]) -> Grid:
         for x0, top, x1, bottom, text in frag.cells:
             cid = len(texts)
             texts.append(text)
+            boxes.append((x0, top, x1, bottom))
             for r in range(_nearest(ys, top), _nearest(ys, bottom)):
                 for c in range(_nearest(xs, x0), _nearest(xs, x1)):
                     owner[base + r][c] = cid
-    return Grid(owner, texts, pages)
+    return Grid(owner, texts, pages, boxes=boxes)
 
 
 def _drop_repeated_headers(grid: Grid) -> None:
@@ -616,12 +638,14 @@ def _unruled_grid(table: Unruled) -> Grid:
     owner: list[list[int]] = []
     texts: list[str] = []
     pages: list[int | None] = []
+    boxes: list[Box | None] = []
     for k, line in enumerate(table.header):
         row = [-1] * len(bands)
         for k2, lo, hi, text in header:
             if k2 == k:
                 cid = len(texts)
                 texts.append(text)
+                boxes.append(None)
                 for c in range(lo, hi + 1):
                     row[c] = cid
         owner.append(row)
@@ -638,16 +662,20 @@ def _unruled_grid(table: Unruled) -> Grid:
 
     for lines in table.rows:
         parts: dict[int, list[str]] = {}
+        spots: dict[int, list[Box]] = {}
         for line in lines:
             for x0, x1, text in line.segments(SEGMENT_GAP):
                 parts.setdefault(column(x0, x1), []).append(text)
+                if line.page == lines[0].page:
+                    spots.setdefault(column(x0, x1), []).append((x0, line.top, x1, line.bottom))
         row = [-1] * len(bands)
         for c, ps in parts.items():
             row[c] = len(texts)
             texts.append(join_wrapped(ps))
+            boxes.append(union_box(spots[c]) if spots.get(c) else None)
         owner.append(row)
         pages.append(lines[0].page)
-    return Grid(owner, texts, pages)
+    return Grid(owner, texts, pages, boxes=boxes)
 
 
 def _start_unruled(lines: list[Line]) -> Unruled | None:
@@ -1097,7 +1125,7 @@ def _paragraphs(lines: list[Line]) -> list[Paragraph]:
         nonlocal current
         if current:
             text = join_wrapped([ln.text for ln in current])
-            paragraphs.append(Paragraph(text, section, None, current[0].page))
+            paragraphs.append(Paragraph(text, section, None, current[0].page, _line_boxes(current)))
         current = []
 
     for ln in lines:
@@ -1129,3 +1157,14 @@ def _paragraphs(lines: list[Line]) -> list[Paragraph]:
         current.append(ln)
     flush()
     return paragraphs
+
+
+def _line_boxes(lines: list[Line]) -> list[tuple[int, int, Box]]:
+    """(end offset in the joined paragraph text, page, box) per line, as `join_wrapped` joins them."""
+    out, text = [], ""
+    for ln in lines:
+        text = join_wrapped([text, ln.text])
+        out.append((len(text), ln.page, (ln.x0, ln.top, ln.x1, ln.bottom)))
+    return out
+
+

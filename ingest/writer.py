@@ -26,8 +26,11 @@ def find_existing(conn: sqlite3.Connection, sha256: str) -> int | None:
     return row[0] if row else None
 
 
-class DocumentNotFound(LookupError):
-    """No loaded document has that id."""
+class DocumentNotFound(KeyError):
+    """No loaded document has that id (a KeyError, so a LookupError, said without KeyError's quotes)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
 
 
 def find_revisions(conn: sqlite3.Connection, doc: NormalizedDocument, source_file: str) -> list[tuple[int, str]]:
@@ -53,6 +56,7 @@ def write_document(conn: sqlite3.Connection, doc: NormalizedDocument, source_fil
     `replaces`; returns doc_id. `after_write(conn, doc_id)` runs inside the same transaction
     (the audit), so a process that dies leaves the document whole with its findings, or
     nothing."""
+    add_bbox_columns(conn)
     conn.execute("BEGIN IMMEDIATE")
     try:
         conn.execute("DELETE FROM documents WHERE source_file = ?", (source_file,))
@@ -80,18 +84,18 @@ def write_document(conn: sqlite3.Connection, doc: NormalizedDocument, source_fil
             conn.executemany(
                 """INSERT INTO line_items (doc_id, table_id, row_no, code, name, classification, side,
                        parent_code, level, is_total, measure, column_label, amount_fen, amount_text, unit,
-                       uncertain, raw_text, page, line) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                       uncertain, raw_text, page, line, bbox) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
                 [(doc_id, table_id, it.row_no, it.code, it.name, it.classification, it.side,
                   it.parent_code, it.level, int(it.is_total), it.measure, it.column_label, it.amount_fen,
-                  it.amount_text, it.unit, int(it.uncertain), it.raw_text, it.page, it.line)
+                  it.amount_text, it.unit, int(it.uncertain), it.raw_text, it.page, it.line, _box_json(it.bbox))
                  for it in table.items])
             for project in table.projects:
                 _write_project(conn, doc_id, table_id, project, table.page)
         conn.executemany(
             """INSERT INTO text_figures (doc_id, section, sentence, subject, code, kind, value, unit,
-                   compared_to, page, line) VALUES (?,?,?,?,?,?,?,?,?,?,?)""",
+                   compared_to, page, line, bbox) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)""",
             [(doc_id, f.section, f.sentence, f.subject, f.code, f.kind, _decimal_text(f.value), f.unit,
-              f.compared_to, f.page, f.line) for f in doc.text_figures])
+              f.compared_to, f.page, f.line, _box_json(f.bbox)) for f in doc.text_figures])
         if after_write is not None:
             after_write(conn, doc_id)
         conn.execute("COMMIT")
@@ -175,3 +179,66 @@ def _write_project(conn: sqlite3.Connection, doc_id: int, table_id: int, project
 
 def _decimal_text(value: Decimal) -> str:
     return format(value, "f")
+
+
+def _box_json(box) -> str | None:
+    """A page box as stored: "[x0, top, x1, bottom]" in PDF points, two decimals."""
+    return json.dumps([round(v, 2) for v in box]) if box else None
+
+
+def add_bbox_columns(conn: sqlite3.Connection) -> None:
+    """A store made before figures kept their page boxes gains the (nullable) column."""
+    for table in ("line_items", "text_figures"):
+        columns = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+        if "bbox" not in columns:
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN bbox TEXT")
+
+
+KINDS = ("预算", "决算")
+SCOPES = ("部门", "单位")
+
+
+def relabel_document(conn: sqlite3.Connection, doc_id: int, issuer: str | None = None, year: int | None = None,
+                     kind: str | None = None, scope: str | None = None, clear_year: bool = False) -> str:
+    """Correct what a document is (issuer, year, kind, scope) when the file did not say it
+    clearly; the title is recomputed the way ingest makes it. One transaction; returns the new
+    title. `clear_year` stores "year not stated". Raises ValueError for a value that cannot be
+    stored and KeyError for a missing document."""
+    if issuer is not None and not issuer.strip():
+        raise ValueError("发布单位不能为空")
+    if year is not None and not 1949 <= year <= 2100:
+        raise ValueError(f"年度 {year} 不像预算年度")
+    if kind is not None and kind not in KINDS:
+        raise ValueError(f"类型只能是{'或'.join(KINDS)}")
+    if scope is not None and scope not in SCOPES:
+        raise ValueError(f"范围只能是{'或'.join(SCOPES)}")
+    from .identity import Identity, document_title
+
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        row = conn.execute("SELECT issuer, year, kind, scope, part, identity_json FROM documents WHERE doc_id = ?",
+                           (doc_id,)).fetchone()
+        if row is None:
+            raise KeyError(f"没有编号为 {doc_id} 的文档")
+        new_issuer = issuer.strip() if issuer is not None else row[0]
+        new_year = None if clear_year else (year if year is not None else row[1])
+        new_kind, new_scope = kind or row[2], scope or row[3] or "部门"
+        identity = json.loads(row[5] or "{}")
+        decided_by = dict(identity.get("decided_by", {}))
+        for name, old, new_value in (("issuer", row[0], new_issuer), ("year", row[1], new_year),
+                                     ("kind", row[2], new_kind), ("scope", row[3], new_scope)):
+            if old != new_value:
+                decided_by[name] = "user"  # the person said so
+        identity["decided_by"] = decided_by
+        identity["uncertain"] = []  # the person has looked at all four and saved them
+        kinds = {k for (k,) in conn.execute("SELECT DISTINCT table_kind FROM source_tables WHERE doc_id = ?", (doc_id,))}
+        title = document_title(Identity(new_issuer, new_year, new_kind, new_scope), row[4] if row[4] == "text" else None,
+                               kinds == {"performance"})
+        conn.execute("UPDATE documents SET issuer = ?, year = ?, kind = ?, scope = ?, title = ?, identity_json = ? "
+                     "WHERE doc_id = ?", (new_issuer, new_year, new_kind, new_scope, title,
+                                          json.dumps(identity, ensure_ascii=False), doc_id))
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return title
