@@ -38,7 +38,7 @@ def main() -> None:
               help="A revision of a loaded document (same issuer, year, kind, scope, part and title) replaces it.")
 def ingest(paths: tuple[Path, ...], db_path: Path, jobs: int, issuer: str | None, year: int | None,
            kind: str | None, scope: str | None, replace: bool) -> None:
-    """Load budget files or folders (txt, pdf, xlsx, xls, csv) into the database."""
+    """Load budget files or folders (txt, pdf, xlsx, xls, csv, html, docx) into the database."""
     from assistant.audit import audit_in_transaction
     from ingest.pipeline import ingest_paths
 

@@ -139,15 +139,16 @@ def _stream_size(stream, cap: int) -> int:
 
 
 def check_xlsx_archive(path: Path) -> None:
-    """The XML inside an .xlsx is a zip's content: bounded before openpyxl reads any of it."""
+    """The XML inside an .xlsx or .docx is a zip's content: bounded before openpyxl or
+    python-docx reads any of it (a small zip can hold gigabytes)."""
     try:
         with zipfile.ZipFile(path) as archive:
             unzipped = sum(info.file_size for info in archive.infolist())
     except zipfile.BadZipFile:
         return  # openpyxl says the file is damaged, with the reader's own message
     if unzipped > limits.SHEET_MAX_UNZIPPED_BYTES:
-        raise IngestError(f"{path.name}：工作簿解压后有 {_mb(unzipped)}，超过上限 {_mb(limits.SHEET_MAX_UNZIPPED_BYTES)}"
-                          f"（解压大小限制）。请只保留预算表后另存再导入。")
+        raise IngestError(f"{path.name}：文件解压后有 {_mb(unzipped)}，超过上限 {_mb(limits.SHEET_MAX_UNZIPPED_BYTES)}"
+                          f"（解压大小限制）。请只保留预算部分后另存再导入。")
 
 
 class CellBudget:

@@ -268,3 +268,14 @@ def test_a_workbook_still_reads_its_merged_header_in_streaming_mode(tmp_path):
     [(_, rows, merges)] = _xlsx_sheets(path)
     assert rows[0][0] == "支出预算表"
     assert sorted(merges) == [(0, 0, 0, 2), (1, 0, 1, 1)]
+
+
+def test_a_word_file_that_unzips_past_the_limit_is_refused(tmp_path, monkeypatch):
+    import zipfile
+
+    path = tmp_path / "inflates.docx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b" " * 2_000_000)
+    monkeypatch.setattr(limits, "SHEET_MAX_UNZIPPED_BYTES", 1_000_000)
+    report = ingest_paths([path], tmp_path / "docx.db")
+    assert "解压大小限制" in report.failed[0].message
