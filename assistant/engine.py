@@ -13,7 +13,8 @@ from pathlib import Path
 
 from db.store import connect_readonly
 
-from . import handlers, queries
+from . import coverage, handlers, queries
+from .examples import example_questions
 from .answer import Answer, Exchange
 from .lexicon import Bureau, Document, Lexicon
 from .queries import Trace
@@ -21,6 +22,8 @@ from .sqlcheck import QueryInterrupted, SqlError, SqlRejected
 from .understand import Frame, understand
 
 
+# "那北戴河呢？" with nothing asked before it: a follow-up marker and no figure named.
+ELLIPTICAL_ALONE = re.compile(r"呢[?？。]?$|^(?:那|那么|还有|再看|and\b|what about)")
 OPINION = re.compile(r"你觉得|你认为|合理吗|是否合理|合不合理|应不应该|值不值|浪费|do you think|reasonable")
 
 
@@ -52,10 +55,9 @@ class Assistant:
         if frame.intent == "refuse":
             return Answer("refused", handlers.say(frame, "这个助手只读取已载入的预算，不会删除、修改或写入任何数据。",
                                                   "This assistant only reads the loaded budgets; it never deletes or changes data."))
-        if frame.unknown_bureau and not frame.bureaus:
-            return Answer("no_data", handlers.say(
-                frame, f"已载入的预算中没有“{frame.unknown_bureau}”。{self.loaded_summary()}",
-                f"'{frame.unknown_bureau}' is not in the loaded budgets. {self.loaded_summary()}"))
+        gap = self._gap(frame)
+        if gap:
+            return gap
         bureaus = frame.bureaus or [b for b in self.lexicon.bureaus
                                     if not frame.office_kind or frame.office_kind in b.issuer]
         if not bureaus:  # "哪个医保局…" with no 医疗保障局 loaded
@@ -77,9 +79,9 @@ class Assistant:
         if not frame.subjects and not frame.measure and frame.intent not in ("count", "consistency") \
                 and not handlers.fund_named(frame) and not frame.side_code:
             return Answer("no_data", handlers.say(
-                frame, f"没有在问题里找到已载入预算中的科目、项目或指标，无法给出数字。{self.loaded_summary()}",
+                frame, f"没有在问题里找到已载入预算中的科目、项目或指标，无法给出数字。{self.loaded_summary(documents)}",
                 f"The question names no budget line, project or indicator found in the loaded budgets. "
-                f"{self.loaded_summary()}"))
+                f"{self.loaded_summary(documents)}"))
         notes: list[tuple[str, str]] = []
         if frame.intent in COMBINING and not frame.document_filter:
             documents, notes = one_per_department(documents, frame.english)
@@ -95,14 +97,79 @@ class Assistant:
             answer.answer += self.loaded_summary([d for d in documents])
         return answer
 
+    def _gap(self, frame: Frame) -> Answer | None:
+        """The answer when part of the question cannot be placed (assistant/coverage.py): a
+        refusal, an unknown body, a breakdown no budget prints, a line not loaded, or a
+        follow-up with nothing before it."""
+        if coverage.injection(frame.question) or (not frame.followup and coverage.off_topic(frame.question, frame)):
+            return self.refusal(frame)
+        unknown = list(dict.fromkeys(([frame.unknown_bureau] if frame.unknown_bureau else [])
+                                     + coverage.unknown_organisations(frame)))
+        if unknown:
+            names = "、".join(f"“{u}”" for u in unknown)
+            return Answer("no_data", handlers.say(
+                frame, f"已载入的预算中没有{names}的预算，无法给出它的数字。{self.near_matches(unknown[0])}",
+                f"{names} is not in the loaded budgets. {self.near_matches(unknown[0])}"))
+        if frame.bureaus and not frame.followup and ELLIPTICAL_ALONE.search(frame.question.strip()) \
+                and not (frame.subjects or frame.measure or frame.side_code):
+            who = "、".join(b.short for b in frame.bureaus)
+            return Answer("clarify", handlers.say(
+                frame, f"想问{who}的哪个数字？前面没有可以接着问的问题。例如：“{who}的办公费是多少？”",
+                f"Which figure of {who} do you mean? There is no earlier question to follow."))
+        step = coverage.granularity(frame)
+        if step:
+            annual = f"{frame.bureaus[0].short}的" if frame.bureaus else ""
+            return Answer("no_data", handlers.say(
+                frame, f"预算只列全年数，没有{step.detail}的数（问题中的“{step.text}”）。"
+                       f"已载入的预算中没有这个数；要看全年数，请去掉“{step.text}”再问{annual}全年数。",
+                f"The budgets print annual amounts only; there is no figure {step.text}. "
+                f"Ask for the annual amount instead."))
+        terms = coverage.unplaced_terms(frame)
+        if terms:
+            names = "、".join(f"“{t}”" for t in terms)
+            where = "、".join(b.short for b in frame.bureaus[:3]) or "已载入的预算"
+            return Answer("no_data", handlers.say(
+                frame, f"在{where}中没有找到{names}这一项，无法给出数字。",
+                f"No line {names} was found in the loaded budgets."))
+        return None
+
+    def refusal(self, frame: Frame) -> Answer:
+        examples = example_questions(self.lexicon, limit=2)
+        asks = "；".join(f"“{q}”" for q in examples)
+        return Answer("refused", handlers.say(
+            frame, "这个助手只回答已载入的部门预算和决算中的数字（金额、项目、绩效指标），并注明出处。"
+                   + (f"可以这样问：{asks}。" if asks else ""),
+            "This assistant answers questions about the figures in the loaded department budgets, with sources."
+            + (f" For example: {asks}." if asks else "")))
+
+    def near_matches(self, name: str, limit: int = 3) -> str:
+        """A few loaded issuers that look like `name` (same place or office), never the whole list."""
+        from rapidfuzz import fuzz
+
+        # a loaded body of the same place first (莲湖区人民法院 → 莲湖区医疗保障局), then look-alikes
+        scored = sorted(((any(p in name for p in b.places[-1:]), fuzz.partial_ratio(name, b.issuer), b.issuer)
+                         for b in self.lexicon.bureaus), reverse=True)
+        near = [issuer for same_place, score, issuer in scored[:limit] if same_place or score >= 50]
+        total = len(self.lexicon.documents)
+        if near:
+            return f"相近的已载入单位：{'、'.join(near)}（共载入{total}份文件）。"
+        return f"共载入{total}份文件（budgetqa docs 可列出）。"
+
     def _no_year(self, frame: Frame, bureaus: list[Bureau]) -> str:
-        loaded = "；".join(f"{b.issuer}：" + "、".join(_year_text(d) for d in b.documents) for b in bureaus)
+        loaded = "；".join(f"{b.issuer}：" + "、".join(_year_text(d) for d in b.documents) for b in bureaus[:3])
+        if len(bureaus) > 3:
+            loaded += f"等{len(bureaus)}个单位"
         return handlers.say(frame, f"已载入的预算中没有{frame.year}年的这份预算。已载入的是：{loaded}。",
                             f"No {frame.year} budget of that bureau is loaded. Loaded: {loaded}.")
 
-    def loaded_summary(self, documents: list[Document] | None = None) -> str:
+    def loaded_summary(self, documents: list[Document] | None = None, limit: int = 3) -> str:
+        """The documents near the question (at most `limit`), and how many are loaded: never
+        the whole list, which at thousands of documents would bury the answer."""
         docs = documents or self.lexicon.documents
-        return "已载入：" + "；".join(f"《{d.title}》" for d in docs) + "。"
+        total = len(self.lexicon.documents)
+        named = "；".join(f"《{d.title}》" for d in docs[:limit])
+        more = f"等{len(docs)}份" if len(docs) > limit else ""
+        return f"已载入：{named}{more}（共{total}份文件，budgetqa docs 可列出）。"
 
 
 # Questions that add, order, compare or count over documents: one document per department and year.

@@ -97,6 +97,10 @@ class Frame:
     english: bool = False
     followup: bool = False
     question: str = ""
+    # The question as read, with every part the engine placed (bureaus, years, measures,
+    # subjects) blanked by ＿: what is left is checked by assistant/coverage.py.
+    rest: str = ""
+    read: str = ""  # the question as read, before blanking (same positions as `rest`)
 
     def describe(self) -> str:
         names = "、".join(sorted({n for m in self.subjects for n in m.names})[:3])
@@ -112,6 +116,7 @@ def understand(question: str, lexicon: Lexicon, previous: Frame | None = None,
         frame.intent = "refuse"
         return frame
     text = squash(normalize_question(question))
+    frame.read = text
     frame.side_code = _side_code(text, lexicon)
     years = list(re.finditer(r"(19|20)\d{2}(?=年)", text))
     for m in years:
@@ -174,6 +179,7 @@ def understand(question: str, lexicon: Lexicon, previous: Frame | None = None,
     frame.subjects = [m for m in lexicon.find_subjects(text) if not _is_measure_word(m.term)]
     if frame.intent in ("sum", "difference") and frame.subjects:
         frame.subjects = _subjects_of_a_list(text, frame.subjects, lexicon)
+    frame.rest = _blank_spans(text, [(m.start, m.end) for m in frame.subjects])
     whole = glossary()["whole_budget_words"]
     if not frame.subjects and not frame.measure and frame.bureaus and _only_says(text, whole["words"], whole["filler"]):
         # "青海省医疗保障局2021年的预算": the budget as a whole, i.e. its expenditure total
@@ -186,6 +192,14 @@ def understand(question: str, lexicon: Lexicon, previous: Frame | None = None,
         frame = _fill_from_previous(frame, previous)
     frame.unanchored_year = bool(RELATIVE_YEAR.search(question)) and frame.year is None
     return frame
+
+
+def _blank_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    chars = list(text)
+    for start, end in spans:
+        for k in range(max(0, start), min(len(chars), end)):
+            chars[k] = "＿"
+    return "".join(chars)
 
 
 def _years(years: list[re.Match], bureaus: list) -> tuple[int | None, dict[str, int]]:

@@ -1,0 +1,149 @@
+"""Every part of a question is accounted for: what the engine could not place is named back.
+
+understand() blanks (＿) each part of the question it placed: bureaus, years, measures and
+subjects (Frame.rest). What is left is read here, against the glossary:
+
+- an organisation named (某县教育局, 莲湖区人民法院, XX局) that is no loaded issuer → no_data
+  naming it, never another body's figure;
+- a breakdown no budget prints (a month, a quarter, 上半年, 按区县, 每个处室, 人均) → no_data
+  saying the budget prints annual figures only;
+- the name of a budget line (…费, …支出, …资金) that matches no loaded line → no_data naming it;
+- text that tries to change the assistant's rules, or that is about nothing in the budgets →
+  refused, with what the assistant does and two example questions.
+
+Each finding is a Gap; the engine answers the first one instead of answering without it.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from db.glossary import glossary
+
+from .text import normalize_question, squash
+
+BLANK = "＿"
+# Characters that end a name run: function words, punctuation, blanks, digits.
+_STOP = "的和与及跟同在中里从对向给把被、，,。？?！!：:；;（）() " + BLANK
+
+
+@dataclass
+class Gap:
+    kind: str  # "injection" | "off_topic" | "issuer" | "granularity" | "term"
+    text: str  # the words of the question it is about
+    detail: str = ""  # for granularity: the kind of breakdown (按月, 按季度 …)
+
+
+@lru_cache(maxsize=1)
+def _org_pattern() -> re.Pattern:
+    words = sorted(glossary()["organisation_words"]["words"], key=len, reverse=True)
+    stop = re.escape(_STOP)
+    return re.compile(rf"(?P<name>[^{stop}\d]{{1,12}}?)(?P<office>{'|'.join(map(re.escape, words))})")
+
+
+@lru_cache(maxsize=1)
+def _granularity() -> list[tuple[str, re.Pattern]]:
+    kinds = glossary()["granularity"]["kinds"]
+    return [(kind, re.compile("|".join(f"(?:{p})" for p in patterns), re.I)) for kind, patterns in kinds.items()]
+
+
+@lru_cache(maxsize=1)
+def _injection() -> re.Pattern:
+    return re.compile("|".join(f"(?:{p})" for p in glossary()["off_topic"]["injection"]), re.I)
+
+
+def injection(question: str) -> Gap | None:
+    """Text that tries to change what the assistant does ("忽略之前的规则…")."""
+    m = _injection().search(normalize_question(question))
+    return Gap("injection", m.group(0)) if m else None
+
+
+def off_topic(question: str, frame) -> Gap | None:
+    """Nothing of the budgets in the question: no bureau, subject, measure, year or budget word."""
+    if frame.bureaus or frame.subjects or frame.measure or frame.year or frame.side_code or frame.unknown_bureau:
+        return None
+    text = normalize_question(question).lower()
+    if any(word in text for word in glossary()["off_topic"]["budget_words"]):
+        return None
+    if re.search(r"\d", text) and re.search(r"[\u4e00-\u9fff]", text) is None:
+        return None  # a bare code or number: let the engine say what it found
+    return Gap("off_topic", question.strip())
+
+
+def unknown_organisations(frame) -> list[str]:
+    """Names of bodies in the question that are no loaded issuer (the loaded ones are blanked)."""
+    if frame.english or not frame.rest:
+        return []
+    org = glossary()["organisation_words"]
+    generic = sorted(org["generic_before"], key=len, reverse=True)
+    found = []
+    for m in _org_pattern().finditer(frame.rest):
+        name = m.group("name")
+        for lead in sorted(org["lead_in"], key=len, reverse=True):
+            name = name.removeprefix(lead)
+        if not name or _generic_office(name + m.group("office"), generic):
+            continue
+        # "莲湖区人民法院": the loaded place before it was blanked; name the body in full
+        start = m.start("name")
+        while start > 0 and frame.rest[start - 1] == BLANK and not re.match(r"[\d年]", frame.read[start - 1]):
+            start -= 1
+        found.append(frame.read[start:m.start("name")] + name + m.group("office"))
+    return found
+
+
+def _generic_office(full: str, generic: list[str]) -> bool:
+    """"哪个医保局", "各街道办事处", "本局": a kind of office, not the name of one."""
+    kinds = set(glossary()["generic_offices"]) | set(glossary()["organisation_words"]["words"])
+    for long, shorts in glossary()["bureau_abbreviations"].items():
+        kinds |= {long, *[s for s in shorts if s]}
+    for kind in sorted(kinds, key=len, reverse=True):
+        if full.endswith(kind):
+            stem = full[: -len(kind)]
+            if not stem or any(stem.endswith(g) for g in generic):
+                return True
+    return False
+
+
+def granularity(frame) -> Gap | None:
+    """A breakdown the budgets do not print (按月, 按季度, 人均 …)."""
+    text = frame.rest if not frame.english else normalize_question(frame.question).lower()
+    for kind, pattern in _granularity():
+        m = pattern.search(text)
+        if m:
+            return Gap("granularity", m.group(0), kind)
+    return None
+
+
+def _side_names(frame) -> list[tuple[str, str]]:
+    """(code, printed name) of a side code, read from the question itself: the name next to it."""
+    m = re.search(rf"([\u4e00-\u9fff]+)[（(]?{frame.side_code}", frame.rest)
+    return [(frame.side_code, m.group(1))] if m else []
+
+
+def unplaced_terms(frame) -> list[str]:
+    """Words shaped like the name of a budget line (…费, …支出) that the engine did not place."""
+    if frame.english or not frame.rest:
+        return []
+    endings = tuple(glossary()["term_endings"]["words"])
+    generic = set(glossary()["generic_subjects"]["words"])
+    lead_in = sorted(glossary()["organisation_words"]["lead_in"], key=len, reverse=True)
+    rest = frame.rest
+    placed = [w for kind in glossary()["fund_tables"]["kinds"] for w in glossary()["table_kinds"][kind]]
+    if frame.side_code:  # 工资奖金津补贴（50101）: a code printed beside rows, placed by its own resolver
+        placed += [frame.side_code] + [n for c, n in _side_names(frame) if c == frame.side_code]
+    for word in placed:  # a fund with its own tables (政府性基金支出) is placed by the fund resolver
+        rest = rest.replace(word, BLANK * len(word))
+    runs = re.split(rf"[{re.escape(_STOP)}\d]+", rest)
+    out = []
+    for run in runs:
+        run = re.sub(r"^(?:是|为|有|请问|问|查|看|那|那么|其中|还有|再看|一共|总共|合计|共|全年|本年|今年|当年)+", "", run)
+        run = re.sub(r"(?:是多少|多少钱?|是几|几|为|呢|吗|是|有)+$", "", run)
+        for lead in lead_in:
+            run = run.removeprefix(lead)
+        own = run
+        for word in sorted(generic, key=len, reverse=True):  # 项目资金: generic words only
+            own = own.replace(word, "")
+        if len(run) >= 3 and run.endswith(endings) and len(own) >= 2 and squash(run) == run:
+            out.append(run)
+    return out
