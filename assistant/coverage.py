@@ -137,7 +137,8 @@ def unplaced_terms(frame) -> list[str]:
     runs = re.split(rf"[{re.escape(_STOP)}\d]+", rest)
     out = []
     for run in runs:
-        run = re.sub(r"^(?:是|为|有|请问|问|查|看|那|那么|其中|还有|再看|一共|总共|合计|共|全年|本年|今年|当年)+", "", run)
+        run = re.sub(r"^(?:是|为|有|请问|问|查|看|那|那么|其中|还有|再看|一共|总共|合计|共|全年|本年|今年|当年|涉及|用了|花了"
+                     r"|多少|几)+", "", run)
         run = re.sub(r"(?:是多少|多少钱?|是几|几|为|呢|吗|是|有)+$", "", run)
         for lead in lead_in:
             run = run.removeprefix(lead)

@@ -19,11 +19,14 @@ from .answer import Answer, Exchange
 from .lexicon import Bureau, Document, Lexicon
 from .queries import Trace
 from .sqlcheck import QueryInterrupted, SqlError, SqlRejected
+from .spelling import Speller
+from .text import normalize_question, squash
 from .understand import Frame, understand
 
 
 # "那北戴河呢？" with nothing asked before it: a follow-up marker and no figure named.
 ELLIPTICAL_ALONE = re.compile(r"呢[?？。]?$|^(?:那|那么|还有|再看|and\b|what about)")
+BOTH_ALONE = re.compile(r"两者|二者|这两个|这两项|\bboth\b|\bthe two\b")
 OPINION = re.compile(r"你觉得|你认为|合理吗|是否合理|合不合理|应不应该|值不值|浪费|do you think|reasonable")
 
 
@@ -34,10 +37,24 @@ class Assistant:
         self.db_path = Path(db_path)
         self.conn = connect_readonly(self.db_path)
         self.lexicon = Lexicon(self.conn)
+        self.speller = Speller(self.lexicon)
 
     def ask(self, question: str, history: Sequence[Exchange] = ()) -> Answer:
         previous, earlier = (_previous_frames(history) + [None, None])[:2]
         frame = understand(question, self.lexicon, previous, earlier)
+        fixes: list[tuple[str, str]] = []
+        if _may_be_misspelt(frame):
+            correction = self.speller.correct(squash(normalize_question(question)))
+            if correction.ambiguous:
+                typed, names = correction.ambiguous[0]
+                answer = Answer("clarify", "“" + typed + "”是指" + "还是".join(f"“{n}”" for n in names) + "？请写明再问。",
+                                options=names)
+                answer.frame, answer.engine = frame, self.engine_name
+                return answer
+            if correction.fixes:
+                fixed = understand(correction.text, self.lexicon, previous, earlier)
+                if not _may_be_misspelt(fixed):
+                    frame, fixes = fixed, correction.fixes
         try:
             answer = self._answer(frame)
         except (SqlRejected, QueryInterrupted, SqlError) as exc:
@@ -47,6 +64,9 @@ class Assistant:
         if OPINION.search(question) and answer.status == "answered":
             answer.answer += handlers.say(frame, "（这个助手只报告预算中写明的数字和出处，不评价是否合理。）",
                                           " (This assistant reports what the budgets state; it gives no opinion.)")
+        if fixes and answer.status in ("answered", "no_data"):
+            read = "、".join(f"“{typed}”为“{name}”" for typed, name in fixes)
+            answer.answer = handlers.say(frame, f"（按{read}理解。）", f"(Read {read}.) ") + answer.answer
         answer.frame = frame
         answer.engine = self.engine_name
         return answer
@@ -101,7 +121,14 @@ class Assistant:
         """The answer when part of the question cannot be placed (assistant/coverage.py): a
         refusal, an unknown body, a breakdown no budget prints, a line not loaded, or a
         follow-up with nothing before it."""
-        if coverage.injection(frame.question) or (not frame.followup and coverage.off_topic(frame.question, frame)):
+        if coverage.injection(frame.question):
+            return self.refusal(frame)
+        if not frame.followup and not frame.bureaus and BOTH_ALONE.search(frame.question) and not frame.subjects:
+            return Answer("clarify", handlers.say(
+                frame, "“两者”指哪两个数字？前面没有可以接着问的问题。请写明单位、年份和科目再问，"
+                       "例如：“A局和B局2021年的办公费合计多少？”",
+                "Which two figures do you mean? There is no earlier question to refer to."))
+        if not frame.followup and coverage.off_topic(frame.question, frame):
             return self.refusal(frame)
         unknown = list(dict.fromkeys(([frame.unknown_bureau] if frame.unknown_bureau else [])
                                      + coverage.unknown_organisations(frame)))
@@ -215,6 +242,15 @@ def finding_warnings(trace: Trace, answer: Answer, documents: list[Document]) ->
 
 def _year_text(doc: Document) -> str:
     return f"{doc.year}年" if doc.year else "年份未注明"
+
+
+def _may_be_misspelt(frame: Frame) -> bool:
+    """Something in the question was not placed: an unknown body, an unplaced line, or nothing
+    at all named. Only then is the question read again for pinyin slips."""
+    if frame.english or frame.intent == "refuse":
+        return False
+    return bool(frame.unknown_bureau or coverage.unknown_organisations(frame) or coverage.unplaced_terms(frame)
+                or not (frame.subjects or frame.measure or frame.side_code) or not frame.bureaus)
 
 
 def _previous_frames(history: Sequence[Exchange]) -> list[Frame]:

@@ -177,9 +177,10 @@ def understand(question: str, lexicon: Lexicon, previous: Frame | None = None,
         for word in glossary()["qualifiers"]["words"]:
             text = re.sub(word + r"(?=＿)", "＿" * len(word), text)
     frame.subjects = [m for m in lexicon.find_subjects(text) if not _is_measure_word(m.term)]
+    placed = [(m.start, m.end) for m in frame.subjects]  # a container (三公经费中…) is placed too
     if frame.intent in ("sum", "difference") and frame.subjects:
         frame.subjects = _subjects_of_a_list(text, frame.subjects, lexicon)
-    frame.rest = _blank_spans(text, [(m.start, m.end) for m in frame.subjects])
+    frame.rest = _blank_spans(text, placed + [(m.start, m.end) for m in frame.subjects])
     whole = glossary()["whole_budget_words"]
     if not frame.subjects and not frame.measure and frame.bureaus and _only_says(text, whole["words"], whole["filler"]):
         # "青海省医疗保障局2021年的预算": the budget as a whole, i.e. its expenditure total
