@@ -14,6 +14,7 @@ from pathlib import Path
 from db.store import connect_readonly
 
 from . import coverage, handlers, queries
+from .handlers import resolvers
 from .examples import example_questions
 from .answer import Answer, Exchange
 from .lexicon import Bureau, Document, Lexicon
@@ -96,6 +97,9 @@ class Assistant:
                      if all(getattr(d, key) == value for key, value in frame.document_filter.items())]
         if not documents:
             return Answer("no_data", self._no_year(frame, bureaus))
+        resolved = self._resolve(frame, documents)
+        if resolved:
+            return resolved
         if not frame.subjects and not frame.measure and frame.intent not in ("count", "consistency") \
                 and not handlers.fund_named(frame) and not frame.side_code:
             return Answer("no_data", handlers.say(
@@ -115,6 +119,17 @@ class Assistant:
         answer.columns, answer.rows = trace.columns, trace.rows
         if answer.status == "no_data" and not frame.english:
             answer.answer += self.loaded_summary([d for d in documents])
+        return answer
+
+    def _resolve(self, frame: Frame, documents: list[Document]) -> Answer | None:
+        """A kind of question one of the ordered resolvers answers (series, lists …)."""
+        trace = Trace(self.conn)
+        answer = resolvers.resolve(frame, documents, trace)
+        if answer is None:
+            return None
+        answer.warnings += finding_warnings(trace, answer, documents)
+        answer.sql = trace.sql
+        answer.columns, answer.rows = trace.columns, trace.rows
         return answer
 
     def _gap(self, frame: Frame) -> Answer | None:

@@ -21,11 +21,11 @@ INTENTS = [  # first match wins; order matters
     ("consistency", re.compile(r"一致|对得上|相符|吻合|矛盾|核对|不符|consistent|match")),
     ("ratio", re.compile(r"占.{0,12}(比例|比重|百分比|%|几成|百分之)|是.{1,16}的百分之(?:几|多少)|占比|比重|所占"
                           r"|多少倍|几倍|完成率|执行率"
-                          r"|是年初预算的(?:百分之|多少|几)|share|percentage of")),
+                          r"|是年初预算的(?:百分之|多少|几)|完成(?:了)?(?:年初|全年)?预算的|share|percentage of")),
     ("change", re.compile(r"比上年|较上年|同比|[与和跟同](?:上年|去年|\d{4}年度?)(?:预算)?相?比|增长率|增幅|降幅|增减|变化|变动|比去年|增加了?多少|减少了?多少|下降了?多少|上升了?多少|增长了?多少"
                            r"|(?:增长|下降|减少|增加)(?:了)?百分之几|降低了?多少")),
     ("rank", re.compile(r"最多|最高|最大|最少|最低|最小|排序|排列|排名|从高到低|从低到高|从大到小|从小到大|哪个|哪家|哪一|\bmost\b|\bhighest\b|\blowest\b|\brank")),
-    ("difference", re.compile(r"相差|差额|差多少|差距|多多少|少多少|高多少|低多少|比较|对比|difference|compare")),
+    ("difference", re.compile(r"相差|差额|差多少|差距|多了?多少|少了?多少|高了?多少|低了?多少|比较|对比|difference|compare")),
     # "一共有多少个项目" is a count, not a sum
     ("count", re.compile(r"多少个|几个|几项|多少项|几辆|多少辆|几台|多少台|几人|多少人|how many")),
     ("sum", re.compile(r"合计|总和|加起来|一共|总共|共计|之和|\btotal of\b|\bsum\b")),
@@ -100,6 +100,11 @@ class Frame:
     # The question as read, with every part the engine placed (bureaus, years, measures,
     # subjects) blanked by ＿: what is left is checked by assistant/coverage.py.
     rest: str = ""
+    # Years as a dimension: "2023到2025年", "2021年和2023年分别", "历年", "近三年" of one bureau.
+    # `years` lists the years named (a range filled in); `series` is set for 历年/近N年 too.
+    years: list[int] = field(default_factory=list)
+    series: bool = False
+    last_n_years: int | None = None  # 近三年 → 3
     read: str = ""  # the question as read, before blanking (same positions as `rest`)
 
     def describe(self) -> str:
@@ -123,6 +128,7 @@ def understand(question: str, lexicon: Lexicon, previous: Frame | None = None,
         text = text[:m.start()] + "＿" * (m.end() - m.start() + 1) + text[m.end() + 1:]
     bureaus = lexicon.find_bureaus(text)
     frame.year, frame.years_by_bureau = _years(years, bureaus)
+    _year_dimension(frame, text, years, bureaus)
     if frame.english:
         words = re.findall(r"[a-z]+", question.lower())
         # "Putuo District Commerce Commission": the office named picks one of the place's bureaus
@@ -193,6 +199,30 @@ def understand(question: str, lexicon: Lexicon, previous: Frame | None = None,
         frame = _fill_from_previous(frame, previous)
     frame.unanchored_year = bool(RELATIVE_YEAR.search(question)) and frame.year is None
     return frame
+
+
+SERIES_WORDS = re.compile(r"历年|各年|每年|逐年|每一年|各年度|历年来|这几年|(?:近|最近|过去)([一二两三四五六七八九十\d]{1,2})年")
+YEAR_RANGE = re.compile(r"＿+(?:年度?)?(?:到|至|-|—|–|~|～)＿+")
+CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+def _year_dimension(frame: "Frame", text: str, years: list[re.Match], bureaus: list) -> None:
+    """Several years of one bureau: the question asks across its documents, not of one of them."""
+    one_bureau = len({id(b) for b, _, _ in bureaus}) <= 1
+    values = sorted({int(m.group(0)) for m in years})
+    series = SERIES_WORDS.search(text)
+    if not one_bureau:
+        return
+    if len(values) >= 2:
+        if YEAR_RANGE.search(text) and len(values) == 2:  # 2023到2025年: every year between
+            values = list(range(values[0], values[1] + 1))
+        frame.years, frame.year, frame.years_by_bureau = values, None, {}
+        frame.series = True
+    elif series and not values:
+        frame.series = True
+        n = series.group(1)
+        if n:
+            frame.last_n_years = int(n) if n.isdigit() else CN_DIGITS.get(n)
 
 
 def _blank_spans(text: str, spans: list[tuple[int, int]]) -> str:
@@ -305,7 +335,11 @@ def _two_measures(text: str, longer: list[tuple[int, int]], intent: str) -> bool
     if len({canonical for _, canonical, _ in found}) < 2:
         return False
     (first, _, word), (second, _, _) = found[:2]
-    return intent != "lookup" or re.fullmatch(r"(?:的)?(?:和|与|及|以及|、|跟)", text[first + len(word):second]) is not None
+    return intent != "lookup" or JOINED.fullmatch(text[first + len(word):second]) is not None
+
+
+# "基本支出和项目支出", "基本支出多少、项目支出多少", "年初预算是多少，决算是多少": two asked together
+JOINED = re.compile(r"(?:是|为)?(?:多少钱?|几何)?(?:的)?(?:和|与|及|以及|、|跟|，|,|;|；)(?:其)?")
 
 
 def _is_measure_word(term: str) -> bool:
@@ -424,7 +458,7 @@ def _fill_from_previous(frame: Frame, previous: Frame) -> Frame:
     if relative and previous.year and not re.search(r"(19|20)\d{2}", frame.question):
         frame.year = previous.year - (2 if relative.group(1) == "前年" else 1)
     frame.followup = followup
-    if frame.intent == "difference" and not frame.subjects:
+    if frame.intent == "difference" and not frame.subjects and not frame.other_measure:
         frame.subjects = previous.subjects
     if frame.intent == "ratio" and not frame.subjects and frame.measure and previous.measure \
             and previous.measure != frame.measure and not frame.whole_measure:

@@ -244,10 +244,14 @@ def _answer_indicators(frame: Frame, documents: list[Document], trace: Trace,
     if not rows:
         return _not_found(frame, documents)
     question = frame.question
-    best_score = max(fuzz.partial_ratio(r["project"] or "", question) for r in rows)
-    rows = [r for r in rows if fuzz.partial_ratio(r["project"] or "", question) >= best_score - 5]
+    if names_of(frame, "project"):  # the project named picks among projects with this indicator
+        best_score = max(fuzz.partial_ratio(r["project"] or "", question) for r in rows)
+        rows = [r for r in rows if fuzz.partial_ratio(r["project"] or "", question) >= best_score - 5]
     figures, sentences = [], []
-    for row in rows[:4]:
+    if len({r["project"] for r in rows}) > 1:  # one indicator name in several projects: each, counted
+        sentences.append(say(frame, f"{len({r['project'] for r in rows})}个项目都有这个指标：",
+                             f"{len({r['project'] for r in rows})} projects have this indicator: "))
+    for row in rows[:8]:
         project = f"“{row['project']}”的" if row["project"] else ""
         label = label_for(row, f"{project}指标“{row['name']}”", None, frame.english)
         if row["value_num"] is not None:
