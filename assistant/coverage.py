@@ -139,7 +139,8 @@ def unplaced_terms(frame) -> list[str]:
     for run in runs:
         run = re.sub(r"^(?:是|为|有|请问|问|查|看|那|那么|其中|还有|再看|一共|总共|合计|共|全年|本年|今年|当年|涉及|用了|花了"
                      r"|多少|几)+", "", run)
-        run = re.sub(r"(?:是多少|多少钱?|是几|几|为|呢|吗|是|有)+$", "", run)
+        run = re.sub(r"(?:是多少|多少钱?|是几|几|为|呢|吗|是|有|合计|总计|之和|加起来|一共|总共|共计|相差|差额|分别|"
+                     r"各|占比|比例|比重|最多|最少|最高|最低|排名|排序)+$", "", run)
         for lead in lead_in:
             run = run.removeprefix(lead)
         own = run
