@@ -92,12 +92,17 @@ def unknown_organisations(frame) -> list[str]:
     return found
 
 
-def _generic_office(full: str, generic: list[str]) -> bool:
-    """"哪个医保局", "各街道办事处", "本局": a kind of office, not the name of one."""
+@lru_cache(maxsize=1)
+def _office_kinds() -> list[str]:
     kinds = set(glossary()["generic_offices"]) | set(glossary()["organisation_words"]["words"])
     for long, shorts in glossary()["bureau_abbreviations"].items():
         kinds |= {long, *[s for s in shorts if s]}
-    for kind in sorted(kinds, key=len, reverse=True):
+    return sorted(kinds, key=len, reverse=True)
+
+
+def _generic_office(full: str, generic: list[str]) -> bool:
+    """"哪个医保局", "各街道办事处", "本局": a kind of office, not the name of one."""
+    for kind in _office_kinds():
         if full.endswith(kind):
             stem = full[: -len(kind)]
             if not stem or any(stem.endswith(g) for g in generic):

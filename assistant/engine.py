@@ -264,8 +264,8 @@ def _may_be_misspelt(frame: Frame) -> bool:
     at all named. Only then is the question read again for pinyin slips."""
     if frame.english or frame.intent == "refuse":
         return False
-    return bool(frame.unknown_bureau or coverage.unknown_organisations(frame) or coverage.unplaced_terms(frame)
-                or not (frame.subjects or frame.measure or frame.side_code) or not frame.bureaus)
+    return bool(frame.unknown_bureau or not (frame.subjects or frame.measure or frame.side_code)
+                or coverage.unknown_organisations(frame) or coverage.unplaced_terms(frame))
 
 
 def _previous_frames(history: Sequence[Exchange]) -> list[Frame]:

@@ -196,6 +196,8 @@ def understand(question: str, lexicon: Lexicon, previous: Frame | None = None,
     elif previous:
         if not frame.subjects and not frame.bureaus:
             frame.subjects = _sibling_of_previous(text, previous, lexicon)
+            if frame.subjects:  # "购置费呢": the words name the part that changes, all placed
+                frame.rest = BLANK_ALL.sub(lambda m: "＿" * len(m.group(0)), frame.rest)
         frame = _fill_from_previous(frame, previous)
     frame.unanchored_year = bool(RELATIVE_YEAR.search(question)) and frame.year is None
     return frame
@@ -204,6 +206,9 @@ def understand(question: str, lexicon: Lexicon, previous: Frame | None = None,
 SERIES_WORDS = re.compile(r"历年|各年|每年|逐年|每一年|各年度|历年来|这几年|(?:近|最近|过去)([一二两三四五六七八九十\d]{1,2})年")
 YEAR_RANGE = re.compile(r"＿+(?:年度?)?(?:到|至|-|—|–|~|～)＿+")
 CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+BLANK_ALL = re.compile(r"[\u4e00-\u9fff（）()]+")
 
 
 def _year_dimension(frame: "Frame", text: str, years: list[re.Match], bureaus: list) -> None:
