@@ -153,4 +153,29 @@ def unplaced_terms(frame) -> list[str]:
             own = own.replace(word, "")
         if len(run) >= 3 and run.endswith(endings) and len(own) >= 2 and squash(run) == run:
             out.append(run)
-    return out
+    return out + ([] if frame.side_code else _unplaced_modifiers(frame, rest))
+
+
+def _unplaced_modifiers(frame, rest: str) -> list[str]:
+    """"飞机维修费" read as 维修费: the words right before a placed line that are not a known
+    qualifier (全年, 财政拨款, 各单位 …, glossary term_endings.modifier_ok) change which line is
+    asked; they are named back with it, never dropped."""
+    ok = sorted(glossary()["term_endings"]["modifier_ok"], key=len, reverse=True)
+    out = []
+    for m in sorted(frame.subjects, key=lambda m: m.start):
+        if m.kind == "code" or m.start <= 0 or frame.read[m.start:m.end] != m.term:
+            continue
+        before = re.search(rf"[^{re.escape(_STOP)}\d]+$", rest[:m.start])
+        if not before:
+            continue
+        words = before.group(0)
+        stripped = True
+        while stripped and words:
+            stripped = False
+            for word in ok:
+                if words.startswith(word):
+                    words, stripped = words[len(word):], True
+                    break
+        if len(words) >= 2 and all("\u4e00" <= ch <= "\u9fff" for ch in words):
+            out.append(words + m.term)
+    return list(dict.fromkeys(out))

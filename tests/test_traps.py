@@ -152,3 +152,18 @@ def test_a_slip_that_fits_two_loaded_names_is_a_clarify(assistant):
 @pytest.mark.parametrize("question", ["二〇二一年青海省医疗保障局办公费", "青海医保局21年的办公费", "青海省医疗保障局２０２１年办公费"])
 def test_chinese_numerals_short_and_full_width_years(assistant, question):
     assert Decimal("13.75") in {f.value for f in ask(assistant, question).figures}
+
+
+@pytest.mark.parametrize("question, named", [
+    ("青海省医疗保障局2021年办公费和飞机维修费合计", "飞机维修费"),
+    ("青海省医疗保障局2021年飞机差旅费", "飞机差旅费"),  # 差旅费 is loaded, this kind of it is not
+])
+def test_a_word_that_changes_which_line_is_not_dropped(assistant, question, named):
+    answer = ask(assistant, question)
+    assert answer.status == "no_data" and answer.figures == [] and named in answer.answer
+
+
+@pytest.mark.parametrize("question", ["青海省医疗保障局2021年全年差旅费", "哪个单位三公经费最多",
+                                      "青海省医疗保障局2021年财政拨款住房公积金"])
+def test_a_qualifier_before_a_line_keeps_the_line(assistant, question):
+    assert ask(assistant, question).status == "answered"
