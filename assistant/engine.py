@@ -41,6 +41,43 @@ class Assistant:
         self.speller = Speller(self.lexicon)
 
     def ask(self, question: str, history: Sequence[Exchange] = ()) -> Answer:
+        parts = split_asks(question)
+        if len(parts) == 1:
+            parts = self._split_each(question)
+        if len(parts) > 1:  # "年初预算多少、决算多少": each part in turn, the second as a follow-up
+            return self._ask_parts(parts, history)
+        return self._ask_one(question, history)
+
+    def _split_each(self, question: str) -> list[str]:
+        """"行政运行年初预算和决算数分别是多少": two things of one subject joined by 和 — asked as
+        "…年初预算是多少" and then "决算数是多少" (a follow-up). Only when the words before 和
+        name a line or column by themselves and the words after it name no bureau."""
+        m = EACH.search(question)
+        if not m or not history_free_subject(self.lexicon, m.group(1)):
+            return [question]
+        second = understand(m.group(3), self.lexicon)
+        if second.bureaus or second.unknown_bureau or m.group(3).strip() == "":
+            return [question]
+        return [m.group(1) + "是多少", m.group(3) + "是多少"]
+
+    def _ask_parts(self, parts: list[str], history: Sequence[Exchange]) -> Answer:
+        """One answer for "A多少、B多少": every part answered, or the first part that is not (its
+        status, no figure), so no part is ever dropped."""
+        answers, turns = [], list(history)
+        for part in parts:
+            answer = self._ask_one(part, turns)
+            turns.append(Exchange(part, answer))
+            answers.append(answer)
+            if answer.status != "answered":
+                return answer
+        joined = Answer("answered", "".join(a.answer for a in answers), [f for a in answers for f in a.figures],
+                        sql=";\n\n".join(dict.fromkeys(a.sql for a in answers if a.sql)),
+                        warnings=list(dict.fromkeys(w for a in answers for w in a.warnings)))
+        joined.columns, joined.rows = answers[0].columns, answers[0].rows
+        joined.frame, joined.engine = answers[-1].frame, self.engine_name
+        return joined
+
+    def _ask_one(self, question: str, history: Sequence[Exchange] = ()) -> Answer:
         previous, earlier = (_previous_frames(history) + [None, None])[:2]
         frame = understand(question, self.lexicon, previous, earlier)
         fixes: list[tuple[str, str]] = []
@@ -257,6 +294,32 @@ def finding_warnings(trace: Trace, answer: Answer, documents: list[Document]) ->
 
 def _year_text(doc: Document) -> str:
     return f"{doc.year}年" if doc.year else "年份未注明"
+
+
+# "A多少、B多少", "A是多少，B是多少": two asks in one question (the second may leave out what the
+# first said: "年初预算多少、决算多少")
+ASK_END = re.compile(r"(?:是|为)?(?:多少钱?|几[个项辆人]?)(?:呢)?[、，,；;]\s*(?=\S)")
+
+
+EACH = re.compile(r"^(.+?)(和|与|以及|及|、)([^和与及、]{2,12}?)(?:的)?分别(?:是|为)?(?:多少|几)")
+
+
+def history_free_subject(lexicon: Lexicon, text: str) -> bool:
+    """The words name a line or a column (and something beside the bureau) on their own."""
+    frame = understand(text, lexicon)
+    return bool(frame.subjects or frame.measure) and frame.intent == "lookup" and len(frame.bureaus) <= 1
+
+
+def split_asks(question: str) -> list[str]:
+    """The asks of a question, each ending in its 多少; one ask stays whole."""
+    pieces, start = [], 0
+    for m in ASK_END.finditer(question):
+        pieces.append(question[start:m.end()].rstrip("、，,；; "))
+        start = m.end()
+    rest = question[start:].strip()
+    if not pieces or len(rest) < 2:
+        return [question]
+    return pieces + [rest]
 
 
 def _may_be_misspelt(frame: Frame) -> bool:

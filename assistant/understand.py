@@ -183,6 +183,8 @@ def understand(question: str, lexicon: Lexicon, previous: Frame | None = None,
         for word in glossary()["qualifiers"]["words"]:
             text = re.sub(word + r"(?=＿)", "＿" * len(word), text)
     frame.subjects = [m for m in lexicon.find_subjects(text) if not _is_measure_word(m.term)]
+    if frame.intent in ("difference", "change") and len({m.term for m in frame.subjects}) == 1:
+        frame.subjects += _compared_sibling(text, frame.subjects, lexicon)
     placed = [(m.start, m.end) for m in frame.subjects]  # a container (三公经费中…) is placed too
     if frame.intent in ("sum", "difference") and frame.subjects:
         frame.subjects = _subjects_of_a_list(text, frame.subjects, lexicon)
@@ -411,6 +413,21 @@ def _sibling(fragment: str, terms: list[str], lexicon: Lexicon) -> str | None:
                 if kept >= 1 and candidate != term and candidate in lexicon.terms and (best is None or kept > best[0]):
                     best = (kept, candidate)
     return best[1] if best else None
+
+
+COMPARED = re.compile(r"(?:比|较|与|和|跟)([\u4e00-\u9fff]{2,10}?)(?:的)?(?:多了?|少了?|高了?|低了?|增加了?|减少了?|相比|相差|差|增长了?|下降了?)")
+
+
+def _compared_sibling(text: str, subjects: list[Match], lexicon: Lexicon) -> list[Match]:
+    """"年末结转和结余比年初多了多少": the thing compared with is the named subject with the
+    words after 比 in place of a part of it (年初结转和结余)."""
+    m = COMPARED.search(text, subjects[0].end)
+    if not m:
+        return []
+    name = _sibling(m.group(1), [subjects[0].term], lexicon)
+    if not name or name == subjects[0].term:
+        return []
+    return [replace(found, start=m.start(1), end=m.end(1)) for found in lexicon.find_subjects(name)]
 
 
 def _subjects_of_a_list(text: str, subjects: list[Match], lexicon: Lexicon) -> list[Match]:

@@ -49,3 +49,19 @@ def test_indicators_of_the_project_asked_before(assistant):
     first = assistant.ask("拉萨市医疗保障局系统运维服务费项目")
     answer = assistant.ask("这个项目有哪些绩效指标", [Exchange("拉萨市医疗保障局系统运维服务费项目", first)])
     assert answer.status == "answered" and "系统运维服务费" in answer.answer
+
+
+def test_two_asks_in_one_question_the_second_following_the_first(assistant):
+    answer = assistant.ask("莲湖区医保局2024年预算收入比上年变化了多少，变化率呢")
+    assert answer.status == "answered" and len(answer.figures) >= 2
+    assert {f.unit for f in answer.figures} >= {"万元", "%"}
+
+
+def test_each_of_two_asks_with_a_trap_in_one_gives_no_figure(assistant):
+    answer = assistant.ask("青海省医疗保障局2021年办公费多少、某县教育局办公费多少")
+    assert answer.status == "no_data" and answer.figures == [] and "某县教育局" in answer.answer
+
+
+def test_lines_joined_by_and_each_answered(assistant):
+    answer = assistant.ask("青海省医疗保障局2021年办公费和差旅费分别是多少")
+    assert {Decimal("13.75"), Decimal("10.04")} <= values(answer)
