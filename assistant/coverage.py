@@ -16,6 +16,7 @@ Each finding is a Gap; the engine answers the first one instead of answering wit
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -73,7 +74,9 @@ def off_topic(question: str, frame) -> Gap | None:
 
 def unknown_organisations(frame) -> list[str]:
     """Names of bodies in the question that are no loaded issuer (the loaded ones are blanked)."""
-    if frame.english or not frame.rest:
+    if frame.english:
+        return _english_organisations(frame)
+    if not frame.rest:
         return []
     org = glossary()["organisation_words"]
     generic = sorted(org["generic_before"], key=len, reverse=True)
@@ -98,6 +101,48 @@ def _office_kinds() -> list[str]:
     for long, shorts in glossary()["bureau_abbreviations"].items():
         kinds |= {long, *[s for s in shorts if s]}
     return sorted(kinds, key=len, reverse=True)
+
+
+def _english_organisations(frame) -> list[str]:
+    """"the Qinghai court": an English word for a body that no bureau the question names is."""
+    text = frame.question.lower()
+    issuers = "".join(b.issuer for b in frame.bureaus)
+    found = []
+    for word, chinese in sorted(glossary()["english_organisations"]["words"].items(), key=lambda kv: -len(kv[0])):
+        m = re.search(rf"(?:\b([a-z]+)\s+)?\b{re.escape(word)}s?\b", text)
+        if m and chinese not in issuers and not any(word in f for f in found):
+            found.append(m.group(0))
+    return found
+
+
+def _english_unplaced(frame) -> list[str]:
+    """"education bureau's xyz expenses": English words before 'expenses' that were not translated
+    into a budget line and are no loaded place."""
+    stop = set(glossary()["english_stopwords"]["words"])
+    endings = "|".join(glossary()["english_stopwords"]["endings"])
+    places = {p for b in frame.bureaus for p in b.pinyin}
+    text = normalize_question(frame.question).lower()
+    out = []
+    for m in re.finditer(rf"((?:[a-z'’-]+\s+){{1,3}})(?:{endings})\b", text):
+        words = [w.strip("'’") for w in m.group(1).split()]
+        own = [w for w in words if w not in stop and w not in places and not w.endswith(("'s", "’s"))]
+        if own:
+            out.append(" ".join(own) + " " + m.group(0).split()[-1])
+    # "spaceship maintenance": an English word left right before a translated line changes which line
+    for m in re.finditer(r"\b([a-z][a-z'’-]*)\s+(?=[\u4e00-\u9fff])([\u4e00-\u9fff（）()]+)", text):
+        word = m.group(1).strip("'’")
+        if word not in stop and word not in places and not word.endswith(("'s", "’s")) \
+                and unicodedata.normalize("NFKC", m.group(2)) in _line_words():
+            out.append(f"{word} {m.group(2)}")
+    return list(dict.fromkeys(out))
+
+
+@lru_cache(maxsize=1)
+def _line_words() -> tuple[str, ...]:
+    """The Chinese names English words translate to that are budget lines (not offices)."""
+    offices = set(glossary()["english_organisations"]["words"].values()) | {"医疗保障局", "商务委员会", "财政局",
+                                                                             "政府办公室", "街道办事处", "决算"}
+    return tuple(unicodedata.normalize("NFKC", v) for v in glossary()["english"].values() if v not in offices)
 
 
 def _generic_office(full: str, generic: list[str]) -> bool:
@@ -128,7 +173,9 @@ def _side_names(frame) -> list[tuple[str, str]]:
 
 def unplaced_terms(frame) -> list[str]:
     """Words shaped like the name of a budget line (…费, …支出) that the engine did not place."""
-    if frame.english or not frame.rest:
+    if frame.english:
+        return _english_unplaced(frame)
+    if not frame.rest:
         return []
     endings = tuple(glossary()["term_endings"]["words"])
     generic = set(glossary()["generic_subjects"]["words"])
@@ -160,7 +207,8 @@ def _unplaced_modifiers(frame, rest: str) -> list[str]:
     """"飞机维修费" read as 维修费: the words right before a placed line that are not a known
     qualifier (全年, 财政拨款, 各单位 …, glossary term_endings.modifier_ok) change which line is
     asked; they are named back with it, never dropped."""
-    ok = sorted(glossary()["term_endings"]["modifier_ok"], key=len, reverse=True)
+    # 哪个医保局住房公积金: a kind of office before the line says whose, not which line
+    ok = sorted(set(glossary()["term_endings"]["modifier_ok"]) | set(_office_kinds()), key=len, reverse=True)
     out = []
     for m in sorted(frame.subjects, key=lambda m: m.start):
         if m.kind == "code" or m.start <= 0 or frame.read[m.start:m.end] != m.term:

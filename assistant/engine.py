@@ -188,7 +188,7 @@ class Assistant:
             names = "、".join(f"“{u}”" for u in unknown)
             return Answer("no_data", handlers.say(
                 frame, f"已载入的预算中没有{names}的预算，无法给出它的数字。{self.near_matches(unknown[0])}",
-                f"{names} is not in the loaded budgets. {self.near_matches(unknown[0])}"))
+                f"{names} is not in the loaded budgets. {self.near_matches(unknown[0], english=True)}"))
         if frame.bureaus and not frame.followup and ELLIPTICAL_ALONE.search(frame.question.strip()) \
                 and not (frame.subjects or frame.measure or frame.side_code):
             who = "、".join(b.short for b in frame.bureaus)
@@ -221,7 +221,7 @@ class Assistant:
             "This assistant answers questions about the figures in the loaded department budgets, with sources."
             + (f" For example: {asks}." if asks else "")))
 
-    def near_matches(self, name: str, limit: int = 3) -> str:
+    def near_matches(self, name: str, limit: int = 3, english: bool = False) -> str:
         """A few loaded issuers that look like `name` (same place or office), never the whole list."""
         from rapidfuzz import fuzz
 
@@ -230,6 +230,9 @@ class Assistant:
                          for b in self.lexicon.bureaus), reverse=True)
         near = [issuer for same_place, score, issuer in scored[:limit] if same_place or score >= 50]
         total = len(self.lexicon.documents)
+        if english:
+            return (f"Loaded bodies nearby: {', '.join(near)}. " if near else "") + \
+                f"{total} documents are loaded (budgetqa docs lists them)."
         if near:
             return f"相近的已载入单位：{'、'.join(near)}（共载入{total}份文件）。"
         return f"共载入{total}份文件（budgetqa docs 可列出）。"

@@ -167,3 +167,25 @@ def test_a_word_that_changes_which_line_is_not_dropped(assistant, question, name
                                       "青海省医疗保障局2021年财政拨款住房公积金"])
 def test_a_qualifier_before_a_line_keeps_the_line(assistant, question):
     assert ask(assistant, question).status == "answered"
+
+
+# English questions ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("question, named", [
+    ("What is the Qinghai court's office expenses in 2021?", "court"),
+    ("What are the travel expenses of the Lianhu education bureau?", "education bureau"),
+    ("What is the Beidaihe medical security bureau's spaceship maintenance expenses?", "spaceship"),
+])
+def test_english_trap_gets_no_figure_and_names_the_part(assistant, question, named):
+    answer = ask(assistant, question)
+    assert answer.status == "no_data" and answer.figures == [] and named in answer.answer
+
+
+def test_english_breakdown_gets_no_figure(assistant):
+    answer = ask(assistant, "What were Qinghai medical security bureau's monthly office expenses in 2021?")
+    assert answer.status == "no_data" and answer.figures == []
+
+
+def test_english_name_of_an_economic_class(assistant):
+    answer = ask(assistant, "How much did Qinghai medical security bureau spend on goods and services in 2021?")
+    assert Decimal("151.51") in {f.value for f in answer.figures}
