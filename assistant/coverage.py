@@ -227,3 +227,17 @@ def _unplaced_modifiers(frame, rest: str) -> list[str]:
         if len(words) >= 2 and all("\u4e00" <= ch <= "\u9fff" for ch in words):
             out.append(words + m.term)
     return list(dict.fromkeys(out))
+
+
+def leftover_words(frame) -> list[str]:
+    """The words of the question nothing placed ("天气" in "青海医保局2021年的天气"), for saying
+    what was not understood."""
+    if frame.english or not frame.rest:
+        return []
+    out = []
+    for run in re.split(rf"[{re.escape(_STOP)}\d]+", frame.rest):
+        run = re.sub(r"^(?:是|为|有|请问|问|查|看|那|那么|其中|还有|再看|一共|总共|共|全年|本年|今年|当年)+", "", run)
+        run = re.sub(r"(?:是多少|多少钱?|是几|几|为|呢|吗|是|有|怎么样|如何|情况|预算|决算|数|金额)+$", "", run)
+        if len(run) >= 2 and all("\u4e00" <= ch <= "\u9fff" for ch in run):
+            out.append(run)
+    return out

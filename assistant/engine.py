@@ -140,7 +140,9 @@ class Assistant:
         if not frame.subjects and not frame.measure and frame.intent not in ("count", "consistency") \
                 and not handlers.fund_named(frame) and not frame.side_code:
             return Answer("no_data", handlers.say(
-                frame, f"没有在问题里找到已载入预算中的科目、项目或指标，无法给出数字。{self.loaded_summary(documents)}",
+                frame, (f"问题中的{'、'.join(f'“{w}”' for w in coverage.leftover_words(frame))}不是已载入预算中的科目、项目或指标，"
+                        if coverage.leftover_words(frame) else "没有在问题里找到已载入预算中的科目、项目或指标，")
+                + f"无法给出数字。{self.loaded_summary(documents)}",
                 f"The question names no budget line, project or indicator found in the loaded budgets. "
                 f"{self.loaded_summary(documents)}"))
         notes: list[tuple[str, str]] = []

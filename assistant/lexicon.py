@@ -202,8 +202,14 @@ def _bureaus(documents: list[Document]) -> list[Bureau]:
 
 
 def identity_key(issuer: str) -> str:
-    """The issuer as one entity: squashed, without a trailing scope in brackets (（汇总）, （本级）)."""
-    return re.sub(r"[（(][^（）()]*[)）]$", "", squash(issuer))
+    """The issuer as one entity: squashed, without a trailing scope in brackets (（汇总）, （本级）),
+    its office in the glossary's full form (青海省医保局 is 青海省医疗保障局)."""
+    key = re.sub(r"[（(][^（）()]*[)）]$", "", squash(issuer))
+    for long, shorts in glossary()["bureau_abbreviations"].items():
+        for short in sorted((s for s in shorts if len(s) >= 2), key=len, reverse=True):
+            if key.endswith(short) and not key.endswith(long):
+                return key[: -len(short)] + long
+    return key
 
 
 def _derive_aliases(bureau: Bureau) -> None:

@@ -65,3 +65,19 @@ def test_each_of_two_asks_with_a_trap_in_one_gives_no_figure(assistant):
 def test_lines_joined_by_and_each_answered(assistant):
     answer = assistant.ask("青海省医疗保障局2021年办公费和差旅费分别是多少")
     assert {Decimal("13.75"), Decimal("10.04")} <= values(answer)
+
+
+def test_indicator_shared_by_many_projects_lists_each(assistant):
+    answer = assistant.ask("拉萨市医疗保障局的及时支付率指标是多少")
+    assert answer.status == "answered" and "11个项目都有这个指标" in answer.answer and len(answer.figures) >= 4
+
+
+def test_indicator_of_a_project_that_has_none_is_not_another_projects(assistant):
+    answer = assistant.ask("拉萨市医疗保障局系统运维服务费的及时支付率")
+    assert answer.status == "no_data" and answer.figures == [] and "系统运维服务费" in answer.answer
+
+
+def test_no_data_names_the_words_it_could_not_place(assistant):
+    answer = assistant.ask("青海省医疗保障局2021年的天气")
+    assert answer.status in ("no_data", "refused") and answer.figures == []
+    assert "天气" in answer.answer or answer.status == "refused"

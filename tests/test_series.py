@@ -77,3 +77,10 @@ def test_one_year_is_still_one_answer(years_assistant):
 def test_series_is_not_in_the_chat_json(years_assistant):
     answer = years_assistant.ask("青海省医疗保障局历年的办公费")
     assert "series" not in answer.to_json() and answer.series
+
+
+def test_issuer_printed_in_short_form_is_the_same_entity():
+    from assistant.lexicon import identity_key
+
+    assert identity_key("青海省医保局") == identity_key("青海省医疗保障局") == identity_key("青海省 医疗保障局（本级）")
+    assert identity_key("青海省医疗保障局") != identity_key("青海省财政局")

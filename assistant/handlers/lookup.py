@@ -244,7 +244,17 @@ def _answer_indicators(frame: Frame, documents: list[Document], trace: Trace,
     if not rows:
         return _not_found(frame, documents)
     question = frame.question
-    if names_of(frame, "project"):  # the project named picks among projects with this indicator
+    projects = [p for p in names_of(frame, "project") if p not in {r["name"] for r in rows}]
+    if projects and chosen is None:
+        # the project named picks among projects with this indicator; a project that has no such
+        # indicator is said so, never answered with another project's target
+        own = [r for r in rows if r["project"] in projects]
+        if not own:
+            return Answer("no_data", say(frame, f"“{'、'.join(projects)}”没有名为“{rows[0]['name']}”的绩效指标"
+                                                f"（{len({r['project'] for r in rows})}个其他项目有）。",
+                                         f"'{', '.join(projects)}' has no indicator '{rows[0]['name']}'."))
+        rows = own
+    elif names_of(frame, "project"):
         best_score = max(fuzz.partial_ratio(r["project"] or "", question) for r in rows)
         rows = [r for r in rows if fuzz.partial_ratio(r["project"] or "", question) >= best_score - 5]
     figures, sentences = [], []
