@@ -115,6 +115,7 @@ class Assistant:
                                                   "This assistant only reads the loaded budgets; it never deletes or changes data."))
         gap = self._gap(frame)
         if gap:
+            gap.resolver = "coverage"  # a part named back: final, not a question for a model either
             return gap
         bureaus = frame.bureaus or [b for b in self.lexicon.bureaus
                                     if not frame.office_kind or frame.office_kind in b.issuer]

@@ -205,7 +205,7 @@ def understand(question: str, lexicon: Lexicon, previous: Frame | None = None,
     return frame
 
 
-SERIES_WORDS = re.compile(r"历年|各年|每年|逐年|每一年|各年度|历年来|这几年|(?:近|最近|过去)([一二两三四五六七八九十\d]{1,2})年")
+SERIES_WORDS = re.compile(r"历年|各年|每年|逐年|每一年|各年度|历年来|这几年|哪一年|哪年|哪个年度|(?:近|最近|过去)([一二两三四五六七八九十\d]{1,2})年")
 YEAR_RANGE = re.compile(r"＿+(?:年度?)?(?:到|至|-|—|–|~|～)＿+")
 CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 

@@ -84,3 +84,8 @@ def test_issuer_printed_in_short_form_is_the_same_entity():
 
     assert identity_key("青海省医保局") == identity_key("青海省医疗保障局") == identity_key("青海省 医疗保障局（本级）")
     assert identity_key("青海省医疗保障局") != identity_key("青海省财政局")
+
+
+def test_which_year_is_highest(years_assistant):
+    answer = years_assistant.ask("青海省医疗保障局哪一年的办公费最多")
+    assert answer.answer.startswith("办公费最多的是2023年") and len(answer.series) == 3

@@ -82,6 +82,10 @@ def series(frame: Frame, documents: list[Document], trace: Trace) -> Answer | No
     who = frame.bureaus[0].short
     line = "；".join(f"{p['year']}年{show(p['value'], p['unit'])}" for p in points)
     head = say(frame, f"{who}{what}按年份：{line}。", f"{who} {what} by year: {line}. ")
+    if frame.intent == "rank" and len(points) > 1:  # "哪一年最多": the year, then the series
+        top = (max if frame.descending else min)(points, key=lambda p: p["value"])
+        head = say(frame, f"{what}{'最多' if frame.descending else '最少'}的是{top['year']}年（{show(top['value'], top['unit'])}）。",
+                   f"Highest {what}: {top['year']}. ") + head
     tail = say(frame, f"已载入的预算中没有{'、'.join(f'{y}年' for y in missing)}的这个数。" if missing else "",
                f"Not in the loaded budgets: {', '.join(map(str, missing))}. " if missing else "")
     answer = Answer("answered", head + "".join(sentences) + tail, figures)
