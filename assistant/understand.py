@@ -105,6 +105,7 @@ class Frame:
     years: list[int] = field(default_factory=list)
     series: bool = False
     last_n_years: int | None = None  # 近三年 → 3
+    kind_by_year: dict[int, str] = field(default_factory=dict)  # "2025年预算比2024年决算": each year's kind
     read: str = ""  # the question as read, before blanking (same positions as `rest`)
 
     def describe(self) -> str:
@@ -167,10 +168,13 @@ def understand(question: str, lexicon: Lexicon, previous: Frame | None = None,
     english_count = ENGLISH_COUNT.search(question.lower()) if frame.english else None
     if english_count and english_count.group(1) in ENGLISH_COUNT_UNITS:  # "how many vehicles" → 辆
         frame.count_unit = ENGLISH_COUNT_UNITS[english_count.group(1)]
+    frame.kind_by_year = _kind_by_year(frame.read, years) if len(frame.years) >= 2 else {}
     for word, wanted in glossary()["document_words"].items():
         if not word.startswith("_") and word in text:
             frame.document_filter.update(wanted)
             text = _mask_document_word(text, word)
+    if len(set(frame.kind_by_year.values())) > 1:  # a 决算 against a 预算: each year keeps its own kind
+        frame.document_filter.pop("kind", None)
     frame.count_children = frame.intent == "count" and bool(CHILD_COUNT.search(text))
     longer = [(m.start, m.end) for m in lexicon.find_subjects(text)]
     if frame.intent == "ratio":
@@ -230,6 +234,16 @@ def _year_dimension(frame: "Frame", text: str, years: list[re.Match], bureaus: l
         n = series.group(1)
         if n:
             frame.last_n_years = int(n) if n.isdigit() else CN_DIGITS.get(n)
+
+
+def _kind_by_year(read: str, years: list[re.Match]) -> dict[int, str]:
+    """"2025年预算…比2024年决算": the kind of document written right after each year."""
+    kinds: dict[int, str] = {}
+    for m in years:
+        after = re.match(r"年度?(?:的|部门|单位)*(预算|决算)", read[m.end():])
+        if after:
+            kinds[int(m.group(0))] = after.group(1)
+    return kinds
 
 
 def _blank_spans(text: str, spans: list[tuple[int, int]]) -> str:

@@ -89,3 +89,34 @@ def test_issuer_printed_in_short_form_is_the_same_entity():
 def test_which_year_is_highest(years_assistant):
     answer = years_assistant.ask("青海省医疗保障局哪一年的办公费最多")
     assert answer.answer.startswith("办公费最多的是2023年") and len(answer.series) == 3
+
+
+REAL_FINAL = Path(__file__).resolve().parents[2] / "shared" / "real" / "putuo-caizhengju-2024-final-accounts.pdf"
+
+
+@pytest.fixture(scope="module")
+def final_and_next_budget(tmp_path_factory):
+    """财政局's published 2024 决算, and a 2025 预算 of the same issuer (a sample printed as it)."""
+    if not REAL_FINAL.exists():
+        pytest.skip("../shared/real is absent")
+    from assistant.engine import Assistant
+    from ingest.pipeline import ingest_paths
+
+    folder = tmp_path_factory.mktemp("kinds")
+    shutil.copy(REAL_FINAL, folder / REAL_FINAL.name)
+    year_variant(SAMPLE, folder, 2021, 2025, 1, "青海省医疗保障局", "上海市普陀区财政局")
+    db = folder / "kinds.db"
+    assert not ingest_paths([folder], db).failed
+    return Assistant(db)
+
+
+def test_budget_against_the_previous_final_accounts(final_and_next_budget):
+    answer = final_and_next_budget.ask("普陀区财政局2025年预算的行政运行比2024年决算增加了多少")
+    assert answer.resolver == "year_change"
+    assert [f.value for f in answer.figures] == [Decimal("1511.89"), Decimal("906.7"), Decimal("605.19")]
+    assert "减少" in answer.answer and "决算" in answer.answer
+
+
+def test_one_side_missing_states_no_figure(final_and_next_budget):
+    answer = final_and_next_budget.ask("普陀区财政局2025年预算的一般公共服务支出比2024年决算多多少")
+    assert answer.status == "no_data" and answer.figures == [] and "2025年" in answer.answer

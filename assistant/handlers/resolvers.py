@@ -40,9 +40,11 @@ class Resolver:
 # --- years as a dimension --------------------------------------------------------------------
 
 def _by_year(frame: Frame, documents: list[Document]) -> dict[int, list[Document]]:
+    """The documents of each year; a year the question gives a kind (2024年决算) keeps only that kind."""
     by_year: dict[int, list[Document]] = {}
     for doc in documents:
-        if doc.year:
+        wanted = frame.kind_by_year.get(doc.year)
+        if doc.year and (wanted is None or doc.kind == wanted):
             by_year.setdefault(doc.year, []).append(doc)
     return dict(sorted(by_year.items()))
 
@@ -77,7 +79,8 @@ def series(frame: Frame, documents: list[Document], trace: Trace) -> Answer | No
         figures += one.figures
         sentences.append(one.answer)
     if not points:
-        return None
+        return Answer("no_data", say(frame, f"{frame.bureaus[0].short}{'、'.join(f'{y}年' for y in years)}的预算中都没有找到"
+                                            f"{subject_label(frame)}。", f"No figure for {subject_label(frame)} in {years}."))
     what = subject_label(frame)
     who = frame.bureaus[0].short
     line = "；".join(f"{p['year']}年{show(p['value'], p['unit'])}" for p in points)
@@ -106,11 +109,13 @@ def year_change(frame: Frame, documents: list[Document], trace: Trace) -> Answer
     for year in (early, late):
         one = lookup(replace(frame, year=year, years=[], series=False, intent="lookup"), by_year[year], trace)
         item = next((f for f in one.figures if f.source.ref_kind == "item" and f.source.item_id), None)
-        if one.status != "answered" or item is None:
-            return None
-        found = queries.items_by_id(trace, [item.source.item_id])
-        if not found:
-            return None
+        found = queries.items_by_id(trace, [item.source.item_id]) if one.status == "answered" and item else []
+        if not found:  # one side of the comparison is missing: say which, state nothing
+            kind = frame.kind_by_year.get(year, "")
+            return Answer("no_data", say(frame, f"{frame.bureaus[0].short}{year}年{kind}中没有找到{subject_label(frame)}"
+                                                f"（表格中的数），无法计算{late}年与{early}年的差。",
+                                         f"No table figure for {subject_label(frame)} in {year}; "
+                                         f"the change from {early} to {late} cannot be computed."))
         rows.append(found[0])
     a, b = rows
     result = trace.run("SELECT b.amount_fen - a.amount_fen AS difference_fen, a.amount_fen AS earlier_fen, "
@@ -124,7 +129,7 @@ def year_change(frame: Frame, documents: list[Document], trace: Trace) -> Answer
         figs, text = item_figures(row, label_for(row, row["name"] if not row["is_total"] else what, None, frame.english),
                                   frame.unit)
         figures += figs[:1]
-        parts.append(f"{row['year']}年{text}（{item_source(row).cite()}）")
+        parts.append(f"{row['year']}年{_kind_of(row)}{text}（{item_source(row).cite()}）")
     direction = "增加" if diff > 0 else "减少" if diff < 0 else "持平"
     figures.append(Figure(exact(abs(diff)), unit, f"{what}{late}年比{early}年{direction}", item_source(b)))
     text = f"{frame.bureaus[0].short}{what}：{parts[0]}，{parts[1]}；{late}年比{early}年{direction}{show(abs(diff), unit)}"
@@ -137,6 +142,11 @@ def year_change(frame: Frame, documents: list[Document], trace: Trace) -> Answer
     answer.series = [{"year": r["year"], "value": f.value, "unit": f.unit, "label": f.label}
                      for r, f in zip(rows, figures[:2])]
     return answer
+
+
+def _kind_of(row: dict[str, Any]) -> str:
+    """'决算' for a row of final accounts, '' for a budget (the default)."""
+    return "决算" if "决算" in (row.get("document") or "") else ""
 
 
 # --- lists -----------------------------------------------------------------------------------
