@@ -68,7 +68,7 @@ ENGLISH_COUNT_UNITS = _english_count_units()
 TOTAL_AFTER = re.compile(r"合计|总计|小计|总额")
 # "三公经费中的公务接待费", "卫生健康支出里行政运行": the words between a container and its part
 WITHIN = re.compile(r"的?(?:当中|之中|中|里|内)的?")
-COUNT_UNIT = re.compile(r"(?:几|多少)(辆|台|个|项|人|家|套|处)")
+COUNT_UNIT = re.compile(rf"(?:几|多少)({'|'.join(map(re.escape, glossary()['count_words']['words']))})")
 
 
 @dataclass
