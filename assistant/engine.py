@@ -200,10 +200,11 @@ class Assistant:
                 f"Which figure of {who} do you mean? There is no earlier question to follow."))
         step = coverage.granularity(frame)
         if step:
-            annual = f"{frame.bureaus[0].short}的" if frame.bureaus else ""
+            annual = re.sub(rf"(?:第[一二三四1-4])?{re.escape(step.text)}(?:的)?", "", normalize_question(frame.question),
+                            count=1, flags=re.I).strip()
             return Answer("no_data", handlers.say(
-                frame, f"预算只列全年数，没有{step.detail}的数（问题中的“{step.text}”）。"
-                       f"已载入的预算中没有这个数；要看全年数，请去掉“{step.text}”再问{annual}全年数。",
+                frame, f"预算只列全年数，没有{step.detail}的数（问题中的“{step.text}”），已载入的预算中没有这个数。"
+                       f"要看全年数，可以问：“{annual}”",
                 f"The budgets print annual amounts only; there is no figure {step.text}. "
                 f"Ask for the annual amount instead."))
         terms = coverage.unplaced_terms(frame)
