@@ -72,6 +72,19 @@ def off_topic(question: str, frame) -> Gap | None:
     return Gap("off_topic", question.strip())
 
 
+def _once(fn):
+    """Read a frame once per question: the engine asks before and after spelling, and in _gap."""
+    def wrapper(frame):
+        cache = frame.__dict__.setdefault("_coverage", {})
+        key = (fn.__name__, frame.rest, frame.question)
+        if key not in cache:
+            cache[key] = fn(frame)
+        return cache[key]
+    wrapper.__name__, wrapper.__doc__ = fn.__name__, fn.__doc__
+    return wrapper
+
+
+@_once
 def unknown_organisations(frame) -> list[str]:
     """Names of bodies in the question that are no loaded issuer (the loaded ones are blanked)."""
     if frame.english:
@@ -171,6 +184,7 @@ def _side_names(frame) -> list[tuple[str, str]]:
     return [(frame.side_code, m.group(1))] if m else []
 
 
+@_once
 def unplaced_terms(frame) -> list[str]:
     """Words shaped like the name of a budget line (…费, …支出) that the engine did not place."""
     if frame.english:
