@@ -105,7 +105,18 @@ def unknown_organisations(frame) -> list[str]:
         while start > 0 and frame.rest[start - 1] == BLANK and not re.match(r"[\d年]", frame.read[start - 1]):
             start -= 1
         found.append(frame.read[start:m.start("name")] + name + m.group("office"))
-    return found
+    return found + [p for p in _placeholders(frame.rest) if not any(p in f or f in p for f in found)]
+
+
+def _placeholders(rest: str) -> list[str]:
+    """"某单位", "XX部门", "某县": a body written as a placeholder."""
+    org = glossary()["organisation_words"]
+    marks = "|".join(map(re.escape, sorted(org["placeholders"], key=len, reverse=True)))
+    out = []
+    for m in re.finditer(rf"(?:{marks})[^{re.escape(_STOP)}\d]{{0,8}}", rest):
+        if not any(m.group(0).startswith(w) for w in org["not_placeholders"]):
+            out.append(re.sub(r"(?:是多少|多少|是|有|呢|吗)+$", "", m.group(0)))
+    return out
 
 
 @lru_cache(maxsize=1)

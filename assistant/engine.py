@@ -22,7 +22,7 @@ from .queries import Trace
 from .sqlcheck import QueryInterrupted, SqlError, SqlRejected
 from .spelling import Speller
 from .text import normalize_question, squash
-from .understand import Frame, understand
+from .understand import POINTING, Frame, understand
 
 
 # "那北戴河呢？" with nothing asked before it: a follow-up marker and no figure named.
@@ -192,6 +192,12 @@ class Assistant:
             return Answer("no_data", handlers.say(
                 frame, f"已载入的预算中没有{names}的预算，无法给出它的数字。{self.near_matches(unknown[0])}",
                 f"{names} is not in the loaded budgets. {self.near_matches(unknown[0], english=True)}"))
+        pointing = POINTING.search(frame.question.strip())
+        if pointing and not frame.followup and not (frame.subjects or frame.bureaus):
+            what = pointing.group(1) or "内容"
+            return Answer("clarify", handlers.say(
+                frame, f"“{pointing.group(0)}”指哪个{what}？前面没有可以接着问的问题，请写明单位、年份和{what}名称再问。",
+                f"Which {what} do you mean? There is no earlier question to refer to."))
         if frame.bureaus and not frame.followup and ELLIPTICAL_ALONE.search(frame.question.strip()) \
                 and not (frame.subjects or frame.measure or frame.side_code):
             who = "、".join(b.short for b in frame.bureaus)

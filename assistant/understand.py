@@ -31,7 +31,10 @@ INTENTS = [  # first match wins; order matters
     ("sum", re.compile(r"合计|总和|加起来|一共|总共|共计|之和|\btotal of\b|\bsum\b")),
     ("children", re.compile(r"下有哪些|有哪些|包括哪些|包含哪些|明细|由哪些|构成")),
 ]
-ELLIPTICAL = re.compile(r"呢[?？。]?$|^(那|那么|其中|换成|改成|改用|再看|还有|and\b|what about)")
+ELLIPTICAL = re.compile(r"呢[?？。]?$|^(那|那么|其中|换成|改成|改用|再看|还有|and\b|what about)|^" + "(?:" + "|".join(
+    ["这个", "这项", "这一", "该", "此", "上述", "它的", "它"]) + ")")
+# "这个项目的绩效指标…": words that point back at what was asked before
+POINTING = re.compile(r"^(?:这个|这项|这一|该|此|上述|它的|它)(项目|科目|指标|单位|部门|局)?")
 ASCENDING = re.compile(r"最少|最低|最小|从低到高|从小到大|lowest|least")
 WANTS_YUAN = re.compile(r"(多少|几)元|换成元|以元|单位为?元|按元|用元|精确到元|折合元|in yuan")
 WANTS_WAN = re.compile(r"万元|in (?:ten )?thousands? (?:of )?yuan")

@@ -189,3 +189,21 @@ def test_english_breakdown_gets_no_figure(assistant):
 def test_english_name_of_an_economic_class(assistant):
     answer = ask(assistant, "How much did Qinghai medical security bureau spend on goods and services in 2021?")
     assert Decimal("151.51") in {f.value for f in answer.figures}
+
+
+@pytest.mark.parametrize("question, named", [("某单位的办公费是多少", "某单位"), ("XX部门2021年的差旅费", "XX部门"),
+                                             ("某县的办公费", "某县")])
+def test_placeholder_body_gets_no_figure(assistant, question, named):
+    answer = ask(assistant, question)
+    assert answer.status == "no_data" and answer.figures == [] and named in answer.answer
+
+
+def test_pointing_back_with_nothing_before_asks_back(assistant):
+    answer = ask(assistant, "这个项目的绩效指标是什么")
+    assert answer.status == "clarify" and answer.figures == []
+
+
+def test_pointing_back_after_a_project_lists_its_indicators(assistant):
+    first = ask(assistant, "拉萨市医疗保障局系统运维服务费项目")
+    answer = ask(assistant, "这个项目的绩效指标是什么", [Exchange("拉萨市医疗保障局系统运维服务费项目", first)])
+    assert answer.status == "answered" and "【系统运维服务费】" in answer.answer and "分属" not in answer.answer
