@@ -261,8 +261,9 @@ def leftover_words(frame) -> list[str]:
         return []
     out = []
     for run in re.split(rf"[{re.escape(_STOP)}\d]+", frame.rest):
-        run = re.sub(r"^(?:是|为|有|请问|问|查|看|那|那么|其中|还有|再看|一共|总共|共|全年|本年|今年|当年)+", "", run)
-        run = re.sub(r"(?:是多少|多少钱?|是几|几|为|呢|吗|是|有|怎么样|如何|情况|预算|决算|数|金额)+$", "", run)
+        run = re.sub(r"^(?:是|为|有|请问|问|查|看|那|那么|其中|还有|再看|一共|总共|共|全年|本年|今年|当年|"
+                     r"这个|这项|该|此|上述|它的|它|项目|科目|指标|单位|部门|局|花在|用在|用于|在)+", "", run)
+        run = re.sub(r"(?:是多少|多少钱?|是几|几|为|呢|吗|是|有|怎么样|如何|情况|预算|决算|数|金额|上|方面)+$", "", run)
         if len(run) >= 2 and all("\u4e00" <= ch <= "\u9fff" for ch in run):
             out.append(run)
     return out

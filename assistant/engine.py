@@ -178,7 +178,7 @@ class Assistant:
         follow-up with nothing before it."""
         if coverage.injection(frame.question):
             return self.refusal(frame)
-        if not frame.followup and not frame.bureaus and BOTH_ALONE.search(frame.question) and not frame.subjects:
+        if not frame.after_question and not frame.bureaus and BOTH_ALONE.search(frame.question) and not frame.subjects:
             return Answer("clarify", handlers.say(
                 frame, "“两者”指哪两个数字？前面没有可以接着问的问题。请写明单位、年份和科目再问，"
                        "例如：“A局和B局2021年的办公费合计多少？”",
@@ -193,12 +193,12 @@ class Assistant:
                 frame, f"已载入的预算中没有{names}的预算，无法给出它的数字。{self.near_matches(unknown[0])}",
                 f"{names} is not in the loaded budgets. {self.near_matches(unknown[0], english=True)}"))
         pointing = POINTING.search(frame.question.strip())
-        if pointing and not frame.followup and not (frame.subjects or frame.bureaus):
+        if pointing and not frame.after_question and not (frame.subjects or frame.bureaus):
             what = pointing.group(1) or "内容"
             return Answer("clarify", handlers.say(
                 frame, f"“{pointing.group(0)}”指哪个{what}？前面没有可以接着问的问题，请写明单位、年份和{what}名称再问。",
                 f"Which {what} do you mean? There is no earlier question to refer to."))
-        if frame.bureaus and not frame.followup and ELLIPTICAL_ALONE.search(frame.question.strip()) \
+        if frame.bureaus and not frame.after_question and ELLIPTICAL_ALONE.search(frame.question.strip()) \
                 and not (frame.subjects or frame.measure or frame.side_code):
             who = "、".join(b.short for b in frame.bureaus)
             return Answer("clarify", handlers.say(

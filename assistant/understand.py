@@ -31,8 +31,9 @@ INTENTS = [  # first match wins; order matters
     ("sum", re.compile(r"合计|总和|加起来|一共|总共|共计|之和|\btotal of\b|\bsum\b")),
     ("children", re.compile(r"下有哪些|有哪些|包括哪些|包含哪些|明细|由哪些|构成")),
 ]
-ELLIPTICAL = re.compile(r"呢[?？。]?$|^(那|那么|其中|换成|改成|改用|再看|还有|and\b|what about)|^" + "(?:" + "|".join(
-    ["这个", "这项", "这一", "该", "此", "上述", "它的", "它"]) + ")")
+# "这个项目的…" points back at the last question's subject ("这个局…" only at its bureau)
+ELLIPTICAL = re.compile(r"呢[?？。]?$|^(那|那么|其中|换成|改成|改用|再看|还有|and\b|what about)"
+                        r"|^(?:这个|这项|这一|该|此|上述)(?:项目|科目|指标)")
 # "这个项目的绩效指标…": words that point back at what was asked before
 POINTING = re.compile(r"^(?:这个|这项|这一|该|此|上述|它的|它)(项目|科目|指标|单位|部门|局)?")
 ASCENDING = re.compile(r"最少|最低|最小|从低到高|从小到大|lowest|least")
@@ -108,7 +109,8 @@ class Frame:
     years: list[int] = field(default_factory=list)
     series: bool = False
     last_n_years: int | None = None  # 近三年 → 3
-    kind_by_year: dict[int, str] = field(default_factory=dict)  # "2025年预算比2024年决算": each year's kind
+    kind_by_year: dict[int, str] = field(default_factory=dict)
+    after_question: bool = False  # there was a question before this one in the conversation  # "2025年预算比2024年决算": each year's kind
     read: str = ""  # the question as read, before blanking (same positions as `rest`)
 
     def describe(self) -> str:
@@ -120,7 +122,7 @@ def understand(question: str, lexicon: Lexicon, previous: Frame | None = None,
                earlier: Frame | None = None) -> Frame:
     """The frame of `question`; `previous` and `earlier` are the frames of the last two questions
     (a follow-up fills from the last; "两者" means the last two)."""
-    frame = Frame(question=question, english=is_english(question))
+    frame = Frame(question=question, english=is_english(question), after_question=previous is not None)
     if REFUSE.search(question):
         frame.intent = "refuse"
         return frame

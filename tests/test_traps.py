@@ -207,3 +207,9 @@ def test_pointing_back_after_a_project_lists_its_indicators(assistant):
     first = ask(assistant, "拉萨市医疗保障局系统运维服务费项目")
     answer = ask(assistant, "这个项目的绩效指标是什么", [Exchange("拉萨市医疗保障局系统运维服务费项目", first)])
     assert answer.status == "answered" and "【系统运维服务费】" in answer.answer and "分属" not in answer.answer
+
+
+def test_pointing_at_the_bureau_does_not_reuse_the_last_line(assistant):
+    first = ask(assistant, "青海省医疗保障局2021年信息化建设是多少？")
+    answer = ask(assistant, "这个局花在数字化上的钱有多少？", [Exchange("青海省医疗保障局2021年信息化建设是多少？", first)])
+    assert answer.figures == [] and "数字化" in answer.answer
