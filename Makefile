@@ -16,7 +16,9 @@ $(BIN)/budgetqa: pyproject.toml
 setup: $(BIN)/budgetqa
 
 # The bundled samples, loaded once; re-run `make $(DB)` after changing them.
-$(DB): $(BIN)/budgetqa $(SAMPLES)
+# A store written by another schema version is refused: rebuild it when the schema changes.
+$(DB): $(BIN)/budgetqa $(SAMPLES) db/schema.sql db/views.sql db/store.py
+	rm -f $(DB) $(DB)-wal $(DB)-shm
 	$(BIN)/budgetqa ingest data/samples --db $(DB)
 
 run: $(DB)
