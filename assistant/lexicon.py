@@ -126,19 +126,19 @@ class Lexicon:
         for match in found:
             for k in range(match.start, match.end):
                 taken[k] = True
-        candidates: list[Match] = []
+        # The longest term starting at each position, all its kinds together: grouped by span
+        # once, so choosing among them stays linear in the question's length.
+        by_span: dict[tuple[int, int], list[Match]] = {}
         for i in range(len(text)):
             for j in range(min(len(text), i + self.max_len), i + 1, -1):
                 entry = self.terms.get(text[i:j])
                 if entry:
-                    for kind, names in entry.items():
-                        candidates.append(Match(i, j, text[i:j], kind, set(names)))
+                    by_span[(i, j)] = [Match(i, j, text[i:j], kind, set(names)) for kind, names in entry.items()]
                     break
-        for match in sorted(candidates, key=lambda m: (-(m.end - m.start), m.start)):
-            if not any(taken[match.start:match.end]):
-                same_span = [c for c in candidates if (c.start, c.end) == (match.start, match.end)]
-                found += same_span
-                for k in range(match.start, match.end):
+        for start, end in sorted(by_span, key=lambda span: (span[0] - span[1], span[0])):
+            if not any(taken[start:end]):
+                found += by_span[(start, end)]
+                for k in range(start, end):
                     taken[k] = True
         return sorted(found, key=lambda m: m.start)
 
@@ -182,15 +182,18 @@ def _generic() -> frozenset[str]:
 
 
 def _rows(conn: sqlite3.Connection, sql: str) -> list[tuple]:
-    return run_sql(conn, sql, max_rows=100_000).rows
+    return run_sql(conn, sql, max_rows=100_000, max_bytes=None).rows  # our own vocabulary reads
 
 
 def _bureaus(documents: list[Document]) -> list[Bureau]:
     by_issuer: dict[str, Bureau] = {}
     for doc in documents:
-        bureau = by_issuer.get(doc.issuer)
+        # One body across years even when printed another way: 莲湖区医疗保障局（汇总） in one year,
+        # 莲湖区医疗保障局 in the next, 青海省 医疗保障局 with a space.
+        key = identity_key(doc.issuer)
+        bureau = by_issuer.get(key)
         if bureau is None:
-            bureau = by_issuer[doc.issuer] = Bureau(doc.issuer)
+            bureau = by_issuer[key] = Bureau(doc.issuer)
             _derive_aliases(bureau)
         bureau.documents.append(doc)
     bureaus = list(by_issuer.values())
@@ -202,6 +205,17 @@ def _bureaus(documents: list[Document]) -> list[Bureau]:
     for bureau in bureaus:
         bureau.aliases |= {f for f in bureau.org_forms if org_counts[f] == 1 and len(f) >= 3}
     return bureaus
+
+
+def identity_key(issuer: str) -> str:
+    """The issuer as one entity: squashed, without a trailing scope in brackets (（汇总）, （本级）),
+    its office in the glossary's full form (青海省医保局 is 青海省医疗保障局)."""
+    key = re.sub(r"[（(][^（）()]*[)）]$", "", squash(issuer))
+    for long, shorts in glossary()["bureau_abbreviations"].items():
+        for short in sorted((s for s in shorts if len(s) >= 2), key=len, reverse=True):
+            if key.endswith(short) and not key.endswith(long):
+                return key[: -len(short)] + long
+    return key
 
 
 def _derive_aliases(bureau: Bureau) -> None:

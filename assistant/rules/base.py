@@ -246,7 +246,10 @@ def _companions(conn: sqlite3.Connection, doc_id: int) -> tuple[str, list[int]]:
 
 
 def has_table(conn: sqlite3.Connection, name: str) -> bool:
-    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None
+    """The store has the table (one written before it was added has not). PRAGMA table_info,
+    not sqlite_master: the read-only connection may not read sqlite_master."""
+    assert name.isidentifier(), name
+    return bool(conn.execute(f"PRAGMA table_info({name})").fetchall())
 
 
 # ---- the registry -------------------------------------------------------------------------
