@@ -13,8 +13,8 @@ from functools import lru_cache
 from dataclasses import dataclass, field
 
 from db.glossary import glossary
+from ingest.vocabulary import SIDE_CODE
 
-from .sqlcheck import run_sql
 from .text import squash
 
 _PLACE_SPLIT = re.compile(r"(.+?(?:自治区|自治州|省|市|区|县|州))")
@@ -57,17 +57,13 @@ class Match:
 
 class Lexicon:
     def __init__(self, conn: sqlite3.Connection):
-        self.documents = [Document(*row) for row in _rows(conn, "SELECT doc_id, issuer, year, title, kind, scope FROM documents ORDER BY doc_id")]
+        self.documents = [Document(*row) for row in conn.execute(
+            "SELECT doc_id, issuer, year, title, kind, scope FROM documents ORDER BY doc_id")]
         self.bureaus = _bureaus(self.documents)
         self.terms: dict[str, dict[str, set[str]]] = {}  # squashed term → kind → stored names
-        for kind, sql in (
-            ("item", "SELECT DISTINCT name FROM items_v WHERE is_total = 0"),
-            ("project", "SELECT DISTINCT name FROM projects_v"),
-            ("indicator", "SELECT DISTINCT name FROM indicators_v"),
-            ("text", "SELECT DISTINCT subject FROM text_figures_v WHERE subject IS NOT NULL"),
-            ("table", "SELECT DISTINCT title FROM source_tables WHERE is_empty = 0"),
-        ):
-            for (name,) in _rows(conn, sql):
+        vocabulary = read_vocabulary(conn)
+        for kind in ("item", "project", "indicator", "text", "table"):
+            for name in vocabulary.get(kind, ()):
                 self._add(name, kind, name)
                 if kind == "table":  # 政府购买服务预算表 is asked for as 政府购买服务预算
                     self._add(re.sub(r"^表\s*[\d-]+\s*", "", re.sub(r"(预算)?表$", "", name)), kind, name)
@@ -77,19 +73,16 @@ class Lexicon:
                 for kind, names in stored.items():
                     for name in names:
                         self._add(synonym, kind, name)
-        totals = {name for (name,) in _rows(conn, "SELECT DISTINCT name FROM items_v WHERE is_total = 1")}
+        totals = set(vocabulary.get("total", ()))
         for printed, words in glossary()["total_rows"].items():
             if printed in totals:
                 for word in [printed] + [w for w in words if not w.startswith("_")]:
                     self._add(word, "total", printed)
-        self.codes = {code for (code,) in _rows(conn, "SELECT DISTINCT code FROM items_v WHERE code IS NOT NULL")}
-        # A table may print a second classification beside each row's own (莲湖 表6: 30101 基本工资
-        # | 50101 工资奖金津补贴): those codes are stored only in the row's raw text.
+        self.codes = set(vocabulary.get("code", ()))
         self.side_codes: dict[str, str] = {}
-        for (raw,) in _rows(conn, "SELECT DISTINCT raw_text FROM items_v WHERE raw_text LIKE '%| 5%'"):
-            for code, name in SIDE_CODE.findall(raw or ""):
-                if code not in self.codes:
-                    self.side_codes.setdefault(code, name.strip())
+        for code, name in sorted(vocabulary.get("side_code", ())):
+            if code not in self.codes:
+                self.side_codes.setdefault(code, name)
         self.max_len = max((len(t) for t in self.terms), default=0)
 
     def _add(self, text: str, kind: str, stored: str) -> None:
@@ -165,7 +158,6 @@ class Lexicon:
         return [b for b in self.bureaus if b.pinyin & set(words)]
 
 
-SIDE_CODE = re.compile(r"\| (5\d{4}) \| ([^|\d][^|]*?) \|")
 _OFFICE_END = re.compile(r"(?:街道办事处|办事处|委员会|办公室|局|委|办)$")
 
 
@@ -175,8 +167,37 @@ def _generic() -> frozenset[str]:
     return frozenset(glossary()["generic_subjects"]["words"])
 
 
-def _rows(conn: sqlite3.Connection, sql: str) -> list[tuple]:
-    return run_sql(conn, sql, max_rows=100_000).rows
+# The vocabulary of a store written before the `vocabulary` table existed: the old scans, read
+# once without the question path's time limit (a `budgetqa ingest` run fills the table).
+_SCANS = (
+    ("item", "SELECT DISTINCT name, '' FROM line_items WHERE is_total = 0"),
+    ("total", "SELECT DISTINCT name, '' FROM line_items WHERE is_total = 1"),
+    ("code", "SELECT DISTINCT code, '' FROM line_items WHERE code IS NOT NULL"),
+    ("project", "SELECT DISTINCT name, '' FROM projects"),
+    ("indicator", "SELECT DISTINCT name, '' FROM indicators"),
+    ("text", "SELECT DISTINCT subject, '' FROM text_figures WHERE subject IS NOT NULL"),
+    ("table", "SELECT DISTINCT title, '' FROM source_tables WHERE is_empty = 0"),
+)
+
+
+def read_vocabulary(conn: sqlite3.Connection) -> dict[str, list]:
+    """kind → names (for side codes: (code, name) pairs), from the table ingest writes.
+
+    Start-up reads this small table whole; it is not a question, so it runs without the
+    questions' time limit, and its size grows with distinct names, not with documents."""
+    out: dict[str, list] = {}
+    try:
+        rows = conn.execute("SELECT kind, name, detail FROM vocabulary ORDER BY kind, name, detail").fetchall()
+    except sqlite3.OperationalError:  # a store older than the table
+        rows = []
+    if not rows and conn.execute("SELECT 1 FROM documents LIMIT 1").fetchone():
+        rows = [(kind, name, detail) for kind, sql in _SCANS for name, detail in conn.execute(sql) if name]
+        rows += [("side_code", code, name.strip())
+                 for (raw,) in conn.execute("SELECT DISTINCT raw_text FROM line_items WHERE raw_text LIKE '%| 5%'")
+                 for code, name in SIDE_CODE.findall(raw or "")]
+    for kind, name, detail in rows:
+        out.setdefault(kind, []).append((name, detail) if kind == "side_code" else name)
+    return out
 
 
 def _bureaus(documents: list[Document]) -> list[Bureau]:

@@ -16,6 +16,7 @@ from db.store import connect_writer
 
 from .model import IngestError, ParsedDocument
 from .normalize import NormalizedDocument, normalize
+from .vocabulary import backfill
 from .writer import find_existing, write_document
 
 TEXT_SUFFIXES = {".txt", ".text"}
@@ -101,6 +102,7 @@ def ingest_paths(paths: Iterable[Path], db_path: Path, jobs: int = 1,
     report = IngestReport()
     conn = connect_writer(db_path)
     try:
+        _backfill_vocabulary(conn)
         todo: list[tuple[Path, str]] = []
         first_with: dict[str, Path] = {}
         for path in files:
@@ -130,6 +132,17 @@ def ingest_paths(paths: Iterable[Path], db_path: Path, jobs: int = 1,
         conn.close()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _backfill_vocabulary(conn) -> None:
+    """A store written before the vocabulary table existed gets it once, in one transaction."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        backfill(conn)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
 
 
 def _parse_all(paths: list[Path], jobs: int) -> Iterator[tuple[Path, NormalizedDocument | str]]:

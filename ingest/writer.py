@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from .normalize import NormalizedDocument
 from .textutil import FEN_PER_UNIT
+from .vocabulary import record_document
 
 
 def find_existing(conn: sqlite3.Connection, sha256: str) -> int | None:
@@ -56,6 +57,7 @@ def write_document(conn: sqlite3.Connection, doc: NormalizedDocument, source_fil
                    compared_to, page, line) VALUES (?,?,?,?,?,?,?,?,?,?,?)""",
             [(doc_id, f.section, f.sentence, f.subject, f.code, f.kind, _decimal_text(f.value), f.unit,
               f.compared_to, f.page, f.line) for f in doc.text_figures])
+        record_document(conn, doc_id)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
