@@ -52,6 +52,12 @@ class Assistant:
         if frame.intent == "refuse":
             return Answer("refused", handlers.say(frame, "这个助手只读取已载入的预算，不会删除、修改或写入任何数据。",
                                                   "This assistant only reads the loaded budgets; it never deletes or changes data."))
+        if frame.ambiguous:  # "朝阳区财政局" with Beijing's and Changchun's loaded: ask which
+            names = "；".join("、".join(b.issuer for b in group[:CLARIFY_NAMES]) + ("等" if len(group) > CLARIFY_NAMES else "")
+                             for group in frame.ambiguous)
+            return Answer("clarify", handlers.say(
+                frame, f"问题里的单位名称对应多个已载入的单位：{names}。请写明是哪个地方的哪个单位再问。",
+                f"The name fits several loaded bodies: {names}. Which one do you mean?"))
         if frame.unknown_bureau and not frame.bureaus:
             return Answer("no_data", handlers.say(
                 frame, f"已载入的预算中没有“{frame.unknown_bureau}”。{self.loaded_summary()}",
@@ -84,11 +90,21 @@ class Assistant:
         if frame.intent in COMBINING and not frame.document_filter:
             documents, notes = one_per_department(documents, frame.english)
         trace = Trace(self.conn)
+        if not frame.bureaus and not frame.years_by_bureau:  # every department (of a kind), by this filter
+            trace.scope = queries.DocScope(
+                frozenset(d.doc_id for d in documents), frame.year, frame.office_kind,
+                tuple(sorted(frame.document_filter.items())),
+                frame.intent in COMBINING and not frame.document_filter)
         handler = handlers.HANDLERS.get(frame.intent, handlers.lookup)
         answer = handler(frame, documents, trace)
         cited = {f.source.document for f in answer.figures}
         notes = [note for title, note in notes if title in cited]  # only where the department is in the answer
         answer.warnings += notes + finding_warnings(trace, answer, documents)
+        if trace.capped:
+            answer.warnings.append(handlers.say(
+                frame, f"查询结果超过{queries.MAX_ROWS}行，只用了前{queries.MAX_ROWS}行：答案可能不完整，请限定单位或年份再问。",
+                f"A query returned more than {queries.MAX_ROWS} rows and only the first {queries.MAX_ROWS} were used: "
+                "the answer may be incomplete; name a department or a year."))
         answer.sql = trace.sql
         answer.columns, answer.rows = trace.columns, trace.rows
         if answer.status == "no_data" and not frame.english:
@@ -101,8 +117,15 @@ class Assistant:
                             f"No {frame.year} budget of that bureau is loaded. Loaded: {loaded}.")
 
     def loaded_summary(self, documents: list[Document] | None = None) -> str:
+        """What is loaded, for a `no_data` answer: a few documents by title, then how many."""
         docs = documents or self.lexicon.documents
-        return "已载入：" + "；".join(f"《{d.title}》" for d in docs) + "。"
+        shown = "；".join(f"《{d.title}》" for d in docs[:SUMMARY_TITLES])
+        more = f"等{len(docs)}份" if len(docs) > SUMMARY_TITLES else ""
+        return f"已载入：{shown}{more}。"
+
+
+CLARIFY_NAMES = 6  # a clarify answer names this many of the bodies a name fits
+SUMMARY_TITLES = 8  # a no_data answer names this many loaded documents, then how many there are
 
 
 # Questions that add, order, compare or count over documents: one document per department and year.
@@ -119,15 +142,16 @@ def one_per_department(documents: list[Document], english: bool = False) -> tupl
         key = (doc.issuer, doc.year, doc.kind)
         if key not in kept or (kept[key].scope == "单位" and doc.scope != "单位"):
             kept[key] = doc
+    kept_ids = {d.doc_id for d in kept.values()}  # a set: this runs over every loaded document
     notes = []
     for d in documents:
-        if d in kept.values():
+        if d.doc_id in kept_ids:
             continue
         used = kept[(d.issuer, d.year, d.kind)]
         notes.append((used.title, (f"{d.issuer} {d.year or ''} has two documents; only its department budget is used, "
                                    f"not '{d.title}', so its figures are not counted twice.") if english else
                       f"{d.issuer}{_year_text(d)}有部门预算和单位预算两份文件，这里只用部门预算，未计入《{d.title}》，以免重复计算。"))
-    return [d for d in documents if d in kept.values()], notes
+    return [d for d in documents if d.doc_id in kept_ids], notes
 
 
 def finding_warnings(trace: Trace, answer: Answer, documents: list[Document]) -> list[str]:

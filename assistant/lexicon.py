@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from importlib import resources
 from functools import lru_cache
 from dataclasses import dataclass, field
 
@@ -17,7 +18,10 @@ from ingest.vocabulary import SIDE_CODE
 
 from .text import squash
 
-_PLACE_SPLIT = re.compile(r"(.+?(?:自治区|自治州|省|市|区|县|州))")
+# A place the list does not know (a 街道, a renamed county): up to its level word. A bare 州
+# ends a place only when no level word follows (甘孜州 yes; 福州市, 冀州区 are known names).
+_PLACE_GUESS = re.compile(r"[\u4e00-\u9fff]+?(?:自治区|自治州|自治县|省|市|区|县|旗|州(?![市区县]))")
+_AUTONOMOUS = re.compile(r"自治[区州县旗]$")
 
 
 @dataclass
@@ -38,6 +42,7 @@ class Bureau:
     places: list[str] = field(default_factory=list)
     documents: list[Document] = field(default_factory=list)
     org_forms: set[str] = field(default_factory=set)  # the office without its place: 商务委员会, 商务委
+    org_aliases: set[str] = field(default_factory=set)  # those of them that name this bureau alone
 
     @property
     def short(self) -> str:
@@ -145,14 +150,26 @@ class Lexicon:
             start = text.find(alias)
             while start != -1:
                 end = start + len(alias)
-                if not any(taken[start:end]):
-                    for bureau in by_alias[alias]:
+                owners = [b for b in by_alias[alias] if alias not in b.org_aliases or not _after_place(text, start)]
+                if owners and not any(taken[start:end]):
+                    for bureau in owners:
                         if all(h[0] is not bureau for h in hits):
                             hits.append((bureau, start, end))
                     for k in range(start, end):
                         taken[k] = True
                 start = text.find(alias, end)
         return sorted(hits, key=lambda h: h[1])
+
+    @staticmethod
+    def ambiguous(hits: list[tuple[Bureau, int, int]]) -> list[list[Bureau]]:
+        """Names that fit bureaus of different places (朝阳区财政局: Beijing's and Changchun's):
+        the bureaus of each such name. Bureaus of one place sharing a name (普陀 for each 普陀区
+        department) are not ambiguous: the name means all of them."""
+        spans: dict[tuple[int, int], list[Bureau]] = {}
+        for bureau, start, end in hits:
+            spans.setdefault((start, end), []).append(bureau)
+        return [group for (start, end), group in spans.items()
+                if end > start and len({tuple(b.places) for b in group}) > 1]
 
     def bureau_by_pinyin(self, words: list[str]) -> list[Bureau]:
         return [b for b in self.bureaus if b.pinyin & set(words)]
@@ -215,15 +232,60 @@ def _bureaus(documents: list[Document]) -> list[Bureau]:
         for form in bureau.org_forms:
             org_counts[form] = org_counts.get(form, 0) + 1
     for bureau in bureaus:
-        bureau.aliases |= {f for f in bureau.org_forms if org_counts[f] == 1 and len(f) >= 3}
+        bureau.org_aliases = {f for f in bureau.org_forms if org_counts[f] == 1 and len(f) >= 3}
+        bureau.aliases |= bureau.org_aliases
     return bureaus
+
+
+_LEVEL_END = re.compile(r"[\u4e00-\u9fff](?:省|市|区|县|州|旗)$")
+
+
+def _after_place(text: str, start: int) -> bool:
+    """A place is written right before `start` (通州区 before 教育局, 通州 before 区教育局): an
+    office named there belongs to that place, not to the one loaded bureau holding the office."""
+    before = text[max(0, start - 12):start]
+    known = known_places()
+    return bool(_LEVEL_END.search(before)) or any(before[-k:] in known for k in range(2, len(before) + 1))
+
+
+@lru_cache(maxsize=1)
+def known_places() -> frozenset[str]:
+    """China's province, city and county names (db/places.tsv, built from public division codes)."""
+    text = resources.files("db").joinpath("places.tsv").read_text(encoding="utf-8")
+    return frozenset(line.split("\t")[1] for line in text.splitlines() if line and not line.startswith("#"))
+
+
+def split_places(name: str) -> list[str]:
+    """The places a body's name starts with, most general first: 福建省福州市鼓楼区医疗保障局 →
+    [福建省, 福州市, 鼓楼区]. A known name is taken whole, longest first, so 福州市 is not cut
+    after its 州; a place the list lacks is read up to its level word."""
+    known, places, i = known_places(), [], 0
+    longest = max(map(len, known))
+    while i < len(name):
+        hit = next((name[i:j] for j in range(min(len(name), i + longest), i + 1, -1) if name[i:j] in known), None)
+        if hit is None:
+            guess = _PLACE_GUESS.match(name, i)
+            if guess is None or len(guess.group(0)) > 10:
+                break
+            hit = guess.group(0)
+        places.append(hit)
+        i += len(hit)
+    return places
+
+
+def place_stem(place: str) -> str:
+    """The place as people shorten it: 福州市 → 福州, 甘孜藏族自治州 → 甘孜; 东城区 stays short
+    only when two characters remain (北戴河区 → 北戴河, but 城区 stays 城区)."""
+    if _AUTONOMOUS.search(place):
+        return place[:2]
+    return place[:-1] if len(place) > 2 else place
 
 
 def _derive_aliases(bureau: Bureau) -> None:
     """青海省医疗保障局 → 青海省医疗保障局, 青海医疗保障局, 青海省医保局, 青海医保局, 青海省, 青海 …"""
     full = squash(bureau.issuer)
     base = re.sub(r"（.*?）$", "", full)
-    places = _PLACE_SPLIT.findall(base)
+    places = split_places(base)
     org = base[len("".join(places)):]
     bureau.places = places
     org_forms = {org}
@@ -241,10 +303,11 @@ def _derive_aliases(bureau: Bureau) -> None:
         specific |= {level + f for f in specific if not f.startswith(level)}
     bureau.org_forms = specific
     place_forms: set[str] = set()
-    for k in range(len(places)):
-        chain = "".join(places[k:])
-        place_forms.add(chain)
-        place_forms.add("".join(p[:-1] if len(p) > 2 else p for p in places[k:]))
+    for k in range(len(places)):  # each place written whole or short: 福州鼓楼区, 福州市鼓楼, 鼓楼 …
+        forms = [""]
+        for place in places[k:]:
+            forms = [f + p for f in forms for p in dict.fromkeys((place, place_stem(place)))]
+        place_forms.update(forms)
     bureau.aliases = {full, base}
     for place in place_forms:
         for form in org_forms:
@@ -252,13 +315,12 @@ def _derive_aliases(bureau: Bureau) -> None:
     # The most specific place alone (北戴河, 莲湖区, 青海) names the bureau too.
     if places:
         last = places[-1]
-        bureau.aliases |= {last, last[:-1]} if len(last) > 2 else {last}
+        bureau.aliases |= {last, place_stem(last)}
     bureau.aliases = {a for a in bureau.aliases if len(a) >= 2}
     try:
         from pypinyin import lazy_pinyin
         for place in places:
-            stem = place[:-1] if len(place) > 2 else place
-            bureau.pinyin.add("".join(lazy_pinyin(stem)))
+            bureau.pinyin.add("".join(lazy_pinyin(place_stem(place))))
         own = _OFFICE_END.sub("", org.removeprefix("人民政府"))
         if len(own) >= 2:  # "Wanli subdistrict office": the office's own name (万里) in pinyin
             bureau.pinyin.add("".join(lazy_pinyin(own)))

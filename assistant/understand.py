@@ -94,6 +94,7 @@ class Frame:
     all_bureaus: bool = False
     office_kind: str | None = None  # "哪个医保局…": only bureaus whose name holds 医疗保障局
     unknown_bureau: str | None = None
+    ambiguous: list[list[Bureau]] = field(default_factory=list)  # a name that fits bureaus of several places
     english: bool = False
     followup: bool = False
     question: str = ""
@@ -125,6 +126,7 @@ def understand(question: str, lexicon: Lexicon, previous: Frame | None = None,
         bureaus += [(b, 0, 0) for b in lexicon.bureau_by_pinyin(words)
                     if all(b is not h[0] for h in bureaus) and not (b.pinyin & named_places)]
     frame.bureaus = [b for b, _, _ in bureaus]
+    frame.ambiguous = lexicon.ambiguous(bureaus)
     named = text
     for _, start, end in bureaus:
         text = text[:start] + "＿" * (end - start) + text[end:]
