@@ -150,7 +150,7 @@ class Lexicon:
             start = text.find(alias)
             while start != -1:
                 end = start + len(alias)
-                owners = [b for b in by_alias[alias] if alias not in b.org_aliases or not _after_place(text, start)]
+                owners = [b for b in by_alias[alias] if alias not in b.org_aliases or not _after_place(text, start, alias)]
                 if owners and not any(taken[start:end]):
                     for bureau in owners:
                         if all(h[0] is not bureau for h in hits):
@@ -161,15 +161,15 @@ class Lexicon:
         return sorted(hits, key=lambda h: h[1])
 
     @staticmethod
-    def ambiguous(hits: list[tuple[Bureau, int, int]]) -> list[list[Bureau]]:
-        """Names that fit bureaus of different places (朝阳区财政局: Beijing's and Changchun's):
+    def ambiguous(hits: list[tuple[Bureau, int, int]], text: str) -> list[list[Bureau]]:
+        """Names that fit bodies of different places (朝阳区财政局: Beijing's and Changchun's):
         the bureaus of each such name. Bureaus of one place sharing a name (普陀 for each 普陀区
         department) are not ambiguous: the name means all of them."""
         spans: dict[tuple[int, int], list[Bureau]] = {}
         for bureau, start, end in hits:
             spans.setdefault((start, end), []).append(bureau)
         return [group for (start, end), group in spans.items()
-                if end > start and len({tuple(b.places) for b in group}) > 1]
+                if end > start and len({_place_named(b, text[start:end]) for b in group}) > 1]
 
     def bureau_by_pinyin(self, words: list[str]) -> list[Bureau]:
         return [b for b in self.bureaus if b.pinyin & set(words)]
@@ -237,15 +237,30 @@ def _bureaus(documents: list[Document]) -> list[Bureau]:
     return bureaus
 
 
+def _place_named(bureau: Bureau, alias: str) -> tuple[str, ...]:
+    """The place `alias` names of the bureau, as its chain down to the deepest place written:
+    朝阳区财政局 → (北京市, 朝阳区) for Beijing's, (吉林省, 长春市, 朝阳区) for Changchun's."""
+    deepest = max((k + 1 for k, p in enumerate(bureau.places) if p in alias or place_stem(p) in alias), default=0)
+    return tuple(bureau.places[:deepest or len(bureau.places)])
+
+
 _LEVEL_END = re.compile(r"[\u4e00-\u9fff](?:省|市|区|县|州|旗)$")
 
 
-def _after_place(text: str, start: int) -> bool:
-    """A place is written right before `start` (通州区 before 教育局, 通州 before 区教育局): an
-    office named there belongs to that place, not to the one loaded bureau holding the office."""
+_NOT_A_PLACE = set("的和与及跟同在中里是了那这各该其本全")
+
+
+def _after_place(text: str, start: int, alias: str) -> bool:
+    """A place is written right before `start` (通州区 before 教育局; 通州 before 区教育局, 西安
+    before 市财政局): an office named there belongs to that place, not to the one loaded bureau
+    holding the office."""
     before = text[max(0, start - 12):start]
     known = known_places()
-    return bool(_LEVEL_END.search(before)) or any(before[-k:] in known for k in range(2, len(before) + 1))
+    if _LEVEL_END.search(before) or any(before[-k:] in known for k in range(2, len(before) + 1)):
+        return True
+    # the alias starts with a level word (市财政局): it closes whatever name stands before it
+    return alias[0] in "省市区县州旗" and bool(before) and "\u4e00" <= before[-1] <= "\u9fff" \
+        and before[-1] not in _NOT_A_PLACE
 
 
 @lru_cache(maxsize=1)

@@ -126,19 +126,26 @@ def understand(question: str, lexicon: Lexicon, previous: Frame | None = None,
         bureaus += [(b, 0, 0) for b in lexicon.bureau_by_pinyin(words)
                     if all(b is not h[0] for h in bureaus) and not (b.pinyin & named_places)]
     frame.bureaus = [b for b, _, _ in bureaus]
-    frame.ambiguous = lexicon.ambiguous(bureaus)
     named = text
     for _, start, end in bureaus:
         text = text[:start] + "＿" * (end - start) + text[end:]
     mention = ORG_MENTION.search(text)
     if mention and "＿" not in mention.group(0):
         frame.unknown_bureau = mention.group(0)
-    for bureau, start, end in bureaus:
+    unknown_from: int | None = None  # where the unknown body's name starts
+    for bureau, start, end in sorted(bureaus, key=lambda h: -h[1]):  # right to left
         office = OFFICE_AFTER_PLACE.match(text, end)
-        if office and not re.search(OFFICE_WORDS + "$", named[start:end]):
-            # "青海省卫生健康委员会": the place is loaded, this office of it is not
+        if re.search(OFFICE_WORDS + "$", named[start:end]):
+            continue
+        if office:  # "青海省卫生健康委员会": the place is loaded, this office of it is not
             frame.unknown_bureau = named[start:end] + office.group(0)
-            frame.bureaus = [b for b in frame.bureaus if b is not bureau]
+        elif end == unknown_from and frame.unknown_bureau:  # "北京市" of "北京市朝阳区教育局": part of it
+            frame.unknown_bureau = named[start:end] + frame.unknown_bureau
+        else:
+            continue
+        unknown_from = start
+        frame.bureaus = [b for b in frame.bureaus if b is not bureau]
+    frame.ambiguous = lexicon.ambiguous([h for h in bureaus if h[0] in frame.bureaus], named)
     for intent, pattern in INTENTS:
         if pattern.search(text) or (frame.english and pattern.search(question.lower())):
             frame.intent = intent
