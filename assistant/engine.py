@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 
-from db.store import connect_readonly
+from db.store import StoreError, connect_readonly
 
 from . import handlers, queries
 from .answer import Answer, Exchange
@@ -30,7 +31,11 @@ class Assistant:
     def __init__(self, db_path: str | Path):
         self.db_path = Path(db_path)
         self.conn = connect_readonly(self.db_path)
-        self.lexicon = Lexicon(self.conn)
+        try:
+            self.lexicon = Lexicon(self.conn)
+        except sqlite3.Error as exc:  # locked, damaged, written by another version: a message, not a traceback
+            self.conn.close()
+            raise StoreError(f"无法读取数据库 {self.db_path}（{exc}）：请稍后再试，或用 budgetqa ingest 重新生成。") from exc
 
     def ask(self, question: str, history: Sequence[Exchange] = ()) -> Answer:
         previous, earlier = (_previous_frames(history) + [None, None])[:2]

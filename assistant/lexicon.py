@@ -89,6 +89,11 @@ class Lexicon:
             if code not in self.codes:
                 self.side_codes.setdefault(code, name)
         self.max_len = max((len(t) for t in self.terms), default=0)
+        self.by_alias: dict[str, list[Bureau]] = {}  # alias → the bureaus it names, in load order
+        for bureau in self.bureaus:
+            for alias in bureau.aliases:
+                self.by_alias.setdefault(alias, []).append(bureau)
+        self.max_alias = max(map(len, self.by_alias), default=0)
 
     def _add(self, text: str, kind: str, stored: str) -> None:
         term = squash(text)
@@ -137,15 +142,14 @@ class Lexicon:
     def find_bureaus(self, text: str) -> list[tuple[Bureau, int, int]]:
         """Bureaus named in `text` (squashed), longest alias first, with their spans. An alias
         several bureaus share (普陀 for every 普陀区 department) names all of them."""
-        by_alias: dict[str, list[Bureau]] = {}
-        for bureau in self.bureaus:
-            for alias in bureau.aliases:
-                by_alias.setdefault(alias, []).append(bureau)
+        by_alias = self.by_alias
         hits: list[tuple[Bureau, int, int]] = []
         taken = [False] * len(text)
         # Longest first; of equal length, the one named first ("区府办…其他政府办公厅…": 区府办, not
         # the 政府办 inside a 科目 name). Never set order: answers must not depend on the hash seed.
-        present = [a for a in by_alias if a in text]
+        # The question's substrings are looked up, not every alias of every loaded bureau.
+        present = {text[i:j] for i in range(len(text)) for j in range(i + 2, min(len(text), i + self.max_alias) + 1)
+                   if text[i:j] in by_alias}
         for alias in sorted(present, key=lambda a: (-len(a), text.find(a), a)):
             start = text.find(alias)
             while start != -1:

@@ -130,3 +130,16 @@ def test_a_capped_result_is_stated_in_the_answer(big):
     trace = Trace(big.conn)
     trace.run("SELECT item_id FROM items_v")
     assert trace.capped
+
+
+def test_a_start_up_error_is_a_message_not_a_traceback(tmp_path):
+    from assistant.engine import Assistant
+    from db.store import StoreError
+
+    path = tmp_path / "broken.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE documents (doc_id INTEGER)")  # a store missing its other tables
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreError, match="无法读取数据库"):
+        Assistant(path)
