@@ -12,6 +12,7 @@ import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 
+from db.pg import is_pg_url
 from db.store import StoreError, connect_readonly
 
 from . import handlers, queries
@@ -29,11 +30,11 @@ class Assistant:
     engine_name = "builtin"
 
     def __init__(self, db_path: str | Path):
-        self.db_path = Path(db_path)
+        self.db_path = db_path if is_pg_url(db_path) else Path(db_path)  # a file, or a shared PostgreSQL store
         self.conn = connect_readonly(self.db_path)
         try:
             self.lexicon = Lexicon(self.conn)
-        except sqlite3.Error as exc:  # locked, damaged, written by another version: a message, not a traceback
+        except Exception as exc:  # locked, damaged, written by another version: a message, not a traceback
             self.conn.close()
             raise StoreError(f"无法读取数据库 {self.db_path}（{exc}）：请稍后再试，或用 budgetqa ingest 重新生成。") from exc
 

@@ -83,7 +83,7 @@ class Trace:
 
     def run(self, sql: str, params: tuple = (), main: bool = False) -> list[dict[str, Any]]:
         result = run_sql(self.conn, sql, params, max_rows=MAX_ROWS)
-        self.statements.append(render(result.sql, params))
+        self.statements.append(render(result.sql, params, getattr(self.conn, "dialect", "sqlite")))
         self.capped = self.capped or len(result.rows) >= MAX_ROWS
         out = [dict(zip(result.columns, row)) for row in result.rows]
         if out and "ranked" in out[0]:
@@ -103,13 +103,22 @@ class Trace:
         return ";\n\n".join(seen)
 
 
-def render(sql: str, params: tuple) -> str:
+def render(sql: str, params: tuple, dialect: str = "sqlite") -> str:
     """The statement with its parameters written in, for people to read and re-run."""
+    if dialect == "postgres":  # psycopg's %s markers; a % of a literal was doubled for it
+        parts = sql.split("%s")
+        if len(parts) == len(params) + 1:
+            return "".join(p.replace("%%", "%") + (_literal(v) if k < len(params) else "")
+                           for k, (p, v) in enumerate(zip(parts, list(params) + [None])))
+        return sql
     out = sql
     for value in params:
-        literal = str(value) if isinstance(value, (int, float)) else "'" + str(value).replace("'", "''") + "'"
-        out = out.replace("?", literal, 1)
+        out = out.replace("?", _literal(value), 1)
     return out
+
+
+def _literal(value: Any) -> str:
+    return str(value) if isinstance(value, (int, float)) else "'" + str(value).replace("'", "''") + "'"
 
 
 def _in(values: list[Any]) -> str:
@@ -136,7 +145,7 @@ _BEST_IN_DOCUMENT = (f"row_number() OVER (PARTITION BY doc_id ORDER BY uncertain
 def doc_ids_found(trace: Trace, sql: str, params: tuple) -> set[int]:
     """The documents a query found rows in, however many (ids only, so not cut at the row cap)."""
     result = run_sql(trace.conn, f"SELECT DISTINCT doc_id FROM ({sql}) AS found", params, max_rows=1_000_000)
-    trace.statements.append(render(result.sql, params))
+    trace.statements.append(render(result.sql, params, getattr(trace.conn, "dialect", "sqlite")))
     return {row[0] for row in result.rows}
 
 

@@ -11,6 +11,8 @@ import sqlite3
 from importlib import resources
 from pathlib import Path
 
+from .pg import is_pg_url
+
 SCHEMA_FILES = ("schema.sql", "views.sql")
 
 # Reads that a SELECT needs; everything else (writes, ATTACH, PRAGMA writes, functions that
@@ -35,7 +37,10 @@ def schema_sql() -> str:
 
 
 def connect_writer(path: str | Path) -> sqlite3.Connection:
-    """Open (creating if needed) the store for writing and make sure the schema is there."""
+    """Open (creating if needed) the store for writing and make sure the schema is there.
+    A postgresql:// URL opens a shared PostgreSQL store instead (db/pg.py)."""
+    if is_pg_url(path):
+        return _connect_pg(str(path), readonly=False)
     conn = sqlite3.connect(str(path), isolation_level=None)
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA journal_mode = DELETE")
@@ -56,6 +61,8 @@ def _authorizer(action: int, arg1: str | None, arg2: str | None, dbname: str | N
 
 def connect_readonly(path: str | Path) -> sqlite3.Connection:
     """Open an existing store so that nothing run on the connection can write."""
+    if is_pg_url(path):
+        return _connect_pg(str(path), readonly=True)
     path = Path(path)
     if not path.is_file():
         raise StoreError(f"没有找到数据库文件 {path}：先运行 budgetqa ingest 载入预算文件。")
@@ -69,4 +76,26 @@ def connect_readonly(path: str | Path) -> sqlite3.Connection:
         conn.close()
         raise StoreError(f"{path} 不是 budgetqa 数据库（{exc}）：请用 budgetqa ingest 重新生成。") from exc
     conn.set_authorizer(_authorizer)
+    return conn
+
+
+def _connect_pg(url: str, readonly: bool):
+    """A PostgreSQL store: read-only with a statement timeout for questions; the schema
+    (translated from the same files) applied for writers."""
+    try:
+        from .pg import PgConnection
+        conn = PgConnection(url, readonly=readonly)
+    except ImportError as exc:
+        raise StoreError("要使用 PostgreSQL，请先安装 psycopg：pip install 'budgetqa[pg]'（make setup 会安装）。") from exc
+    except Exception as exc:  # psycopg.OperationalError: server down, wrong password, no such database
+        raise StoreError(f"无法连接 PostgreSQL 数据库（{str(exc).strip().splitlines()[0]}）：请检查 --db / BUDGETQA_DB "
+                         f"中的地址、用户和密码，以及服务器是否在运行。") from exc
+    if not readonly:
+        conn.executescript(schema_sql())
+    else:
+        try:
+            conn.execute("SELECT 1 FROM documents LIMIT 1")
+        except Exception as exc:
+            conn.close()
+            raise StoreError("这个 PostgreSQL 数据库还没有 budgetqa 的表：先运行 budgetqa ingest --db <地址> 载入预算文件。") from exc
     return conn
