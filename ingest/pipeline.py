@@ -6,9 +6,10 @@ the run goes on. A file already stored (same sha256) is skipped as unchanged.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -147,14 +148,26 @@ def _backfill_vocabulary(conn) -> None:
 
 def _parse_all(paths: list[Path], jobs: int) -> Iterator[tuple[Path, NormalizedDocument | str]]:
     """(path, parsed document or error message) as each file is done. Workers parse; the caller
-    is the one writer. The largest files go first so the workers finish together."""
+    is the one writer. The largest files go first so the workers finish together. At most a few
+    files per worker are in flight, and a result is dropped once stored, so memory stays flat
+    however many files there are."""
     if jobs <= 1 or len(paths) <= 1:
         yield from ((p, parse_file(p)) for p in paths)
         return
+    queue = iter(sorted(paths, key=lambda p: -p.stat().st_size))
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = {pool.submit(parse_file, p): p for p in sorted(paths, key=lambda p: -p.stat().st_size)}
-        for future in as_completed(futures):
-            yield futures[future], future.result()
+        pending: dict = {}
+        while True:
+            for path in itertools.islice(queue, max(0, IN_FLIGHT_PER_JOB * jobs - len(pending))):
+                pending[pool.submit(parse_file, path)] = path
+            if not pending:
+                return
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                yield pending.pop(future), future.result()
+
+
+IN_FLIGHT_PER_JOB = 4
 
 
 def _store(conn, path: Path, digest: str, result: NormalizedDocument | str) -> FileResult:
