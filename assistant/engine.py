@@ -75,7 +75,7 @@ class Assistant:
                 frame, f"已载入的预算中没有{frame.office_kind}。{self.loaded_summary()}",
                 f"No {frame.office_kind} is among the loaded budgets. {self.loaded_summary()}"))
         if frame.unanchored_year:  # "去年的基本工资" with no year to count back from
-            years = "；".join(f"{b.issuer}：" + "、".join(_year_text(d) for d in b.documents) for b in bureaus)
+            years = _years_loaded(bureaus)
             return Answer("clarify", handlers.say(
                 frame, f"“去年”是哪一年？问题里没有可以往前推的年份。已载入的是：{years}。请写明年份再问。",
                 f"Which year is 'last year'? The question gives no year to count back from. Loaded: {years}."))
@@ -118,7 +118,7 @@ class Assistant:
         return answer
 
     def _no_year(self, frame: Frame, bureaus: list[Bureau]) -> str:
-        loaded = "；".join(f"{b.issuer}：" + "、".join(_year_text(d) for d in b.documents) for b in bureaus)
+        loaded = _years_loaded(bureaus)
         return handlers.say(frame, f"已载入的预算中没有{frame.year}年的这份预算。已载入的是：{loaded}。",
                             f"No {frame.year} budget of that bureau is loaded. Loaded: {loaded}.")
 
@@ -174,6 +174,12 @@ def finding_warnings(trace: Trace, answer: Answer, documents: list[Document]) ->
         if refs & cited and finding["severity"] != "info" and message not in answer.warnings + warnings:
             warnings.append(message)
     return warnings
+
+
+def _years_loaded(bureaus: list[Bureau]) -> str:
+    """'青海省医疗保障局：2021年；…' for the first few bureaus, then how many there are."""
+    shown = "；".join(f"{b.issuer}：" + "、".join(_year_text(d) for d in b.documents) for b in bureaus[:SUMMARY_TITLES])
+    return shown + (f"等{len(bureaus)}个单位" if len(bureaus) > SUMMARY_TITLES else "")
 
 
 def _year_text(doc: Document) -> str:

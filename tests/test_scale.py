@@ -143,3 +143,9 @@ def test_a_start_up_error_is_a_message_not_a_traceback(tmp_path):
     conn.close()
     with pytest.raises(StoreError, match="无法读取数据库"):
         Assistant(path)
+
+
+def test_a_year_not_loaded_names_a_few_departments_not_every_one(big):
+    answer = big.ask("2030年哪个单位的基本工资最多？")
+    assert answer.status == "no_data"
+    assert f"等{COPIES + 1}个单位" in answer.answer and len(answer.answer) < 1000
