@@ -9,19 +9,15 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from importlib import resources
 from functools import lru_cache
 from dataclasses import dataclass, field
 
 from db.glossary import glossary
+from db.places import known_places, pinyin_words, place_stem, split_places
 from ingest.vocabulary import SIDE_CODE
 
 from .text import squash
 
-# A place the list does not know (a 街道, a renamed county): up to its level word. A bare 州
-# ends a place only when no level word follows (甘孜州 yes; 福州市, 冀州区 are known names).
-_PLACE_GUESS = re.compile(r"[\u4e00-\u9fff]+?(?:自治区|自治州|自治县|省|市|区|县|旗|州(?![市区县]))")
-_AUTONOMOUS = re.compile(r"自治[区州县旗]$")
 
 
 @dataclass
@@ -64,9 +60,12 @@ class Lexicon:
     def __init__(self, conn: sqlite3.Connection):
         self.documents = [Document(*row) for row in conn.execute(
             "SELECT doc_id, issuer, year, title, kind, scope FROM documents ORDER BY doc_id")]
-        self.bureaus = _bureaus(self.documents)
-        self.terms: dict[str, dict[str, set[str]]] = {}  # squashed term → kind → stored names
         vocabulary = read_vocabulary(conn)
+        pinyin: dict[str, list[str]] = {}  # recorded at ingest: no pinyin dictionary at start-up
+        for issuer, word in vocabulary.get("pinyin", ()):
+            pinyin.setdefault(issuer, []).append(word)
+        self.bureaus = _bureaus(self.documents, pinyin)
+        self.terms: dict[str, dict[str, set[str]]] = {}  # squashed term → kind → stored names
         for kind in ("item", "project", "indicator", "text", "table"):
             for name in vocabulary.get(kind, ()):
                 self._add(name, kind, name)
@@ -179,7 +178,6 @@ class Lexicon:
         return [b for b in self.bureaus if b.pinyin & set(words)]
 
 
-_OFFICE_END = re.compile(r"(?:街道办事处|办事处|委员会|办公室|局|委|办)$")
 
 
 @lru_cache(maxsize=1)
@@ -217,17 +215,17 @@ def read_vocabulary(conn: sqlite3.Connection) -> dict[str, list]:
                  for (raw,) in conn.execute("SELECT DISTINCT raw_text FROM line_items WHERE raw_text LIKE '%| 5%'")
                  for code, name in SIDE_CODE.findall(raw or "")]
     for kind, name, detail in rows:
-        out.setdefault(kind, []).append((name, detail) if kind == "side_code" else name)
+        out.setdefault(kind, []).append((name, detail) if kind in ("side_code", "pinyin") else name)
     return out
 
 
-def _bureaus(documents: list[Document]) -> list[Bureau]:
+def _bureaus(documents: list[Document], pinyin: dict[str, list[str]] | None = None) -> list[Bureau]:
     by_issuer: dict[str, Bureau] = {}
     for doc in documents:
         bureau = by_issuer.get(doc.issuer)
         if bureau is None:
             bureau = by_issuer[doc.issuer] = Bureau(doc.issuer)
-            _derive_aliases(bureau)
+            _derive_aliases(bureau, (pinyin or {}).get(doc.issuer))
         bureau.documents.append(doc)
     bureaus = list(by_issuer.values())
     # The office alone (商务委, 区政府办公室, 万里街道) names a bureau when no other bureau has it.
@@ -267,40 +265,7 @@ def _after_place(text: str, start: int, alias: str) -> bool:
         and before[-1] not in _NOT_A_PLACE
 
 
-@lru_cache(maxsize=1)
-def known_places() -> frozenset[str]:
-    """China's province, city and county names (db/places.tsv, built from public division codes)."""
-    text = resources.files("db").joinpath("places.tsv").read_text(encoding="utf-8")
-    return frozenset(line.split("\t")[1] for line in text.splitlines() if line and not line.startswith("#"))
-
-
-def split_places(name: str) -> list[str]:
-    """The places a body's name starts with, most general first: 福建省福州市鼓楼区医疗保障局 →
-    [福建省, 福州市, 鼓楼区]. A known name is taken whole, longest first, so 福州市 is not cut
-    after its 州; a place the list lacks is read up to its level word."""
-    known, places, i = known_places(), [], 0
-    longest = max(map(len, known))
-    while i < len(name):
-        hit = next((name[i:j] for j in range(min(len(name), i + longest), i + 1, -1) if name[i:j] in known), None)
-        if hit is None:
-            guess = _PLACE_GUESS.match(name, i)
-            if guess is None or len(guess.group(0)) > 10:
-                break
-            hit = guess.group(0)
-        places.append(hit)
-        i += len(hit)
-    return places
-
-
-def place_stem(place: str) -> str:
-    """The place as people shorten it: 福州市 → 福州, 甘孜藏族自治州 → 甘孜; 东城区 stays short
-    only when two characters remain (北戴河区 → 北戴河, but 城区 stays 城区)."""
-    if _AUTONOMOUS.search(place):
-        return place[:2]
-    return place[:-1] if len(place) > 2 else place
-
-
-def _derive_aliases(bureau: Bureau) -> None:
+def _derive_aliases(bureau: Bureau, pinyin: list[str] | None = None) -> None:
     """青海省医疗保障局 → 青海省医疗保障局, 青海医疗保障局, 青海省医保局, 青海医保局, 青海省, 青海 …"""
     full = squash(bureau.issuer)
     base = re.sub(r"（.*?）$", "", full)
@@ -336,12 +301,4 @@ def _derive_aliases(bureau: Bureau) -> None:
         last = places[-1]
         bureau.aliases |= {last, place_stem(last)}
     bureau.aliases = {a for a in bureau.aliases if len(a) >= 2}
-    try:
-        from pypinyin import lazy_pinyin
-        for place in places:
-            bureau.pinyin.add("".join(lazy_pinyin(place_stem(place))))
-        own = _OFFICE_END.sub("", org.removeprefix("人民政府"))
-        if len(own) >= 2:  # "Wanli subdistrict office": the office's own name (万里) in pinyin
-            bureau.pinyin.add("".join(lazy_pinyin(own)))
-    except ImportError:  # pragma: no cover - pypinyin is a dependency
-        pass
+    bureau.pinyin = set(pinyin) if pinyin is not None else pinyin_words(bureau.issuer)

@@ -153,7 +153,8 @@ CREATE INDEX IF NOT EXISTS documents_source ON documents(source_file);
 -- The question engine's vocabulary, written at ingest (ingest/vocabulary.py) so that start-up
 -- reads one small table instead of DISTINCT scans over every line item. kind: item | total |
 -- project | indicator | text | table | code | side_code; for a side code, `name` is the code and
--- `detail` the name printed beside it. A name stays after its document is replaced: a term
+-- `detail` the name printed beside it; for pinyin, `name` is the issuer and `detail` one pinyin word
+-- (so start-up loads no pinyin dictionary). A name stays after its document is replaced: a term
 -- that finds no rows answers "not in the loaded budgets", never a figure.
 CREATE TABLE IF NOT EXISTS vocabulary (
     kind         TEXT NOT NULL,

@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import re
 
+from db.places import pinyin_words
+
+# kind: item | total | code | project | indicator | text | table, and side_code (name: the code,
+# detail: the name printed beside it), pinyin (name: the issuer, detail: one pinyin word).
 # (kind, SQL selecting (name, detail) of one document: the ? is its doc_id)
 _SOURCES = (
     ("item", "SELECT DISTINCT name, '' FROM line_items WHERE doc_id = ? AND is_total = 0"),
@@ -36,6 +40,9 @@ def record_document(conn, doc_id: int) -> None:
     for (raw,) in conn.execute("SELECT DISTINCT raw_text FROM line_items WHERE doc_id = ? AND raw_text LIKE ?",
                                (doc_id, "%| 5%")):
         rows += [("side_code", code, name.strip()) for code, name in SIDE_CODE.findall(raw or "")]
+    # the issuer's pinyin (English questions name bodies by it), so start-up loads no pinyin dictionary
+    (issuer,) = conn.execute("SELECT issuer FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+    rows += [("pinyin", issuer, word) for word in sorted(pinyin_words(issuer))]
     conn.executemany(_INSERT, rows)
 
 
