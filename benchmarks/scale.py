@@ -37,8 +37,9 @@ def questions(truth: list[dict], count: int) -> list[tuple[str, str, dict]]:
     texts = [d for d in truth if d["format"] == "txt"]  # only the .txt print the explanatory text
     out: list[tuple[str, str, dict]] = []
     for k in range(count):
-        kind = ("lookup", "lookup", "code", "text", "rank", "sum", "no_data", "unknown_body")[k % 8]
-        doc = (texts if kind == "text" else truth)[rng.randrange(len(texts if kind == "text" else truth))]
+        kind = ("lookup", "rank_text", "code", "text", "rank", "sum", "no_data", "unknown_body")[k % 8]
+        pool = texts if kind in ("text", "rank_text") else truth
+        doc = pool[rng.randrange(len(pool))]
         who, year = doc["issuer"], doc["year"]
         if kind == "lookup":
             out.append((kind, f"{who}{year}年基本工资是多少？", {"value": doc["economic_fen"]["30101"]}))
@@ -51,6 +52,11 @@ def questions(truth: list[dict], count: int) -> list[tuple[str, str, dict]]:
             top = max(same, key=lambda d: (d["economic_fen"]["30101"], -truth.index(d)))
             out.append((kind, f"{year}年哪个单位的基本工资最高？", {"value": top["economic_fen"]["30101"],
                                                                   "issuer": top["issuer"], "count": len(same)}))
+        elif kind == "rank_text":  # stated only in the .txt documents' text
+            same = [d for d in texts if d["year"] == year]
+            top = max(same, key=lambda d: (d["operating_fen"], -truth.index(d)))
+            out.append((kind, f"{year}年哪个单位的机关运行经费最高？", {"value": top["operating_fen"],
+                                                                    "issuer": top["issuer"], "count": len(same)}))
         elif kind == "sum":
             same = [d for d in truth if d["year"] == year]
             out.append((kind, f"{year}年所有单位的基本工资合计是多少？",
@@ -71,7 +77,7 @@ def check(kind: str, answer, expected: dict) -> bool:
     value = Decimal(expected["value"]) / WAN
     if kind == "sum":
         return answer.figures[-1].value == value and f"{expected['count']}个单位" in answer.answer
-    if kind == "rank":
+    if kind in ("rank", "rank_text"):
         return answer.figures[0].value == value and expected["issuer"] in answer.answer.split("。")[0]
     return answer.figures[0].value == value
 
