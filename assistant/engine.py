@@ -79,11 +79,15 @@ class Assistant:
             return Answer("clarify", handlers.say(
                 frame, f"“去年”是哪一年？问题里没有可以往前推的年份。已载入的是：{years}。请写明年份再问。",
                 f"Which year is 'last year'? The question gives no year to count back from. Loaded: {years}."))
-        documents = [d for b in bureaus for d in b.documents
-                     if d.year == frame.years_by_bureau.get(b.issuer, frame.year) or
-                     frame.years_by_bureau.get(b.issuer, frame.year) is None]
-        documents = [d for d in documents
-                     if all(getattr(d, key) == value for key, value in frame.document_filter.items())]
+        if frame.years_by_bureau:
+            documents = [d for b in bureaus for d in b.documents
+                         if d.year == frame.years_by_bureau.get(b.issuer, frame.year) or
+                         frame.years_by_bureau.get(b.issuer, frame.year) is None]
+        else:  # one year, or none, for every bureau: this runs over every loaded document
+            documents = [d for b in bureaus for d in b.documents if frame.year is None or d.year == frame.year]
+        if frame.document_filter:
+            documents = [d for d in documents
+                         if all(getattr(d, key) == value for key, value in frame.document_filter.items())]
         if not documents:
             return Answer("no_data", self._no_year(frame, bureaus))
         if not frame.subjects and not frame.measure and frame.intent not in ("count", "consistency") \

@@ -153,7 +153,8 @@ class Lexicon:
             start = text.find(alias)
             while start != -1:
                 end = start + len(alias)
-                owners = [b for b in by_alias[alias] if alias not in b.org_aliases or not _after_place(text, start, alias)]
+                owners = [b for b in by_alias[alias] if (alias not in b.org_aliases or not _after_place(text, start, alias))
+                          and not _cut_from_place(text, end, alias, b)]
                 if owners and not any(taken[start:end]):
                     for bureau in owners:
                         if all(h[0] is not bureau for h in hits):
@@ -249,6 +250,18 @@ def _place_named(bureau: Bureau, alias: str) -> tuple[str, ...]:
 _LEVEL_END = re.compile(r"[\u4e00-\u9fff](?:省|市|区|县|州|旗)$")
 
 
+_LEVELS = "省市区县州旗"
+
+
+def _cut_from_place(text: str, end: int, alias: str, bureau: Bureau) -> bool:
+    """The alias is the first part of another place the question writes: 河北 (天津市河北区's
+    short form) in 河北省, 朝阳 (北京市朝阳区's) in 朝阳市."""
+    if end >= len(text) or text[end] not in _LEVELS:
+        return False
+    written = alias + text[end]
+    return not any(written.endswith(place) for place in bureau.places)
+
+
 _NOT_A_PLACE = set("的和与及跟同在中里是了那这各该其本全")
 
 
@@ -265,6 +278,29 @@ def _after_place(text: str, start: int, alias: str) -> bool:
         and before[-1] not in _NOT_A_PLACE
 
 
+@lru_cache(maxsize=None)  # a dozen offices per place, the same offices in every place: each read once
+def _org_forms(org: str) -> frozenset[str]:
+    """The office as printed and in its usual short forms: 医疗保障局 → 医保局, 医保."""
+    forms = {org}
+    for long, shorts in glossary()["bureau_abbreviations"].items():
+        for form in list(forms):
+            if long in form:
+                forms |= {form.replace(long, short, 1) for short in shorts}
+    return frozenset(f for f in forms if f)
+
+
+@lru_cache(maxsize=None)
+def _place_forms(places: tuple[str, ...]) -> frozenset[str]:
+    """Each tail of the place chain, each place written whole or short: 福州鼓楼区, 福州市鼓楼, 鼓楼 …"""
+    out: set[str] = set()
+    for k in range(len(places)):
+        forms = [""]
+        for place in places[k:]:
+            forms = [f + p for f in forms for p in dict.fromkeys((place, place_stem(place)))]
+        out.update(forms)
+    return frozenset(out)
+
+
 def _derive_aliases(bureau: Bureau, pinyin: list[str] | None = None) -> None:
     """青海省医疗保障局 → 青海省医疗保障局, 青海医疗保障局, 青海省医保局, 青海医保局, 青海省, 青海 …"""
     full = squash(bureau.issuer)
@@ -272,12 +308,7 @@ def _derive_aliases(bureau: Bureau, pinyin: list[str] | None = None) -> None:
     places = split_places(base)
     org = base[len("".join(places)):]
     bureau.places = places
-    org_forms = {org}
-    for long, shorts in glossary()["bureau_abbreviations"].items():
-        for form in list(org_forms):
-            if long in form:
-                org_forms |= {form.replace(long, short, 1) for short in shorts}
-    org_forms = {f for f in org_forms if f}
+    org_forms = _org_forms(org)
     # The office alone names the bureau only when it says which office (商务委员会, 财政局,
     # 万里街道), not when it is a kind every bureau shares (医疗保障局, 办公室, 局).
     kinds = set(glossary()["generic_offices"])
@@ -286,14 +317,8 @@ def _derive_aliases(bureau: Bureau, pinyin: list[str] | None = None) -> None:
         level = places[-1][-1]
         specific |= {level + f for f in specific if not f.startswith(level)}
     bureau.org_forms = specific
-    place_forms: set[str] = set()
-    for k in range(len(places)):  # each place written whole or short: 福州鼓楼区, 福州市鼓楼, 鼓楼 …
-        forms = [""]
-        for place in places[k:]:
-            forms = [f + p for f in forms for p in dict.fromkeys((place, place_stem(place)))]
-        place_forms.update(forms)
     bureau.aliases = {full, base}
-    for place in place_forms:
+    for place in _place_forms(tuple(places)):
         for form in org_forms:
             bureau.aliases.add(place + form)
     # The most specific place alone (北戴河, 莲湖区, 青海) names the bureau too.

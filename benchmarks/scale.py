@@ -101,6 +101,7 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--questions", type=int, default=200)
     parser.add_argument("--keep", type=Path, help="generate into (and keep) this folder")
+    parser.add_argument("--reuse", action="store_true", help="with --keep: reuse the documents generated there before")
     args = parser.parse_args()
 
     work = args.keep or Path(tempfile.mkdtemp(prefix="budgetqa-scale-"))
@@ -108,7 +109,11 @@ def main() -> None:
     if db.exists():
         db.unlink()
     started = time.perf_counter()
-    truth = generate(corpus, args.n)
+    if args.reuse and (corpus / "truth.json").is_file():
+        truth = json.loads((corpus / "truth.json").read_text(encoding="utf-8"))
+        assert len(truth) == args.n, f"{corpus} holds {len(truth)} documents, not {args.n}"
+    else:
+        truth = generate(corpus, args.n)
     print(f"generated {args.n} documents (txt/xlsx/csv) in {time.perf_counter() - started:.1f} s → {corpus}")
 
     budgetqa = str(Path(sys.executable).with_name("budgetqa"))

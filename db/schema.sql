@@ -149,6 +149,7 @@ CREATE INDEX IF NOT EXISTS findings_doc ON findings(doc_id);
 -- document reads that document's rows only (table_rows is keyed by table_id already).
 CREATE INDEX IF NOT EXISTS documents_issuer ON documents(issuer, year, kind);
 CREATE INDEX IF NOT EXISTS documents_source ON documents(source_file);
+CREATE INDEX IF NOT EXISTS documents_year ON documents(year);
 
 -- The question engine's vocabulary, written at ingest (ingest/vocabulary.py) so that start-up
 -- reads one small table instead of DISTINCT scans over every line item. kind: item | total |
