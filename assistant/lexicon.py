@@ -255,14 +255,11 @@ _LEVELS = "省市区县州旗"
 
 def _cut_from_place(text: str, end: int, alias: str, bureau: Bureau) -> bool:
     """The alias is the first part of another place the question writes: 河北 (天津市河北区's
-    short form) in 河北省, 朝阳 (北京市朝阳区's) in 朝阳市."""
-    if end >= len(text) or text[end] not in _LEVELS:
+    short form) in 河北省, 邯郸 (邯郸县's) in 邯郸市. An alias that ends at a place ends at the
+    bureau's own, most specific one."""
+    if end >= len(text) or text[end] not in _LEVELS or not bureau.places:
         return False
-    written = alias + text[end]
-    return not any(written.endswith(place) for place in bureau.places)
-
-
-_NOT_A_PLACE = set("的和与及跟同在中里是了那这各该其本全")
+    return not (alias + text[end]).endswith(bureau.places[-1])
 
 
 def _after_place(text: str, start: int, alias: str) -> bool:
@@ -273,9 +270,9 @@ def _after_place(text: str, start: int, alias: str) -> bool:
     known = known_places()
     if _LEVEL_END.search(before) or any(before[-k:] in known for k in range(2, len(before) + 1)):
         return True
-    # the alias starts with a level word (市财政局): it closes whatever name stands before it
-    return alias[0] in "省市区县州旗" and bool(before) and "\u4e00" <= before[-1] <= "\u9fff" \
-        and before[-1] not in _NOT_A_PLACE
+    # the alias starts with a level word (市财政局) that closes a place written before it (西安市)
+    written = before + alias[0]
+    return alias[0] in _LEVELS and any(written[-k:] in known for k in range(2, len(written) + 1))
 
 
 @lru_cache(maxsize=None)  # a dozen offices per place, the same offices in every place: each read once

@@ -20,6 +20,8 @@ BODIES = {  # issuer → multiplier of 莲湖's figures, so each body's 基本�
     "河南省郑州市金水区医疗保障局": 9,
     "贵州省医疗保障局": 10,
     "青海省卫生健康委员会": 11,
+    "河北省邯郸市邯郸县财政局": 12,  # 邯郸, its short form, is also how 邯郸市 begins
+    "天津市河北区民政局": 13,  # 河北, its short form, is also how 河北省 begins
 }
 WAGE = Decimal("67.030740")  # 莲湖 2024 基本工资 in 万元
 
@@ -74,6 +76,8 @@ def test_a_place_with_zhou_names_its_own_body(names, question, issuer):
     "北京市朝阳区教育局的基本工资是多少？",  # 朝阳区 and 北京市 are loaded, this office is not
     "北京市海淀区财政局的基本工资是多少？",  # 北京市 is loaded (发改委), 海淀区 is not
     "西安市财政局的基本工资是多少？",  # 广州市财政局 is the only 市财政局 loaded
+    "河北省邯郸市丛台区审计局的基本工资是多少？",
+    "河北省保定市徐水区审计局的基本工资是多少？",
 ])
 def test_an_unloaded_body_sharing_a_place_with_a_loaded_one_gets_no_figure(names, question):
     answer = names.ask(question)
