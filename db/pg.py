@@ -107,8 +107,13 @@ class PgConnection:
         word = sql.strip().split(None, 1)[0].upper() if sql.strip() else ""
         if word in ("BEGIN", "COMMIT", "ROLLBACK"):
             return _Cursor(self.raw.execute(word))
-        if word == "PRAGMA":  # SQLite's settings have no meaning here
-            return _Cursor(self.raw.execute("SELECT 1 WHERE false"))
+        if word == "PRAGMA":
+            table = re.search(r"table_info\(\s*['\"]?(\w+)", sql)
+            if table:  # the columns of a table, in the shape sqlite3 gives them (index 1: the name)
+                return _Cursor(self.raw.execute(
+                    "SELECT ordinal_position, column_name, data_type, 0, NULL, 0 FROM information_schema.columns "
+                    "WHERE table_name = %s ORDER BY ordinal_position", (table.group(1),)))
+            return _Cursor(self.raw.execute("SELECT 1 WHERE false"))  # SQLite's settings mean nothing here
         cursor = self.raw.execute(translate(sql), tuple(params))
         lastrowid = None
         if word == "INSERT" and cursor.description:

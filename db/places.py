@@ -67,6 +67,7 @@ def pinyin_words(issuer: str) -> set[str]:
     """The pinyin English questions name a body by: each place (北戴河 → beidaihe) and the
     office's own name (万里街道办事处 → wanli)."""
     base = re.sub(r"\(.*?\)$", "", re.sub(r"\s+", "", unicodedata.normalize("NFKC", issuer)))
+    base = re.sub(r"^(中国共产党|中共)", "", base)  # the party prefix is no place
     places = split_places(base)
     org = base[len("".join(places)):]
     words = {_pinyin(place_stem(place)) for place in places}

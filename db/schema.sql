@@ -15,7 +15,9 @@ CREATE TABLE IF NOT EXISTS documents (
     layout       TEXT NOT NULL,            -- the reader that parsed it
     unit         TEXT,                     -- the unit most of its tables print
     pages        INTEGER,
-    ingested_at  TEXT NOT NULL
+    ingested_at  TEXT NOT NULL,
+    part         TEXT NOT NULL DEFAULT 'whole',  -- whole | tables | text: one budget published as two files
+    identity_json TEXT                     -- which cue decided issuer/year/kind/scope, what is uncertain
 );
 
 CREATE TABLE IF NOT EXISTS source_tables (
@@ -65,7 +67,8 @@ CREATE TABLE IF NOT EXISTS line_items (
     uncertain      INTEGER NOT NULL DEFAULT 0,  -- the layout lost the column and no identity decided it
     raw_text       TEXT NOT NULL,          -- the row as printed
     page           INTEGER,
-    line           INTEGER
+    line           INTEGER,
+    bbox           TEXT                    -- JSON [x0, top, x1, bottom] of the cell on its page, PDF points; NULL without geometry
 );
 -- (name, doc_id) and (code, doc_id): a subject's rows in the documents asked, one seek each,
 -- whether one document is asked or a ranking reads thousands.
@@ -132,7 +135,8 @@ CREATE TABLE IF NOT EXISTS text_figures (
     unit          TEXT,                    -- 万元 / 元 / % / 辆 …
     compared_to   TEXT,                    -- 上年 for changes and growth rates
     page          INTEGER,
-    line          INTEGER
+    line          INTEGER,
+    bbox          TEXT                     -- JSON [x0, top, x1, bottom] of the sentence on its page, PDF points
 );
 CREATE INDEX IF NOT EXISTS text_figures_subject ON text_figures(subject);
 CREATE INDEX IF NOT EXISTS text_figures_doc ON text_figures(doc_id);

@@ -37,6 +37,8 @@ class FileResult:
     title: str | None = None
     tables: int = 0
     items: int = 0
+    uncertain: list[str] = field(default_factory=list)  # what the identity cues left open
+    text_figures: int = 0  # figures read from the explanatory text
 
 
 @dataclass
@@ -82,10 +84,11 @@ def read_any(path: Path) -> ParsedDocument:
                       f"可导入 .txt、.pdf、.xlsx、.xls、.csv。")
 
 
-def parse_file(path: Path) -> NormalizedDocument | str:
-    """Read and normalize one file; a failure comes back as its message (picklable)."""
+def parse_file(path: Path, overrides: dict | None = None) -> NormalizedDocument | str:
+    """Read and normalize one file; a failure comes back as its message (picklable).
+    `overrides`: issuer/year/kind/scope the user stated, which win over the document's cues."""
     try:
-        return normalize(read_any(path))
+        return normalize(read_any(path), overrides)
     except IngestError as exc:
         return str(exc)
     except Exception as exc:  # a reader bug must not stop the other files
@@ -97,7 +100,7 @@ def sha256_of(path: Path) -> str:
 
 
 def ingest_paths(paths: Iterable[Path], db_path: Path, jobs: int = 1,
-                 progress: Progress | None = None) -> IngestReport:
+                 progress: Progress | None = None, overrides: dict | None = None) -> IngestReport:
     started = time.perf_counter()
     files = expand(paths)
     report = IngestReport()
@@ -124,7 +127,7 @@ def ingest_paths(paths: Iterable[Path], db_path: Path, jobs: int = 1,
         if progress:
             progress(done, len(files), "")
         digests = dict(todo)
-        for path, result in _parse_all([p for p, _ in todo], jobs):
+        for path, result in _parse_all([p for p, _ in todo], jobs, overrides):
             report.results.append(_store(conn, path, digests[path], result))
             done += 1
             if progress:
@@ -146,20 +149,21 @@ def _backfill_vocabulary(conn) -> None:
         raise
 
 
-def _parse_all(paths: list[Path], jobs: int) -> Iterator[tuple[Path, NormalizedDocument | str]]:
+def _parse_all(paths: list[Path], jobs: int,
+               overrides: dict | None = None) -> Iterator[tuple[Path, NormalizedDocument | str]]:
     """(path, parsed document or error message) as each file is done. Workers parse; the caller
     is the one writer. The largest files go first so the workers finish together. At most a few
     files per worker are in flight, and a result is dropped once stored, so memory stays flat
     however many files there are."""
     if jobs <= 1 or len(paths) <= 1:
-        yield from ((p, parse_file(p)) for p in paths)
+        yield from ((p, parse_file(p, overrides)) for p in paths)
         return
     queue = iter(sorted(paths, key=lambda p: -p.stat().st_size))
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         pending: dict = {}
         while True:
             for path in itertools.islice(queue, max(0, IN_FLIGHT_PER_JOB * jobs - len(pending))):
-                pending[pool.submit(parse_file, path)] = path
+                pending[pool.submit(parse_file, path, overrides)] = path
             if not pending:
                 return
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
@@ -178,4 +182,6 @@ def _store(conn, path: Path, digest: str, result: NormalizedDocument | str) -> F
     except Exception as exc:  # nothing of this document was kept: the transaction rolled back
         return FileResult(path, "failed", f"{path.name}：写入数据库失败（{exc}），未保存任何内容。")
     items = sum(len(t.items) for t in result.tables)
-    return FileResult(path, "ingested", "", doc_id, result.title, len(result.tables), items)
+    uncertain = result.identity.uncertain if result.identity else []
+    return FileResult(path, "ingested", "", doc_id, result.title, len(result.tables), items, uncertain,
+                      len(result.text_figures))
