@@ -40,7 +40,7 @@ FROM_TEXT = re.compile(r"说明|文字|正文|文中")
 PROJECT_WORD = re.compile(r"项目")
 INDICATOR_WORD = re.compile(r"指标|目标值")
 ALL_BUREAUS = re.compile(r"哪个|哪家|哪一|各|所有|全部|每个|which|each|all")
-ORG_MENTION = re.compile(r"([\u4e00-\u9fff]{2,8}?(?:省|市|区|县|州))[\u4e00-\u9fff]{0,8}?(?:医疗保障局|医保局|局|委员会|办公室|政府)")
+ORG_MENTION = re.compile(r"([\u4e00-\u9fff]{2,8}?(?:省|市|区|县|州))[\u4e00-\u9fff]{0,8}?(?:医疗保障局|医保局|局|委员会|办公室|政府|委(?!托))")
 
 
 def _office_words() -> str:
@@ -276,7 +276,9 @@ def _office_kind(text: str) -> str | None:
         for word in sorted([long] + [s for s in shorts if s], key=len, reverse=True):
             if len(word) >= 2 and re.search(rf"(?:哪个|哪家|哪一个|哪一家|各个?|所有|全部|每个){re.escape(word)}", text):
                 return long
-    return None
+    # an office the glossary has no short form for (哪个财政局): the office as written
+    named = re.search(r"(?:哪个|哪家|哪一个|哪一家|各个?|所有|全部|每个)([\u4e00-\u9fff]{1,10}?(?:局|委员会|厅|办公室|办事处))", text)
+    return named.group(1) if named else None
 
 
 def _mask_document_word(text: str, word: str) -> str:

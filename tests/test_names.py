@@ -78,6 +78,7 @@ def test_a_place_with_zhou_names_its_own_body(names, question, issuer):
     "西安市财政局的基本工资是多少？",  # 广州市财政局 is the only 市财政局 loaded
     "河北省邯郸市丛台区审计局的基本工资是多少？",
     "河北省保定市徐水区审计局的基本工资是多少？",
+    "海淀区卫健委的基本工资是多少？",  # an office named by its short form
 ])
 def test_an_unloaded_body_sharing_a_place_with_a_loaded_one_gets_no_figure(names, question):
     answer = names.ask(question)
@@ -110,3 +111,15 @@ def test_usual_short_forms_name_the_body(names, question, issuer):
     answer = names.ask(question)
     assert answer.status == "answered", answer.answer
     assert answer.figures[0].value == wage_of(issuer)
+
+
+def test_a_ranking_over_one_kind_of_office_the_glossary_has_no_short_form_for(names):
+    answer = names.ask("哪个财政局的基本工资最多？")
+    assert answer.answer.startswith("基本工资最多的是河北省邯郸市邯郸县财政局")
+    assert all("财政局" in f.source.document for f in answer.figures)
+    assert answer.answer.count("财政局（2024年）") == 4  # 北京朝阳, 长春朝阳, 广州, 邯郸县: the 财政局 loaded
+
+
+def test_a_ranking_over_an_office_kind_not_loaded_gets_no_figure(names):
+    answer = names.ask("哪个审计局的基本工资最多？")
+    assert answer.status == "no_data" and not answer.figures
