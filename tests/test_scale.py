@@ -3,13 +3,16 @@ the vocabulary read from the table ingest writes; no_data names a few documents,
 from __future__ import annotations
 
 import sqlite3
+import sys
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLES
+from conftest import REPO, SAMPLES
 from scale_corpus import copy_document, county_bodies
+
+sys.path.insert(0, str(REPO / "benchmarks"))
 
 COPIES = 250  # more than the checker's 200-row cap
 BASE_WAGE_FEN = 67_030_740  # 莲湖 2024 基本工资（30101）670,307.40元
@@ -149,3 +152,40 @@ def test_a_year_not_loaded_names_a_few_departments_not_every_one(big):
     answer = big.ask("2030年哪个单位的基本工资最多？")
     assert answer.status == "no_data"
     assert f"等{COPIES + 1}个单位" in answer.answer and len(answer.answer) < 1000
+
+
+def test_readers_during_an_ingest_see_each_document_whole_or_not_at_all(tmp_path):
+    import threading
+
+    from db.store import connect_readonly
+    from ingest.pipeline import ingest_paths
+
+    from synth import generate
+
+    generate(tmp_path / "corpus", 12)
+    store = tmp_path / "busy.db"
+    ingest_paths([tmp_path / "corpus" / "000000.txt"], store)  # the store exists before readers start
+    seen: list[tuple[int, int]] = []
+    errors: list[str] = []
+    done = threading.Event()
+
+    def read() -> None:
+        conn = connect_readonly(store)
+        while not done.is_set():
+            try:  # one statement: one snapshot of the store
+                seen.extend(conn.execute("SELECT d.doc_id, (SELECT count(*) FROM line_items i "
+                                         "WHERE i.doc_id = d.doc_id) FROM documents d").fetchall())
+            except sqlite3.Error as exc:
+                errors.append(str(exc))
+
+    readers = [threading.Thread(target=read) for _ in range(2)]
+    for reader in readers:
+        reader.start()
+    report = ingest_paths([tmp_path / "corpus"], store)
+    done.set()
+    for reader in readers:
+        reader.join()
+    assert report.count("ingested") == 11 and errors == []
+    final = dict(sqlite3.connect(store).execute(
+        "SELECT d.doc_id, (SELECT count(*) FROM line_items i WHERE i.doc_id = d.doc_id) FROM documents d"))
+    assert seen and all(final[doc_id] == count for doc_id, count in seen)
