@@ -404,8 +404,8 @@ def upload_section() -> None:
     st.header("载入新的预算文件")
     st.session_state.setdefault("upload_round", 0)
     st.markdown(UPLOADER_CSS, unsafe_allow_html=True)
-    files = st.file_uploader("选择预算文件（txt / pdf / xlsx / xls / csv）", accept_multiple_files=True,
-                             type=["txt", "pdf", "xlsx", "xls", "csv"],
+    files = st.file_uploader("选择预算文件（txt / pdf / xlsx / xls / csv / html / docx）", accept_multiple_files=True,
+                             type=["txt", "pdf", "xlsx", "xls", "csv", "html", "htm", "mht", "mhtml", "docx", "doc"],
                              key=f"uploads-{st.session_state.upload_round}")
     if files and st.button("导入", type="primary"):
         ingest_uploads(files)

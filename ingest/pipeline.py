@@ -23,7 +23,9 @@ from .writer import find_existing, write_document
 TEXT_SUFFIXES = {".txt", ".text"}
 PDF_SUFFIXES = {".pdf"}
 SHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv"}
-SUPPORTED = TEXT_SUFFIXES | PDF_SUFFIXES | SHEET_SUFFIXES
+HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml", ".mht", ".mhtml"}
+WORD_SUFFIXES = {".docx", ".docm", ".doc"}  # .doc: read when it is really .docx or a web page, else told to convert
+SUPPORTED = TEXT_SUFFIXES | PDF_SUFFIXES | SHEET_SUFFIXES | HTML_SUFFIXES | WORD_SUFFIXES
 
 Progress = Callable[[int, int, str], None]
 
@@ -74,14 +76,26 @@ def read_any(path: Path) -> ParsedDocument:
     if suffix in PDF_SUFFIXES:
         from .pdf_reader import read_pdf
         return read_pdf(path)
+    if suffix in HTML_SUFFIXES or (suffix in SHEET_SUFFIXES and _is_web_page(path)):
+        from .html_reader import read_html  # many sites serve an HTML table as '.xls'
+        return read_html(path)
     if suffix in SHEET_SUFFIXES:
         from .sheet_reader import read_spreadsheet
         return read_spreadsheet(path)
+    if suffix in WORD_SUFFIXES:
+        from .docx_reader import read_docx
+        return read_docx(path)
     if suffix in TEXT_SUFFIXES:
         from .text_reader import read_text
         return read_text(path)
     raise IngestError(f"{path.name}：不支持的文件类型“{suffix or '无扩展名'}”。"
-                      f"可导入 .txt、.pdf、.xlsx、.xls、.csv。")
+                      f"可导入 .txt、.pdf、.xlsx、.xls、.csv、.html、.htm、.mht、.docx。")
+
+
+def _is_web_page(path: Path) -> bool:
+    with path.open("rb") as fh:
+        head = fh.read(1024).lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html", b"<table")) or b"<html" in head[:300]
 
 
 def parse_file(path: Path, overrides: dict | None = None) -> NormalizedDocument | str:
