@@ -307,6 +307,7 @@ def _place_forms(places: tuple[str, ...]) -> frozenset[str]:
     return frozenset(out)
 
 
+@lru_cache(maxsize=None)  # start-up asks it once per document: thousands share an issuer
 def identity_key(issuer: str) -> str:
     """The issuer as one entity: squashed, without a trailing scope in brackets (（汇总）, （本级）),
     its office in the glossary's full form (青海省医保局 is 青海省医疗保障局)."""
