@@ -19,7 +19,8 @@ from ingest.textutil import squash
 
 from .rules import RULES, DocData, Finding
 
-__all__ = ["Finding", "RULES", "run_audit", "audit_document", "findings_for", "subject_matches", "audit_command"]
+__all__ = ["Finding", "RULES", "run_audit", "audit_document", "audit_in_transaction", "findings_for", "subject_matches",
+           "audit_command"]
 
 
 def audit_document(doc: DocData) -> list[Finding]:
@@ -45,16 +46,27 @@ def run_audit(db_path: str | Path, doc_ids: list[int] | None = None) -> list[Fin
         writer.close()
 
 
+def audit_in_transaction(writer: sqlite3.Connection, doc_id: int) -> None:
+    """Audit a document inside the transaction that is writing it (ingest's `after_write`):
+    the document and its findings are committed together, so a process that dies between
+    the two cannot leave a document that was never checked."""
+    _replace_findings(writer, doc_id, audit_document(DocData.load(writer, doc_id)))
+
+
+def _replace_findings(writer: sqlite3.Connection, doc_id: int, findings: list[Finding]) -> None:
+    writer.execute("DELETE FROM findings WHERE doc_id = ?", (doc_id,))
+    for f in findings:
+        f.finding_id = writer.execute(
+            "INSERT INTO findings (doc_id, rule_id, severity, subject, message, refs_json) VALUES (?,?,?,?,?,?)",
+            (f.doc_id, f.rule_id, f.severity, f.subject, f.message,
+             json.dumps(f.refs, ensure_ascii=False))).lastrowid
+
+
 def _store(writer: sqlite3.Connection, doc_id: int, findings: list[Finding]) -> None:
     """Replace the document's findings in one transaction: a reader sees the old set or the new."""
     writer.execute("BEGIN IMMEDIATE")
     try:
-        writer.execute("DELETE FROM findings WHERE doc_id = ?", (doc_id,))
-        for f in findings:
-            f.finding_id = writer.execute(
-                "INSERT INTO findings (doc_id, rule_id, severity, subject, message, refs_json) VALUES (?,?,?,?,?,?)",
-                (f.doc_id, f.rule_id, f.severity, f.subject, f.message,
-                 json.dumps(f.refs, ensure_ascii=False))).lastrowid
+        _replace_findings(writer, doc_id, findings)
         writer.execute("COMMIT")
     except BaseException:
         writer.execute("ROLLBACK")

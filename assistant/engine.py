@@ -12,8 +12,9 @@ import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 
+from db import limits
 from db.pg import is_pg_url
-from db.store import StoreError, connect_readonly
+from db.store import ReadOnlyConnections, StoreError
 
 from . import coverage, handlers, queries
 from .handlers import resolvers
@@ -38,15 +39,25 @@ class Assistant:
 
     def __init__(self, db_path: str | Path):
         self.db_path = db_path if is_pg_url(db_path) else Path(db_path)  # a file, or a shared PostgreSQL store
-        self.conn = connect_readonly(self.db_path)
+        self._connections = ReadOnlyConnections(self.db_path)
         try:
             self.lexicon = Lexicon(self.conn)
-        except Exception as exc:  # locked, damaged, written by another version: a message, not a traceback
-            self.conn.close()
+        except StoreError:
+            raise
+        except Exception as exc:  # damaged, written by another version: a message, not a traceback
             raise StoreError(f"无法读取数据库 {self.db_path}（{exc}）：请稍后再试，或用 budgetqa ingest 重新生成。") from exc
         self.speller = Speller(self.lexicon)
 
+    @property
+    def conn(self) -> sqlite3.Connection:
+        """The calling thread's read-only connection: one Assistant may serve many threads
+        (the app's sessions), but no connection is ever used by two of them."""
+        return self._connections.get()
+
     def ask(self, question: str, history: Sequence[Exchange] = ()) -> Answer:
+        refused = too_long(question, self.engine_name)
+        if refused:
+            return refused
         parts = split_asks(question)
         if len(parts) == 1:
             parts = self._split_each(question)
@@ -69,7 +80,7 @@ class Assistant:
     def _ask_parts(self, parts: list[str], history: Sequence[Exchange]) -> Answer:
         """One answer for "A多少、B多少": every part answered, or the first part that is not (its
         status, no figure), so no part is ever dropped."""
-        answers, turns = [], list(history)
+        answers, turns = [], recent(history)  # only what follow-ups need
         for part in parts:
             answer = self._ask_one(part, turns)
             turns.append(Exchange(part, answer))
@@ -149,6 +160,7 @@ class Assistant:
         if frame.document_filter:
             documents = [d for d in documents
                          if all(getattr(d, key) == value for key, value in frame.document_filter.items())]
+        documents = latest_revisions(documents)
         if not documents:
             return Answer("no_data", self._no_year(frame, bureaus))
         resolved = self._resolve(frame, documents)
@@ -321,6 +333,20 @@ def one_per_department(documents: list[Document], english: bool = False) -> tupl
     return [d for d in documents if d.doc_id in kept_ids], notes
 
 
+def latest_revisions(documents: list[Document]) -> list[Document]:
+    """One document per (issuer, year, kind, scope, part, title): the one loaded last. A store that
+    holds two revisions of one budget (loaded before ingest refused revisions) must not state
+    each figure twice with the same citation."""
+    def key(doc: Document) -> tuple:
+        return (doc.issuer, doc.year, doc.kind, doc.scope, doc.part, doc.title) if doc.year is not None else (doc.doc_id,)
+
+    latest: dict[tuple, Document] = {}
+    for doc in documents:
+        if key(doc) not in latest or doc.doc_id > latest[key(doc)].doc_id:
+            latest[key(doc)] = doc
+    return [d for d in documents if latest[key(d)] is d]
+
+
 def finding_warnings(trace: Trace, answer: Answer, documents: list[Document]) -> list[str]:
     """An answer citing a figure that the audit found contradicted says so."""
     cited = {(f.source.ref_kind, f.source.item_id) for f in answer.figures if f.source.item_id}
@@ -345,6 +371,23 @@ def _years_loaded(bureaus: list[Bureau]) -> str:
 
 def _year_text(doc: Document) -> str:
     return f"{doc.year}年" if doc.year else "年份未注明"
+
+
+def too_long(question: str, engine: str) -> Answer | None:
+    """A question past the length limit is answered with the limit, before any work is done
+    on it (matching subjects in a pasted document would take minutes)."""
+    if len(question) <= limits.QUESTION_MAX_CHARS:
+        return None
+    answer = Answer("error", f"问题太长（{len(question):,} 个字），超过问题长度上限 {limits.QUESTION_MAX_CHARS} 个字"
+                             f"（问题长度限制）。请一次只问一个预算数字，例如某单位某年某个科目是多少。")
+    answer.engine = engine
+    return answer
+
+
+def recent(history: Sequence[Exchange]) -> list[Exchange]:
+    """The exchanges a follow-up can need (the last CHAT_HISTORY_KEEP), without walking the
+    rest: a long conversation must not make every question slower."""
+    return list(history[max(0, len(history) - limits.CHAT_HISTORY_KEEP):])
 
 
 # "A多少、B多少", "A是多少，B是多少": two asks in one question (the second may leave out what the
@@ -383,6 +426,6 @@ def _may_be_misspelt(frame: Frame) -> bool:
 
 
 def _previous_frames(history: Sequence[Exchange]) -> list[Frame]:
-    """The frames of the conversation's questions, the last first."""
-    frames = [getattr(exchange.answer, "frame", None) for exchange in reversed(history)]
+    """The frames of the conversation's last questions, the last first."""
+    frames = [getattr(exchange.answer, "frame", None) for exchange in reversed(recent(history))]
     return [f for f in frames if isinstance(f, Frame)]

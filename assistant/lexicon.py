@@ -128,19 +128,19 @@ class Lexicon:
         for match in found:
             for k in range(match.start, match.end):
                 taken[k] = True
-        candidates: list[Match] = []
+        # The longest term starting at each position, all its kinds together: grouped by span
+        # once, so choosing among them stays linear in the question's length.
+        by_span: dict[tuple[int, int], list[Match]] = {}
         for i in range(len(text)):
             for j in range(min(len(text), i + self.max_len), i + 1, -1):
                 entry = self.terms.get(text[i:j])
                 if entry:
-                    for kind, names in entry.items():
-                        candidates.append(Match(i, j, text[i:j], kind, set(names)))
+                    by_span[(i, j)] = [Match(i, j, text[i:j], kind, set(names)) for kind, names in entry.items()]
                     break
-        for match in sorted(candidates, key=lambda m: (-(m.end - m.start), m.start)):
-            if not any(taken[match.start:match.end]):
-                same_span = [c for c in candidates if (c.start, c.end) == (match.start, match.end)]
-                found += same_span
-                for k in range(match.start, match.end):
+        for start, end in sorted(by_span, key=lambda span: (span[0] - span[1], span[0])):
+            if not any(taken[start:end]):
+                found += by_span[(start, end)]
+                for k in range(start, end):
                     taken[k] = True
         return sorted(found, key=lambda m: m.start)
 
@@ -204,6 +204,10 @@ _SCANS = (
     ("text", "SELECT DISTINCT subject, '' FROM text_figures WHERE subject IS NOT NULL"),
     ("table", "SELECT DISTINCT title, '' FROM source_tables WHERE is_empty = 0"),
 )
+
+
+def _rows(conn: sqlite3.Connection, sql: str) -> list[tuple]:
+    return run_sql(conn, sql, max_rows=100_000, max_bytes=None).rows  # our own vocabulary reads
 
 
 def read_vocabulary(conn: sqlite3.Connection) -> dict[str, list]:

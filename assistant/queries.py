@@ -77,6 +77,7 @@ class Trace:
     columns: list[str] = field(default_factory=list)
     rows: list[list[Any]] = field(default_factory=list)
     scope: DocScope | None = None
+    scope_checked: bool | None = None  # whether the scope's filter selects exactly its documents
     capped: bool = False  # a result reached the row cap: the answer may be missing rows
     ranked: int = 0  # documents ranked by the Ranking queries run so far (their rows are the first few)
     ranked_fen: int = 0  # the sum of those documents' amounts (table rows only), exact in 分
@@ -131,7 +132,10 @@ def _docs(trace: Trace, doc_ids: list[int]) -> tuple[str, list[Any]]:
     scope = trace.scope
     if scope is not None and len(doc_ids) > INLINE_IDS and scope.doc_ids == frozenset(doc_ids):
         sql, params = scope.sql()
-        return f"doc_id IN ({sql})", list(params)
+        if trace.scope_checked is None:  # the filter must select exactly these documents, or it is not used
+            trace.scope_checked = doc_ids_found(trace, f"SELECT doc_id FROM ({sql}) AS scope", params) == scope.doc_ids
+        if trace.scope_checked:
+            return f"doc_id IN ({sql})", list(params)
     return f"doc_id IN ({_in(doc_ids)})", list(doc_ids)
 
 

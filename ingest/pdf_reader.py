@@ -24,6 +24,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .guards import PdfBudget
 from .model import Box, IngestError, Paragraph, ParsedDocument, RawTable, union_box
 from .textutil import find_unit, parse_amount
 
@@ -793,7 +794,9 @@ def read_pdf(path: str | Path) -> ParsedDocument:
     page_no = 0
     try:
         with pdf:
+            budget = PdfBudget(path, len(pdf.pages))
             for page_no, page in enumerate(pdf.pages, start=1):
+                budget.check_page(page, page_no)
                 chars = _page_chars(page)
                 n_chars += len(chars)
                 n_images += len(page.images)

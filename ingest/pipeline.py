@@ -1,24 +1,31 @@
 """Ingest files or folders: read → normalize in worker processes, write through one writer.
 
 Each file is its own transaction; a bad file gets one clear message naming it and the rest of
-the run goes on. A file already stored (same sha256) is skipped as unchanged.
+the run goes on. A file already stored (same sha256) is skipped as unchanged. A revision of a
+loaded document (same issuer, year, kind, scope and title, other content) is not stored beside it:
+it is reported as "revision" and the loaded one kept, unless `replace` is set, in which case
+it replaces the loaded one in the same transaction. Worker processes end with their parent.
 """
 from __future__ import annotations
 
 import hashlib
 import itertools
+import os
+import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from db.store import connect_writer
+from db.store import connect_writer, describe_error
 
+from .guards import check_input_file, check_xlsx_archive
 from .model import IngestError, ParsedDocument
 from .normalize import NormalizedDocument, normalize
 from .vocabulary import backfill
-from .writer import find_existing, write_document
+from .writer import AfterWrite, find_existing, find_revisions, write_document
 
 TEXT_SUFFIXES = {".txt", ".text"}
 PDF_SUFFIXES = {".pdf"}
@@ -33,7 +40,7 @@ Progress = Callable[[int, int, str], None]
 @dataclass
 class FileResult:
     path: Path
-    status: str  # "ingested" | "unchanged" | "failed"
+    status: str  # "ingested" | "unchanged" | "revision" (not stored: --replace to replace) | "failed"
     message: str = ""
     doc_id: int | None = None
     title: str | None = None
@@ -71,8 +78,7 @@ def expand(paths: Iterable[Path]) -> list[Path]:
 def read_any(path: Path) -> ParsedDocument:
     """The reader for the file's format."""
     suffix = path.suffix.lower()
-    if not path.is_file():
-        raise IngestError(f"{path}：文件不存在。")
+    check_input_file(path)
     if suffix in PDF_SUFFIXES:
         from .pdf_reader import read_pdf
         return read_pdf(path)
@@ -84,6 +90,7 @@ def read_any(path: Path) -> ParsedDocument:
         return read_spreadsheet(path)
     if suffix in WORD_SUFFIXES:
         from .docx_reader import read_docx
+        check_xlsx_archive(path)  # a .docx is a zip too
         return read_docx(path)
     if suffix in TEXT_SUFFIXES:
         from .text_reader import read_text
@@ -110,11 +117,21 @@ def parse_file(path: Path, overrides: dict | None = None) -> NormalizedDocument 
 
 
 def sha256_of(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """The file's sha256, read in blocks; only a regular file within its size limit is read."""
+    check_input_file(path)
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def ingest_paths(paths: Iterable[Path], db_path: Path, jobs: int = 1,
-                 progress: Progress | None = None, overrides: dict | None = None) -> IngestReport:
+                 progress: Progress | None = None, overrides: dict | None = None, replace: bool = False,
+                 after_write: AfterWrite | None = None) -> IngestReport:
+    """Ingest files and folders into the store at `db_path` (raises db.store.StoreError when the
+    store cannot be opened for writing). `replace`: a revision replaces the loaded document.
+    `after_write(conn, doc_id)` runs in each document's transaction (the CLI's audit)."""
     started = time.perf_counter()
     files = expand(paths)
     report = IngestReport()
@@ -129,6 +146,9 @@ def ingest_paths(paths: Iterable[Path], db_path: Path, jobs: int = 1,
             except OSError as exc:
                 report.results.append(FileResult(path, "failed", f"{path}：无法读取（{exc.strerror}）。"))
                 continue
+            except IngestError as exc:
+                report.results.append(FileResult(path, "failed", str(exc)))
+                continue
             doc_id = find_existing(conn, digest)
             if doc_id is not None:
                 report.results.append(FileResult(path, "unchanged", "已导入过，内容未变。", doc_id))
@@ -142,7 +162,7 @@ def ingest_paths(paths: Iterable[Path], db_path: Path, jobs: int = 1,
             progress(done, len(files), "")
         digests = dict(todo)
         for path, result in _parse_all([p for p, _ in todo], jobs, overrides):
-            report.results.append(_store(conn, path, digests[path], result))
+            report.results.append(_store(conn, db_path, path, digests[path], result, replace, after_write))
             done += 1
             if progress:
                 progress(done, len(files), path.name)
@@ -173,7 +193,7 @@ def _parse_all(paths: list[Path], jobs: int,
         yield from ((p, parse_file(p, overrides)) for p in paths)
         return
     queue = iter(sorted(paths, key=lambda p: -p.stat().st_size))
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_end_with_parent, initargs=(os.getpid(),)) as pool:
         pending: dict = {}
         while True:
             for path in itertools.islice(queue, max(0, IN_FLIGHT_PER_JOB * jobs - len(pending))):
@@ -188,14 +208,49 @@ def _parse_all(paths: list[Path], jobs: int,
 IN_FLIGHT_PER_JOB = 4
 
 
-def _store(conn, path: Path, digest: str, result: NormalizedDocument | str) -> FileResult:
+def _end_with_parent(parent: int) -> None:
+    """In each worker: end when the parent process is gone (killed, not only stopped cleanly),
+    instead of waiting forever for work that will never come."""
+    def watch() -> None:
+        first = os.getppid()
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != first or not _alive(parent):
+                os._exit(1)
+
+    threading.Thread(target=watch, name="end-with-parent", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _store(conn, db_path: Path, path: Path, digest: str, result: NormalizedDocument | str,
+           replace: bool = False, after_write: AfterWrite | None = None) -> FileResult:
     if isinstance(result, str):
         return FileResult(path, "failed", result)
+    source_file = str(path.resolve())
     try:
-        doc_id = write_document(conn, result, str(path.resolve()), digest)
+        revises = find_revisions(conn, result, source_file)
+        if revises and not replace:
+            doc_id, title = revises[-1]
+            return FileResult(path, "revision",
+                              f"是已载入的《{title}》（文档 {doc_id}）的修订版本（单位、年度、类别、范围和标题相同，内容不同），"
+                              f"未导入，已载入的保持不变。要用新文件替换它：budgetqa ingest --replace {path}",
+                              doc_id, result.title)
+        doc_id = write_document(conn, result, source_file, digest, [d for d, _ in revises], after_write)
+    except sqlite3.Error as exc:  # nothing of this document was kept: the transaction rolled back
+        return FileResult(path, "failed", f"{path.name}：写入数据库失败，未保存任何内容。{describe_error(exc, db_path)}")
     except Exception as exc:  # nothing of this document was kept: the transaction rolled back
         return FileResult(path, "failed", f"{path.name}：写入数据库失败（{exc}），未保存任何内容。")
     items = sum(len(t.items) for t in result.tables)
+    message = "替换了" + "、".join(f"《{title}》（文档 {d}）" for d, title in revises) if revises else ""
     uncertain = result.identity.uncertain if result.identity else []
-    return FileResult(path, "ingested", "", doc_id, result.title, len(result.tables), items, uncertain,
+    return FileResult(path, "ingested", message, doc_id, result.title, len(result.tables), items, uncertain,
                       len(result.text_figures))
