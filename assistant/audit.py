@@ -104,8 +104,9 @@ def _subject_key(text: str) -> str:
 
 
 @click.command("audit")
-@click.option("--db", "db_path", default="data/budgets.db", show_default=True,
-              type=click.Path(dir_okay=False, path_type=Path), help="SQLite database file.")
+@click.option("--db", "db_path", default="data/budgets.db", show_default=True, envvar="BUDGETQA_DB",
+              type=click.Path(dir_okay=False, path_type=str),
+              help="SQLite database file, or a postgresql:// URL (env BUDGETQA_DB).")
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as a JSON list.")
 def audit_command(db_path: Path, as_json: bool) -> None:
     """Check every loaded document's tables and text against each other and store the findings."""
