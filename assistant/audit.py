@@ -118,8 +118,9 @@ def _subject_key(text: str) -> str:
 
 
 @click.command("audit")
-@click.option("--db", "db_path", default="data/budgets.db", show_default=True,
-              type=click.Path(dir_okay=False, path_type=Path), help="SQLite database file.")
+@click.option("--db", "db_path", default="data/budgets.db", show_default=True, envvar="BUDGETQA_DB",
+              type=click.Path(dir_okay=False, path_type=str),
+              help="SQLite database file, or a postgresql:// URL (env BUDGETQA_DB).")
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as a JSON list (same as --format json).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True,
               help="Output: text, json (values and locations as fields) or csv (for spreadsheets).")
@@ -127,7 +128,7 @@ def _subject_key(text: str) -> str:
               help="Also write a printable report: FILE.html or FILE.md.")
 @click.option("--doc", "docs", multiple=True,
               help="Only this document (its number from `budgetqa docs`, or part of its title); repeatable.")
-def audit_command(db_path: Path, as_json: bool, fmt: str, report_path: Path | None, docs: tuple[str, ...]) -> None:
+def audit_command(db_path: str, as_json: bool, fmt: str, report_path: Path | None, docs: tuple[str, ...]) -> None:
     """Check the loaded documents' tables and text against each other and store the findings."""
     from .audit_report import SEVERITY_ZH, build_report, load_findings, report_format, to_csv
 

@@ -15,8 +15,21 @@ import click
 from db.store import StoreError, connect_readonly
 
 DEFAULT_DB = "data/budgets.db"
-db_option = click.option("--db", "db_path", default=DEFAULT_DB, show_default=True,
-                         type=click.Path(dir_okay=False, path_type=Path), help="SQLite database file.")
+
+
+class StoreTarget(click.ParamType):
+    """A SQLite file (a Path) or a shared PostgreSQL store (a postgresql:// URL, kept as text)."""
+
+    name = "FILE|URL"
+
+    def convert(self, value, param, ctx):
+        from db.pg import is_pg_url
+        return value if is_pg_url(value) else Path(value)
+
+
+db_option = click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, envvar="BUDGETQA_DB",
+                         type=StoreTarget(),
+                         help="SQLite database file, or postgresql://user@host/db for a shared store (env BUDGETQA_DB).")
 
 
 @click.group()

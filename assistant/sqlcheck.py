@@ -59,8 +59,9 @@ class QueryResult:
 
 
 @lru_cache(maxsize=1024)  # the engine's statements repeat with different parameters
-def check_sql(sql: str, max_rows: int = 200) -> str:
-    """The statement to run, with a LIMIT; raises SqlRejected naming what is not allowed."""
+def check_sql(sql: str, max_rows: int = 200, dialect: str = "sqlite") -> str:
+    """The statement to run, with a LIMIT, written for `dialect` (sqlite or postgres); raises
+    SqlRejected naming what is not allowed. The SQL is read as SQLite's either way."""
     try:
         # A trailing comment comes back as an empty Semicolon "statement": not a second statement.
         statements = [s for s in sqlglot.parse(sql, read="sqlite")
@@ -93,7 +94,7 @@ def check_sql(sql: str, max_rows: int = 200) -> str:
             raise SqlRejected(f"不允许使用函数 {name}() (function not allowed)")
         if name in ("printf", "format"):
             _check_format(func)
-    return _with_limit(tree, max_rows)
+    return _with_limit(tree, max_rows, dialect)
 
 
 # A printf conversion: flags, width, precision. SQLite repeats a character `precision` times one
@@ -131,7 +132,14 @@ def ctes_in_scope(node: exp.Expression) -> set[str]:
     return names
 
 
-def _with_limit(tree: exp.Query, max_rows: int) -> str:
+def _emit(tree: exp.Expression, dialect: str) -> str:
+    if dialect == "postgres":
+        from db.pg import native
+        return native(tree)
+    return tree.sql(dialect=dialect)
+
+
+def _with_limit(tree: exp.Query, max_rows: int, dialect: str = "sqlite") -> str:
     """Cap the rows: the query's own LIMIT when it is smaller, else max_rows (ORDER BY kept).
 
     A LIMIT that is not a plain number (`LIMIT ?`, `LIMIT -1`) stays and the query is wrapped, so
@@ -142,8 +150,8 @@ def _with_limit(tree: exp.Query, max_rows: int) -> str:
     if isinstance(tree, exp.Select) and (current is None or (isinstance(current, exp.Literal) and current.is_int)):
         if current is None or int(current.this) > max_rows:
             tree = tree.limit(max_rows)
-        return tree.sql(dialect="sqlite")
-    return f"SELECT * FROM ({tree.sql(dialect='sqlite')}) LIMIT {int(max_rows)}"
+        return _emit(tree, dialect)
+    return f"SELECT * FROM ({_emit(tree, dialect)}) AS capped LIMIT {int(max_rows)}"
 
 
 @contextmanager
@@ -168,6 +176,8 @@ def run_sql(conn: sqlite3.Connection, sql: str, params: dict | tuple = (), timeo
     Bounded three ways: rows (LIMIT), time (progress handler) and size: one value cannot
     exceed SQLITE_LIMIT_LENGTH (set on the connection), and the rows together stop at
     `max_bytes` (None: the engine's own vocabulary reads, which may be large)."""
+    if getattr(conn, "dialect", "sqlite") == "postgres":
+        return _run_pg(conn, sql, params, max_rows)
     checked = check_sql(sql, max_rows)
     try:
         with sqlite_timelimit(conn, timeout_s):
@@ -187,6 +197,22 @@ def run_sql(conn: sqlite3.Connection, sql: str, params: dict | tuple = (), timeo
             raise ResultTooLarge(f"查询产生的值超过 {limits.SQL_MAX_VALUE_BYTES // limits.MB} MB 的长度上限（值长度限制），"
                                  f"已停止 (a value exceeded the length limit)") from exc
         raise SqlError(f"SQLite 拒绝了这个查询：{exc}") from exc
+    return QueryResult(checked, [d[0] for d in cursor.description or ()], rows)
+
+
+def _run_pg(conn, sql: str, params, max_rows: int) -> QueryResult:
+    """The same check, the statement written for PostgreSQL; the connection is read-only and its
+    statement timeout stops a long query (db/pg.py)."""
+    import psycopg
+
+    checked = check_sql(sql, max_rows, "postgres")
+    try:
+        cursor = conn.execute_native(checked, params)
+        rows = [tuple(r) for r in cursor.fetchall()]
+    except psycopg.errors.QueryCanceled as exc:
+        raise QueryInterrupted("查询超时，已停止 (query took too long)") from exc
+    except psycopg.Error as exc:
+        raise SqlError(f"PostgreSQL 拒绝了这个查询：{str(exc).strip().splitlines()[0]}") from exc
     return QueryResult(checked, [d[0] for d in cursor.description or ()], rows)
 
 

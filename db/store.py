@@ -17,6 +17,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from .pg import is_pg_url
 from db import limits
 
 SCHEMA_FILES = ("schema.sql", "views.sql")
@@ -108,11 +109,14 @@ def _check_store(conn: sqlite3.Connection, path: Path) -> bool:
 
 def connect_writer(path: str | Path) -> sqlite3.Connection:
     """Open (creating if needed) the store for writing and make sure the schema is there.
+    A postgresql:// URL opens a shared PostgreSQL store instead (db/pg.py).
 
     WAL journal: readers keep answering while a document is written, and a writer killed
     mid-write leaves nothing a reader must roll back. Another writer waits up to
     WRITER_BUSY_SECONDS. A foreign SQLite file, a non-SQLite file, a missing folder or a store
     of another schema version is refused with a StoreError."""
+    if is_pg_url(path):
+        return _connect_pg(str(path), readonly=False)
     path = Path(path)
     _check_path(path, creating=True)
     try:
@@ -173,6 +177,8 @@ def connect_readonly(path: str | Path) -> sqlite3.Connection:
 
     A store being written is waited for (READER_BUSY_SECONDS) and then said to be busy, not
     broken; a journal left by a writer that died mid-write is rolled back first."""
+    if is_pg_url(path):
+        return _connect_pg(str(path), readonly=True)
     path = Path(path)
     _check_path(path, creating=False)
     try:
@@ -190,6 +196,28 @@ def connect_readonly(path: str | Path) -> sqlite3.Connection:
     # this length instead of taking seconds and gigabytes; the progress handler cannot
     # interrupt a single instruction.
     conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, limits.SQL_MAX_VALUE_BYTES)
+    return conn
+
+
+def _connect_pg(url: str, readonly: bool):
+    """A PostgreSQL store: read-only with a statement timeout for questions; the schema
+    (translated from the same files) applied for writers."""
+    try:
+        from .pg import PgConnection
+        conn = PgConnection(url, readonly=readonly)
+    except ImportError as exc:
+        raise StoreError("要使用 PostgreSQL，请先安装 psycopg：pip install 'budgetqa[pg]'（make setup 会安装）。") from exc
+    except Exception as exc:  # psycopg.OperationalError: server down, wrong password, no such database
+        raise StoreError(f"无法连接 PostgreSQL 数据库（{str(exc).strip().splitlines()[0]}）：请检查 --db / BUDGETQA_DB "
+                         f"中的地址、用户和密码，以及服务器是否在运行。") from exc
+    if not readonly:
+        conn.executescript(schema_sql())
+    else:
+        try:
+            conn.execute("SELECT 1 FROM documents LIMIT 1")
+        except Exception as exc:
+            conn.close()
+            raise StoreError("这个 PostgreSQL 数据库还没有 budgetqa 的表：先运行 budgetqa ingest --db <地址> 载入预算文件。") from exc
     return conn
 
 
@@ -261,7 +289,7 @@ class ReadOnlyConnections:
     thread ends (the thread-local slot is dropped)."""
 
     def __init__(self, path: str | Path):
-        self.path = Path(path)
+        self.path = path if is_pg_url(path) else Path(path)
         self._local = threading.local()
 
     def get(self) -> sqlite3.Connection:

@@ -9,12 +9,13 @@ it replaces the loaded one in the same transaction. Worker processes end with th
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from db.store import connect_writer, describe_error
 from .guards import check_input_file, check_xlsx_archive
 from .model import IngestError, ParsedDocument
 from .normalize import NormalizedDocument, normalize
+from .vocabulary import backfill
 from .writer import AfterWrite, find_existing, find_revisions, write_document
 
 TEXT_SUFFIXES = {".txt", ".text"}
@@ -135,6 +137,7 @@ def ingest_paths(paths: Iterable[Path], db_path: Path, jobs: int = 1,
     report = IngestReport()
     conn = connect_writer(db_path)
     try:
+        _backfill_vocabulary(conn)
         todo: list[tuple[Path, str]] = []
         first_with: dict[str, Path] = {}
         for path in files:
@@ -169,17 +172,40 @@ def ingest_paths(paths: Iterable[Path], db_path: Path, jobs: int = 1,
     return report
 
 
+def _backfill_vocabulary(conn) -> None:
+    """A store written before the vocabulary table existed gets it once, in one transaction."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        backfill(conn)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
 def _parse_all(paths: list[Path], jobs: int,
                overrides: dict | None = None) -> Iterator[tuple[Path, NormalizedDocument | str]]:
     """(path, parsed document or error message) as each file is done. Workers parse; the caller
-    is the one writer. The largest files go first so the workers finish together."""
+    is the one writer. The largest files go first so the workers finish together. At most a few
+    files per worker are in flight, and a result is dropped once stored, so memory stays flat
+    however many files there are."""
     if jobs <= 1 or len(paths) <= 1:
         yield from ((p, parse_file(p, overrides)) for p in paths)
         return
+    queue = iter(sorted(paths, key=lambda p: -p.stat().st_size))
     with ProcessPoolExecutor(max_workers=jobs, initializer=_end_with_parent, initargs=(os.getpid(),)) as pool:
-        futures = {pool.submit(parse_file, p, overrides): p for p in sorted(paths, key=lambda p: -p.stat().st_size)}
-        for future in as_completed(futures):
-            yield futures[future], future.result()
+        pending: dict = {}
+        while True:
+            for path in itertools.islice(queue, max(0, IN_FLIGHT_PER_JOB * jobs - len(pending))):
+                pending[pool.submit(parse_file, path, overrides)] = path
+            if not pending:
+                return
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                yield pending.pop(future), future.result()
+
+
+IN_FLIGHT_PER_JOB = 4
 
 
 def _end_with_parent(parent: int) -> None:

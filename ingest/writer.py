@@ -19,6 +19,7 @@ from decimal import Decimal
 from .identity import CUE_WEIGHTS, same_body
 from .normalize import NormalizedDocument
 from .textutil import FEN_PER_UNIT
+from .vocabulary import record_document
 
 
 def find_existing(conn: sqlite3.Connection, sha256: str) -> int | None:
@@ -97,6 +98,7 @@ def write_document(conn: sqlite3.Connection, doc: NormalizedDocument, source_fil
             [(doc_id, f.section, f.sentence, f.subject, f.code, f.kind, _decimal_text(f.value), f.unit,
               f.compared_to, f.page, f.line, _box_json(f.bbox)) for f in doc.text_figures])
         _write_text_lines(conn, doc_id, doc)  # before the audit, which reads the text
+        record_document(conn, doc_id)
         if after_write is not None:
             after_write(conn, doc_id)
         conn.execute("COMMIT")

@@ -240,8 +240,10 @@ def _companions(conn: sqlite3.Connection, doc_id: int) -> tuple[str, list[int]]:
         return part, []
     other = "tables" if part == "text" else "text"
     ids = [r[0] for r in conn.execute(
-        "SELECT o.doc_id FROM documents d JOIN documents o ON o.issuer = d.issuer AND o.year IS d.year "
-        "AND o.kind = d.kind AND o.scope IS d.scope AND o.part = ? WHERE d.doc_id = ?", (other, doc_id))]
+        "SELECT o.doc_id FROM documents d JOIN documents o ON o.issuer = d.issuer "
+        "AND (o.year = d.year OR (o.year IS NULL AND d.year IS NULL)) AND o.kind = d.kind "
+        "AND (o.scope = d.scope OR (o.scope IS NULL AND d.scope IS NULL)) AND o.part = ? WHERE d.doc_id = ?",
+        (other, doc_id))]
     return part, ids
 
 
