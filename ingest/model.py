@@ -61,6 +61,7 @@ class ParsedDocument:
     year: int | None = None
     kind: str | None = None  # "预算" / "决算"
     pages: int | None = None
+    ocr: dict[int, list[tuple[str, float]]] = field(default_factory=dict)  # OCR-read page → (text, confidence) runs
 
 
 class IngestError(Exception):
