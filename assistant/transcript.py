@@ -59,7 +59,7 @@ def to_json(exchanges: Sequence[Exchange]) -> str:
 
 
 CSV_COLUMNS = ["turn", "question", "status", "label", "value", "unit", "document", "table", "section",
-               "page", "row"]
+               "page", "row", "ocr_confidence"]
 
 
 def to_csv(exchanges: Sequence[Exchange]) -> str:
@@ -70,7 +70,8 @@ def to_csv(exchanges: Sequence[Exchange]) -> str:
         for f in ex.answer.figures:
             s = f.source
             writer.writerow([n, ex.question, ex.answer.status, f.label, _exact(f.value), f.unit, s.document,
-                             s.table or "", s.section or "", s.page or "", s.row or ""])
+                             s.table or "", s.section or "", s.page or "", s.row or "",
+                             "" if s.ocr_confidence is None else f"{s.ocr_confidence:.2f}"])
     return out.getvalue()
 
 

@@ -63,7 +63,8 @@ CREATE TABLE IF NOT EXISTS line_items (
     uncertain      INTEGER NOT NULL DEFAULT 0,  -- the layout lost the column and no identity decided it
     raw_text       TEXT NOT NULL,          -- the row as printed
     page           INTEGER,
-    line           INTEGER
+    line           INTEGER,
+    ocr_confidence REAL                    -- NULL: printed text; else read by OCR with this engine confidence (0–1)
 );
 CREATE INDEX IF NOT EXISTS line_items_code ON line_items(code);
 CREATE INDEX IF NOT EXISTS line_items_name ON line_items(name);
@@ -119,7 +120,8 @@ CREATE TABLE IF NOT EXISTS text_figures (
     unit          TEXT,                    -- 万元 / 元 / % / 辆 …
     compared_to   TEXT,                    -- 上年 for changes and growth rates
     page          INTEGER,
-    line          INTEGER
+    line          INTEGER,
+    ocr_confidence REAL                    -- NULL: printed text; else read by OCR with this engine confidence
 );
 CREATE INDEX IF NOT EXISTS text_figures_subject ON text_figures(subject);
 

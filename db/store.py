@@ -7,6 +7,7 @@ applies the schema and views; there is one writer per process.
 """
 from __future__ import annotations
 
+import re
 import sqlite3
 from importlib import resources
 from pathlib import Path
@@ -40,7 +41,27 @@ def connect_writer(path: str | Path) -> sqlite3.Connection:
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA journal_mode = DELETE")
     conn.executescript(schema_sql())
+    _add_new_columns(conn)
     return conn
+
+
+# Columns added after stores were first made: (table, column, declaration, view that shows it).
+ADDED_COLUMNS = (("line_items", "ocr_confidence", "REAL", "items_v"),
+                 ("text_figures", "ocr_confidence", "REAL", "text_figures_v"))
+
+
+def _add_new_columns(conn: sqlite3.Connection) -> None:
+    """A store made before a column existed gets it (NULL on its rows) and views that show it."""
+    stale = False
+    for table, column, declaration, view in ADDED_COLUMNS:
+        if column not in {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}:
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
+        stale |= column not in {r[1] for r in conn.execute(f"PRAGMA table_info({view})")}
+    if stale:
+        views = resources.files("db").joinpath("views.sql").read_text(encoding="utf-8")
+        for name in re.findall(r"CREATE VIEW IF NOT EXISTS (\w+)", views):
+            conn.execute(f"DROP VIEW IF EXISTS {name}")
+        conn.executescript(views)
 
 
 def _authorizer(action: int, arg1: str | None, arg2: str | None, dbname: str | None,

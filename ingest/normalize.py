@@ -50,6 +50,7 @@ class Item:
     raw_text: str = ""
     page: int | None = None
     line: int | None = None
+    ocr_confidence: float | None = None  # read by OCR: the engine's confidence (ingest/ocr_checks.py)
 
 
 @dataclass

@@ -16,6 +16,7 @@ from db.store import connect_writer
 
 from .model import IngestError, ParsedDocument
 from .normalize import NormalizedDocument, normalize
+from .ocr_checks import mark_ocr
 from .writer import find_existing, write_document
 
 TEXT_SUFFIXES = {".txt", ".text"}
@@ -83,7 +84,8 @@ def read_any(path: Path) -> ParsedDocument:
 def parse_file(path: Path) -> NormalizedDocument | str:
     """Read and normalize one file; a failure comes back as its message (picklable)."""
     try:
-        return normalize(read_any(path))
+        parsed = read_any(path)
+        return mark_ocr(normalize(parsed), parsed)
     except IngestError as exc:
         return str(exc)
     except Exception as exc:  # a reader bug must not stop the other files
