@@ -19,6 +19,7 @@ from assistant.examples import example_questions
 from assistant.engine import Assistant
 from assistant.factory import engine_description, make_assistant
 from assistant.llm_config import LLMConfig, LLMConfigError, load_config
+from ingest import ocr
 from ingest.pipeline import ingest_paths
 
 REPO = Path(__file__).resolve().parent
@@ -211,7 +212,7 @@ def sidebar() -> None:
         st.header("载入新的预算文件")
         st.session_state.setdefault("upload_round", 0)
         uploads = st.file_uploader("txt / pdf / xlsx / xls / csv", accept_multiple_files=True,
-                                   type=["txt", "pdf", "xlsx", "xls", "csv"],
+                                   type=["txt", "pdf", "xlsx", "xls", "csv", "png", "jpg", "jpeg"],
                                    key=f"uploads-{st.session_state.upload_round}")
         if uploads and st.button("导入", type="primary"):
             ingest_uploads(uploads)
@@ -262,6 +263,8 @@ def _ingest_files(uploads):
             path.write_bytes(upload.getvalue())
             paths.append(path)
         bar = st.progress(0.0, text="正在导入……")
+        ocr.configure(progress=lambda name, done, total: bar.progress(  # scanned pages: seconds each
+            done / total if total else 1.0, text=f"OCR 识别 {name}：第 {done}/{total} 页"))
         report = ingest_paths(paths, DB_PATH, progress=lambda done, total, name: bar.progress(
             done / total if total else 1.0, text=f"{done}/{total} {name}"))
         new = [r.doc_id for r in report.results if r.status == "ingested"]

@@ -28,11 +28,15 @@ def main() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @db_option
 @click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 64),
-              help="Worker processes that parse files in parallel (one writer stores them).")
+              help="Worker processes that parse files in parallel (one writer stores them); "
+                   "for one scanned file, its pages are OCR-read in parallel.")
 def ingest(paths: tuple[Path, ...], db_path: Path, jobs: int) -> None:
-    """Load budget files or folders (txt, pdf, xlsx, xls, csv) into the database."""
+    """Load budget files or folders (txt, pdf, xlsx, xls, csv; scanned PDFs and png/jpg pages by OCR) into the database."""
     from ingest.pipeline import ingest_paths
 
+    from ingest import ocr
+
+    ocr.configure(jobs=jobs, progress=ocr.stderr_progress)  # scanned pages: OCR, one line a page
     bar = _ProgressBar() if sys.stderr.isatty() else None
     report = ingest_paths(list(paths), db_path, jobs=jobs, progress=bar)
     if bar:

@@ -362,7 +362,8 @@ class PageOcr:
         """OCR of one page (1-based), chars and tables in the page's PDF points."""
         require()
         jobs = min(settings.jobs, len(self.pages))
-        if jobs > 1 and self._futures is None and not multiprocessing.current_process().daemon:
+        in_worker = multiprocessing.current_process().name != "MainProcess"  # files already in parallel
+        if jobs > 1 and self._futures is None and not in_worker:
             self._pool = ProcessPoolExecutor(max_workers=jobs)
             self._futures = {p: self._pool.submit(_ocr_page, self.source, p, 1) for p in self.pages}
         if self._futures is not None:
@@ -378,6 +379,24 @@ class PageOcr:
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
+
+
+def scanned_copy(source: str | Path, target: str | Path, pages: list[int] | None = None,
+                 dpi: int = DPI) -> Path:
+    """What a scanner makes of a PDF: its pages (1-based `pages`, default all) rendered at `dpi`
+    into an image-only PDF with no text layer. Tests and benchmarks/ocr_compare.py compare
+    reading the copy with reading the original."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(source))
+    try:
+        numbers = pages or list(range(1, len(pdf) + 1))
+        images = [pdf[n - 1].render(scale=dpi / 72, grayscale=True).to_pil().convert("L") for n in numbers]
+    finally:
+        pdf.close()
+    target = Path(target)
+    images[0].save(target, "PDF", resolution=float(dpi), save_all=True, append_images=images[1:])
+    return target
 
 
 def _is_scanned(page) -> bool:

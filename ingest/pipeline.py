@@ -16,13 +16,14 @@ from db.store import connect_writer
 
 from .model import IngestError, ParsedDocument
 from .normalize import NormalizedDocument, normalize
+from .ocr import IMAGE_SUFFIXES
 from .ocr_checks import mark_ocr
 from .writer import find_existing, write_document
 
 TEXT_SUFFIXES = {".txt", ".text"}
 PDF_SUFFIXES = {".pdf"}
 SHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv"}
-SUPPORTED = TEXT_SUFFIXES | PDF_SUFFIXES | SHEET_SUFFIXES
+SUPPORTED = TEXT_SUFFIXES | PDF_SUFFIXES | SHEET_SUFFIXES | IMAGE_SUFFIXES
 
 Progress = Callable[[int, int, str], None]
 
@@ -68,7 +69,7 @@ def read_any(path: Path) -> ParsedDocument:
     suffix = path.suffix.lower()
     if not path.is_file():
         raise IngestError(f"{path}：文件不存在。")
-    if suffix in PDF_SUFFIXES:
+    if suffix in PDF_SUFFIXES | IMAGE_SUFFIXES:  # a page image is read as a scanned PDF page
         from .pdf_reader import read_pdf
         return read_pdf(path)
     if suffix in SHEET_SUFFIXES:
@@ -78,7 +79,7 @@ def read_any(path: Path) -> ParsedDocument:
         from .text_reader import read_text
         return read_text(path)
     raise IngestError(f"{path.name}：不支持的文件类型“{suffix or '无扩展名'}”。"
-                      f"可导入 .txt、.pdf、.xlsx、.xls、.csv。")
+                      f"可导入 .txt、.pdf、.xlsx、.xls、.csv，以及扫描页图片 .png、.jpg。")
 
 
 def parse_file(path: Path) -> NormalizedDocument | str:
