@@ -83,7 +83,7 @@ def compare(pdf: Path, dpi: int, pages: int | None, show: int) -> dict:
     print(f"{pdf.name}: {len(numbers)} pages in {seconds:.1f} s ({len(numbers) / seconds:.2f} pages/s); "
           f"table figures {len(exact)}/{len(want)} exact ({_pct(len(exact), len(want))}), "
           f"{len(wrong)} wrong of which {len(flagged)} flagged uncertain, {len(missing)} missing, "
-          f"{uncertain_exact} exact but flagged; text figures {text_exact}/{sum(text_want.values())}")
+          f"{uncertain_exact} exact but flagged; text figures {text_exact}/{sum(text_want.values())}", flush=True)
     for k in [k for k in wrong if not got[k][1]][:show]:
         print(f"   unflagged wrong: {k} → {got[k][0]} (text layer: {want.get(k, ('—',))[0]})")
     for k in missing[:show]:
