@@ -87,16 +87,10 @@ class OcrPage:
 
 
 def available() -> bool:
-    try:
-        import rapidocr_onnxruntime  # noqa: F401
-    except Exception:  # ImportError, or opencv missing a system library
-        return False
-    return True
+    """Whether the [ocr] extra is installed (found, not imported: text PDFs never pay for it)."""
+    from importlib.util import find_spec
 
-
-def require() -> None:
-    if not available():
-        raise IngestError(INSTALL_HINT)
+    return find_spec("rapidocr_onnxruntime") is not None
 
 
 # --- the engine -----------------------------------------------------------------------------
@@ -108,6 +102,7 @@ _ENGINE_THREADS: int | None = None
 def _engine(threads: int | None = None):
     global _ENGINE, _ENGINE_THREADS
     if _ENGINE is None or threads != _ENGINE_THREADS:
+        _engine_check()
         from rapidocr_onnxruntime import RapidOCR
 
         kwargs = {"intra_op_num_threads": threads} if threads else {}
@@ -354,7 +349,7 @@ def scans_of(source, name: str) -> "PageOcr | NoScans":
 class NoScans:
     pages: list[int] = []
 
-    def needs(self, page_no: int) -> bool:
+    def needs(self, page_no: int, text_chars: int, has_images: bool) -> bool:
         return False
 
     def close(self) -> None:
@@ -366,37 +361,45 @@ class PageOcr:
     or all at once across `settings.jobs` worker processes."""
 
     def __init__(self, source, name: str):
-        import pypdfium2 as pdfium
-
         self.name = name
         self.source = source.getvalue() if isinstance(source, io.BytesIO) else str(source)
-        pdf = pdfium.PdfDocument(self.source)
-        try:
-            self.pages = [k + 1 for k in range(len(pdf)) if _is_scanned(pdf[k])]
-        finally:
-            pdf.close()
         self.done = 0
-        self._futures: dict[int, Future] | None = None
+        self._pages: list[int] | None = None
+        self._futures: dict[int, Future] = {}
         self._pool: ProcessPoolExecutor | None = None
 
-    def needs(self, page_no: int) -> bool:
-        return page_no in self.pages
+    @property
+    def pages(self) -> list[int]:
+        """Every page that needs OCR (1-based), found with pdfium's fast text layer."""
+        if self._pages is None:
+            import pypdfium2 as pdfium
+
+            pdf = pdfium.PdfDocument(self.source)
+            try:
+                self._pages = [k + 1 for k in range(len(pdf)) if _is_scanned(pdf[k])]
+            finally:
+                pdf.close()
+        return self._pages
+
+    @staticmethod
+    def needs(page_no: int, text_chars: int, has_images: bool) -> bool:
+        """A page with an image and (almost) no text layer: what the PDF reader saw on it."""
+        return has_images and text_chars < MIN_TEXT_CHARS
 
     def page(self, page_no: int) -> OcrPage:
-        """OCR of one page (1-based), chars and tables in the page's PDF points."""
-        require()
+        """OCR of one page (1-based), chars and tables in the page's PDF points. With more
+        than one job, the first call starts every scanned page in worker processes."""
+        _engine_check()
         jobs = min(settings.jobs, len(self.pages))
         in_worker = multiprocessing.current_process().name != "MainProcess"  # files already in parallel
-        if jobs > 1 and self._futures is None and not in_worker:
+        if jobs > 1 and self._pool is None and not in_worker:
             self._pool = ProcessPoolExecutor(max_workers=jobs)
             self._futures = {p: self._pool.submit(_ocr_page, self.source, p, 1) for p in self.pages}
-        if self._futures is not None:
-            result = self._futures[page_no].result()
-        else:
-            result = _ocr_page(self.source, page_no, None)
+        future = self._futures.get(page_no)
+        result = future.result() if future is not None else _ocr_page(self.source, page_no, None)
         self.done += 1
         if settings.progress:
-            settings.progress(self.name, self.done, len(self.pages))
+            settings.progress(self.name, self.done, max(self.done, len(self.pages)))
         return result
 
     def close(self) -> None:
@@ -421,6 +424,14 @@ def scanned_copy(source: str | Path, target: str | Path, pages: list[int] | None
     target = Path(target)
     images[0].save(target, "PDF", resolution=float(dpi), save_all=True, append_images=images[1:])
     return target
+
+
+def _engine_check() -> None:
+    """The engine imports (a clear message if it cannot) before any worker starts."""
+    try:
+        import rapidocr_onnxruntime  # noqa: F401
+    except Exception as exc:  # ImportError, or OpenCV missing a system library (libGL)
+        raise IngestError(f"{INSTALL_HINT}（导入 OCR 组件失败：{type(exc).__name__}: {exc}）") from None
 
 
 def _is_scanned(page) -> bool:

@@ -731,7 +731,7 @@ def read_pdf(path: str | Path) -> ParsedDocument:
             for page_no, page in enumerate(pdf.pages, start=1):
                 chars = _page_chars(page)
                 ocr_tables = None
-                if scans.needs(page_no):
+                if scans.needs(page_no, len(chars), bool(page.images)):
                     scan = scans.page(page_no)
                     chars, ocr_tables, ocr_runs[page_no] = list(scan.chars), scan.tables, scan.runs
                 n_chars += len(chars)

@@ -249,3 +249,8 @@ def test_answer_from_a_scanned_budget_cites_ocr(scanned_store):
     assert answer.status == "answered" and cited, answer.answer
     assert Decimal("82096797.42") in {f.value for f in cited}
     assert "OCR识别" in answer.answer
+
+
+def test_cli_progress_is_one_stderr_line_per_page(capsys):
+    ocr.stderr_progress("扫描件.pdf", 2, 5)
+    assert capsys.readouterr().err == "OCR 扫描件.pdf：第 2/5 页\n"
