@@ -7,7 +7,8 @@ beside its source). Then the identities a budget table holds check the digits:
 - a parent row equals the sum of its children, column by column (2080505 + … = 20805);
 - the total row equals the sum of the 类 rows;
 - a row's 合计 equals the sum of its other amounts (基本支出 + 项目支出, 人员经费 + 公用经费 …);
-- the same 科目 code and column carries the same amount in another table.
+- the same 科目 code and column carries the same amount in another table;
+- the explanatory text states the 科目's amount, in the table's unit, to the same digits.
 
 An OCR figure that takes part in an identity that holds is confirmed. One that breaks an
 identity it should hold (the first two kinds), or whose confidence is low, and that nothing
@@ -22,6 +23,7 @@ from decimal import Decimal
 
 from .model import ParsedDocument
 from .normalize import Item, NormalizedDocument
+from .textutil import FEN_PER_UNIT
 
 LOW_CONFIDENCE = 0.9  # below this, an unconfirmed OCR figure is flagged uncertain
 
@@ -86,6 +88,7 @@ def _check_identities(doc: NormalizedDocument, ocr_items: list[Item]) -> None:
         for items in rows.values():
             _row_total(items, confirmed)
     _same_code_elsewhere(doc, confirmed)
+    _stated_in_text(doc, confirmed)
     for item in ocr_items:
         key = id(item)
         if key in confirmed:
@@ -139,3 +142,14 @@ def _same_code_elsewhere(doc: NormalizedDocument, confirmed: set[int]) -> None:
     for entries in seen.values():
         if len({seq for seq, _ in entries}) >= 2:
             confirmed.update(id(item) for _, item in entries)
+
+
+def _stated_in_text(doc: NormalizedDocument, confirmed: set[int]) -> None:
+    """A sentence giving the code's amount in the table's own unit, every digit equal (a
+    rounded 万元 figure cannot vouch for the 元 digits of a table, so it confirms nothing)."""
+    stated = {(f.code, f.unit, f.value * FEN_PER_UNIT[f.unit]) for f in doc.text_figures
+              if f.kind == "amount" and f.code and f.unit in FEN_PER_UNIT}
+    for table in doc.tables:
+        for item in table.items:
+            if item.code and (item.code, item.unit, item.amount_fen) in stated:
+                confirmed.add(id(item))
