@@ -254,3 +254,20 @@ def test_answer_from_a_scanned_budget_cites_ocr(scanned_store):
 def test_cli_progress_is_one_stderr_line_per_page(capsys):
     ocr.stderr_progress("扫描件.pdf", 2, 5)
     assert capsys.readouterr().err == "OCR 扫描件.pdf：第 2/5 页\n"
+
+
+@needs_engine
+@needs_real
+def test_a_photographed_page_image_is_read_like_a_scanned_page(tmp_path):
+    import pypdfium2 as pdfium
+
+    from ingest.pdf_reader import read_pdf
+
+    page = pdfium.PdfDocument(str(QZFBAN))[INCOME_PAGES[0] - 1]
+    image = page.render(scale=150 / 72).to_pil()
+    path = tmp_path / "收入总表.png"
+    image.crop((0, 0, image.width, image.height * 2 // 5)).save(path, dpi=(150, 150))  # title and first rows
+    doc = read_pdf(path)
+    table = next(t for t in doc.tables if "收入预算总表" in t.title)
+    assert ["201", "", "", "一般公共服务支出", "82,096,797.42", "82,096,797.42"] == table.rows[0][:6]
+    assert doc.ocr and all(conf > 0.5 for _, conf in doc.ocr[1])
