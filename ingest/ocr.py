@@ -136,7 +136,7 @@ def read_image(image, scale: float, threads: int | None = None) -> OcrPage:
     # would read as a stray digit: keep pieces with at least a thin character's worth of ink.
     pieces = [(x0, y0, x1, y1) for x0, y0, x1, y1 in _drop_covered(pieces)
               if ink[y0:y1, x0:x1].sum() >= 0.04 * (y1 - y0) ** 2]
-    pieces = _pad(pieces, v_runs, bgr.shape[1])
+    pieces = _pad(_merge_close(pieces, v_runs), v_runs, bgr.shape[1])
     crops = [bgr[y0:y1, x0:x1] for x0, y0, x1, y1 in pieces]
     chars: list[OcrChar] = []
     runs: list[tuple[str, float]] = []
@@ -176,6 +176,24 @@ def _split_at_lines(rects: list[tuple[int, int, int, int]], v_runs) -> list[tupl
             if b - a >= max(4, 0.25 * (y1 - y0)):
                 out.append((a, y0, b, y1))
     return out
+
+
+def _merge_close(pieces: list[tuple[int, int, int, int]], v_runs) -> list[tuple[int, int, int, int]]:
+    """Boxes on one line closer than ⅖ of their height, with no ruling line between them, are one
+    run of text the detector broke (a number split in two loses the digit at the break)."""
+    out: list[list[int]] = []
+    for x0, y0, x1, y1 in sorted(pieces, key=lambda p: (p[0], p[1])):
+        for run in out:
+            a0, b0, a1, b1 = run
+            same_line = min(y1, b1) - max(y0, b0) > 0.6 * min(y1 - y0, b1 - b0)
+            gap = x0 - a1
+            ruled = any(a1 - 2 <= x + w / 2 <= x0 + 2 and min(y1, y + h) - max(y0, y) > 0 for x, y, w, h in v_runs)
+            if same_line and -2 <= gap < 0.4 * max(y1 - y0, b1 - b0) and not ruled:
+                run[:] = [a0, min(y0, b0), max(x1, a1), max(y1, b1)]
+                break
+        else:
+            out.append([x0, y0, x1, y1])
+    return [tuple(run) for run in out]  # type: ignore[misc]
 
 
 def _pad(pieces: list[tuple[int, int, int, int]], v_runs, width: int) -> list[tuple[int, int, int, int]]:

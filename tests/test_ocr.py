@@ -271,3 +271,12 @@ def test_a_photographed_page_image_is_read_like_a_scanned_page(tmp_path):
     table = next(t for t in doc.tables if "收入预算总表" in t.title)
     assert ["201", "", "", "一般公共服务支出", "82,096,797.42", "82,096,797.42"] == table.rows[0][:6]
     assert doc.ocr and all(conf > 0.5 for _, conf in doc.ocr[1])
+
+
+def test_a_number_the_detector_broke_in_two_is_read_as_one_box():
+    assert ocr._merge_close([(100, 10, 180, 40), (186, 11, 230, 40)], []) == [(100, 10, 230, 40)]
+
+
+def test_boxes_either_side_of_a_ruling_line_stay_apart():
+    pieces = [(100, 10, 180, 40), (186, 11, 230, 40)]
+    assert ocr._merge_close(pieces, [(182, 0, 2, 60)]) == pieces
