@@ -62,7 +62,11 @@ def compare(pdf: Path, dpi: int, pages: int | None, show: int) -> dict:
             part.import_pages(src, [n - 1 for n in numbers])
             part.save(str(original_path))
         scan = ocr.scanned_copy(original_path, Path(folder) / f"{pdf.stem}-scan.pdf", dpi=dpi)
-        original, _ = read(original_path)
+        try:
+            original, _ = read(original_path)
+        except IngestError as exc:  # nothing to compare with: the text layer is not read either
+            print(f"{pdf.name}: skipped, its text layer is not read ({exc})", flush=True)
+            return {}
         started = time.perf_counter()
         try:
             scanned, parsed = read(scan)

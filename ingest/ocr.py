@@ -241,25 +241,33 @@ def _clean(text: str) -> str:
 
 
 def _box_chars(box, text: str, score: float, word_info: list, scale: float) -> list[OcrChar]:
-    """One character per letter of a text box: from the engine's per-character boxes where it
-    gives them for every character, else spread over the box by width (CJK one em, others half).
-    Characters closer than ⅔ em are made to touch: the engine's positions are approximate, and
-    a gap would print as a space inside a name or a number."""
+    """One character per letter of a text box, in reading order, tiling the box.
+
+    The engine's per-character positions (where it gives one for every character) place the
+    characters; the boundary between two is halfway between their centres, so characters
+    touch (a gap would print as a space inside a name or a number, an overlap would read as a
+    glyph printed twice) unless their centres are more than 1½ em apart (two cells in one
+    box). Positions out of order, or none, spread the text over the box by width instead."""
     x0, top, x1, bottom = box
-    size = (bottom - top) * scale
+    em = bottom - top
+    size = em * scale
     boxes, words, confs = (list(word_info[:3]) + [[], [], []])[:3] if word_info else ([], [], [])
     spans: list[list] = []
     if words and len(words) == len(boxes) and "".join(_clean(w) for w in words).replace(" ", "") == text.replace(" ", ""):
         for word, wbox, conf in zip(words, boxes, confs if len(confs) == len(words) else [score] * len(words)):
-            word = _clean(word)
             wx0, wx1 = min(p[0] for p in wbox), max(p[0] for p in wbox)
-            spans += _spread(word, wx0, wx1, float(conf))
-    else:
-        spans = _spread(text, x0, x1, score)
+            spans += _spread(_clean(word), wx0, wx1, float(conf))
     spans = [s for s in spans if not s[2].isspace()]
-    for prev, cur in zip(spans, spans[1:]):
-        if cur[0] - prev[1] < 0.67 * (bottom - top):
-            prev[1] = max(prev[1], cur[0])
+    centres = [(a + b) / 2 for a, b, _, _ in spans]
+    if not spans or any(c2 <= c1 for c1, c2 in zip(centres, centres[1:])):
+        spans = [s for s in _spread(text, x0, x1, score) if not s[2].isspace()]
+        centres = [(a + b) / 2 for a, b, _, _ in spans]
+    for k in range(len(spans) - 1):
+        c1, c2 = centres[k], centres[k + 1]
+        if c2 - c1 <= 1.5 * em:
+            spans[k][1] = spans[k + 1][0] = (c1 + c2) / 2
+        else:
+            spans[k][1], spans[k + 1][0] = c1 + 0.5 * em, c2 - 0.5 * em
     return [OcrChar(a * scale, b * scale, top * scale, bottom * scale, size, ch, conf)
             for a, b, ch, conf in spans]
 

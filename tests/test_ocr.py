@@ -280,3 +280,11 @@ def test_a_number_the_detector_broke_in_two_is_read_as_one_box():
 def test_boxes_either_side_of_a_ruling_line_stay_apart():
     pieces = [(100, 10, 180, 40), (186, 11, 230, 40)]
     assert ocr._merge_close(pieces, [(182, 0, 2, 60)]) == pieces
+
+
+def test_characters_of_a_box_tile_it_in_reading_order():
+    # the engine placed the fourth '0' left of the third: its positions are not trusted
+    word_boxes = [[[x, 0], [x + 8, 0], [x + 8, 30], [x, 30]] for x in (0, 10, 20, 18, 40)]
+    chars = ocr._box_chars((0, 0, 50, 30), "10000", 0.99, [word_boxes, list("10000"), [0.99] * 5], 1.0)
+    assert "".join(c.text for c in chars) == "10000"
+    assert all(a.x1 == b.x0 for a, b in zip(chars, chars[1:]))
