@@ -20,7 +20,7 @@ $(DB): $(BIN)/budgetqa $(SAMPLES)
 	$(BIN)/budgetqa ingest data/samples --db $(DB)
 
 run: $(DB)
-	BUDGETQA_DB=$(DB) $(BIN)/streamlit run app.py --server.headless true
+	BUDGETQA_DB=$(DB) $(BIN)/streamlit run app.py --server.headless true --server.address 127.0.0.1
 
 test: $(BIN)/budgetqa
 	$(BIN)/pytest

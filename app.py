@@ -1,32 +1,54 @@
 """budgetqa chat app (Streamlit). Thin: every decision lives in assistant/ and ingest/.
 
     BUDGETQA_DB=data/budgets.db streamlit run app.py
+
+BUDGETQA_UPLOADS=off turns uploading, correcting and removing documents off (a shared server
+where the loaded budgets are managed by the administrator).
 """
 from __future__ import annotations
 
 import dataclasses
 import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from assistant import catalog, transcript
-from assistant.audit import findings_for, run_audit
+from assistant import catalog, present, source_view, transcript
 from assistant.answer import Answer, Exchange
-from assistant.examples import example_questions
+from assistant.audit import findings_for, run_audit
 from assistant.engine import Assistant
+from assistant.examples import answered_examples
 from assistant.factory import engine_description, make_assistant
 from assistant.llm_config import LLMConfig, LLMConfigError, load_config
-from ingest import ocr
+from assistant.present import md
+from db.store import connect_writer
+from ingest import ocr, uploads
 from ingest.pipeline import ingest_paths
+from ingest.writer import KINDS, SCOPES, relabel_document, remove_document
 
 REPO = Path(__file__).resolve().parent
 DB_PATH = Path(os.environ.get("BUDGETQA_DB", REPO / "data" / "budgets.db"))
 SAMPLES = REPO / "data" / "samples"
+UPLOADS_ON = os.environ.get("BUDGETQA_UPLOADS", "on").strip().lower() not in ("off", "0", "false", "no")
+# Uploaded files are kept beside the database, so their pages can be shown later.
+UPLOAD_DIR = uploads.upload_folder(DB_PATH)
+MAX_SOURCE_VIEWS = 12  # per answer; a long list cites its first figures' pages
 
 st.set_page_config(page_title="budgetqa · 预算问答", page_icon="📊", layout="wide")
+
+# Streamlit's file uploader prints its instructions in English; say them in Chinese.
+UPLOADER_CSS = """
+<style>
+[data-testid="stFileUploaderDropzoneInstructions"] span,
+[data-testid="stFileUploaderDropzoneInstructions"] small { display: none; }
+[data-testid="stFileUploaderDropzoneInstructions"] > div::before { content: "把文件拖到这里"; }
+[data-testid="stFileUploaderDropzoneInstructions"] > div::after {
+  content: "每个文件不超过 200MB"; display: block; font-size: .8em; opacity: .7; }
+[data-testid="stFileUploaderDropzone"] button p { font-size: 0; }
+[data-testid="stFileUploaderDropzone"] button p::after { content: "选择文件"; font-size: .9rem; }
+</style>
+"""
 
 
 @st.cache_resource(show_spinner=False)
@@ -40,6 +62,18 @@ def load_assistant(db_path: str, version: float, llm_settings: str):
         return make_assistant(db_path), engine_description(config), None
     except LLMConfigError as exc:
         return Assistant(db_path), engine_description(LLMConfig()), f"大模型引擎没有开启：{exc} 现在由内置引擎回答。"
+
+
+@st.cache_data(show_spinner=False)
+def examples(db_path: str, version: float) -> list[str]:
+    """Example questions that the built-in engine answers on this version of the database
+    (checked offline: an LLM engine is never called for them)."""
+    return answered_examples(Assistant(db_path))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def page_image(path: str, version: float, page: int, box: tuple | None) -> bytes:
+    return source_view.render_page(Path(path), page, box)
 
 
 def llm_settings() -> str:
@@ -61,9 +95,13 @@ def ensure_database() -> None:
         st.error(failure.message)
 
 
+def version() -> float:
+    return DB_PATH.stat().st_mtime
+
+
 def loaded():
     """(assistant, engine description, problem with the LLM settings or None)."""
-    return load_assistant(str(DB_PATH), DB_PATH.stat().st_mtime, llm_settings())
+    return load_assistant(str(DB_PATH), version(), llm_settings())
 
 
 def assistant():
@@ -80,95 +118,122 @@ def ask(question: str) -> None:
 
 
 ENGINE_NAMES = {"builtin": "内置引擎", "llm": "大模型（经 SQL 检查）"}
-SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
-STATUS_NAMES = {"answered": "已回答", "no_data": "数据中没有", "clarify": "需要补充", "refused": "已拒绝", "error": "出错"}
 
 
-def show_answer(answer: Answer) -> None:
-    st.markdown(answer.answer)
-    st.caption(f"{ENGINE_NAMES.get(answer.engine, answer.engine)} · {STATUS_NAMES.get(answer.status, answer.status)}")
+# --- an answer ---------------------------------------------------------------------------------
+
+def show_answer(answer: Answer, turn: int) -> None:
+    """The sentence (figures and sources once), warnings, the chart when it helps, one click to
+    each figure's source page, and the SQL with the cited figures behind one expander."""
+    st.markdown(md(answer.answer))
+    st.caption(f"{ENGINE_NAMES.get(answer.engine, answer.engine)} · {present.status_name(answer.status)}")
     for warning in answer.warnings:
-        st.warning(warning)
-    if answer.figures:
-        st.caption("  \n".join(f"**{transcript.shown_value(f)}** — {f.label}；来源：{f.source.cite()}" for f in answer.figures))
+        st.warning(md(warning), icon="⚠️")
     show_chart(answer)
+    show_sources(answer, turn)
     if answer.sql or answer.figures:
-        with st.expander("SQL 与来源行"):
+        with st.expander("SQL 与引用的数"):
             if answer.sql:
                 st.code(answer.sql, language="sql", wrap_lines=True)
-            if answer.rows:
-                st.dataframe(pd.DataFrame(answer.rows, columns=_unique([column_title(c) for c in answer.columns])
-                                          if answer.columns else None), hide_index=True)
-            try:
-                show_cited_rows(answer)
-            except Exception as exc:  # the answer stands; only the table view is missing
-                st.info(f"无法显示来源表：{exc}")
+            rows = present.cited_rows(answer, assistant().conn)
+            if rows:
+                st.dataframe(pd.DataFrame(rows, columns=present.CITED_COLUMNS), hide_index=True)
 
 
 def show_chart(answer: Answer) -> None:
-    """Several distinct figures in the answer's unit (a ranking, a list, a comparison): a bar
-    chart in the answer's order. The 元 of the source (（原表）), a share, and the same figure
-    printed in a second table (same label) are left out; one amount alone draws no chart."""
-    unit = answer.figures[0].unit if answer.figures else None
-    charted: dict[str, float] = {}
-    for f in answer.figures:
-        if unit != "%" and f.unit == unit and f.label not in charted:
-            charted[f.label] = float(f.value)
-    if len(set(charted.values())) < 2:  # one amount (if in two classifications) is no comparison
+    years = {d.title: d.year for d in documents()}
+    chart = present.chart_for(answer, years)
+    if chart is None:
         return
     import altair as alt  # only when there is a chart to draw
 
-    frame = pd.DataFrame({"项目": list(charted), "数值": list(charted.values()),
-                          "显示": [transcript.shown_value(f) for f in _first_per_label(answer.figures, charted)]})
-    chart = alt.Chart(frame).mark_bar(color="#2f6db5").encode(
-        x=alt.X("数值:Q", title=f"单位：{unit}"),
-        y=alt.Y("项目:N", sort=None, title=None, axis=alt.Axis(labelLimit=420)),
-        tooltip=[alt.Tooltip("项目:N"), alt.Tooltip("显示:N", title="数值")])
-    text = chart.mark_text(align="left", dx=4, color="#333").encode(text="显示:N")
-    st.altair_chart((chart + text).properties(height=32 * len(charted) + 40), width="stretch")
+    frame = pd.DataFrame(chart.points)
+    if chart.kind == "line":
+        lines = alt.Chart(frame).mark_line(point=alt.OverlayMarkDef(size=70)).encode(
+            x=alt.X("year:O", title="年度", axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("value:Q", title=f"单位：{chart.unit}"),
+            color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom", labelLimit=600)),
+            tooltip=[alt.Tooltip("series:N", title="项目"), alt.Tooltip("year:O", title="年度"),
+                     alt.Tooltip("shown:N", title="数值")])
+        text = lines.mark_text(dy=-12, color="#333").encode(text="shown:N")
+        st.altair_chart((lines + text).properties(height=320, title=chart.title or alt.Undefined), width="stretch")
+        return
+    bars = alt.Chart(frame).mark_bar(color="#2f6db5").encode(
+        x=alt.X("value:Q", title=f"单位：{chart.unit}"),
+        y=alt.Y("lines:N", sort=None, title=None,
+                axis=alt.Axis(labelExpr="split(datum.label, '\\n')", labelLimit=240, labelOverlap=False,
+                              labelFontSize=13)),
+        tooltip=[alt.Tooltip("full:N", title="项目"), alt.Tooltip("shown:N", title="数值")])
+    text = bars.mark_text(align="left", dx=4, color="#333").encode(text="shown:N")
+    lines = max(p["lines"].count("\n") + 1 for p in chart.points)
+    st.altair_chart((bars + text).properties(height=alt.Step(18 * lines + 16), title=chart.title or alt.Undefined),
+                    width="stretch")
 
 
-# The result columns of the SQL above, named for people; the SQL's own name stays beside it.
-COLUMN_TITLES = {"item_id": "行id", "doc_id": "文档id", "document": "文档", "issuer": "单位", "year": "年度",
-                 "table_id": "表id", "source_table": "表", "table_kind": "表类别", "page": "页", "line": "原文行",
-                 "row_no": "行", "code": "科目编码", "name": "名称", "classification": "分类", "measure": "栏目",
-                 "amount_fen": "金额（分）", "unit": "表的单位", "uncertain": "不确定", "is_total": "合计行",
-                 "figure_id": "说明数字id", "section": "说明章节", "sentence": "原句", "subject": "事项",
-                 "kind": "类型", "value": "数值", "compared_to": "比较对象", "project_id": "项目id",
-                 "indicator_id": "指标id", "value_text": "目标值", "value_num": "目标数值", "value_unit": "单位"}
-
-
-def column_title(column: str) -> str:
-    title = COLUMN_TITLES.get(column)
-    return f"{title} · {column}" if title else column
-
-
-def _first_per_label(figures, labels) -> list:
-    first = {}
-    for f in figures:
-        first.setdefault(f.label, f)
-    return [first[label] for label in labels]
-
-
-def show_cited_rows(answer: Answer) -> None:
-    """Each cited row inside its source table, with its neighbours, the cited row highlighted."""
+def show_sources(answer: Answer, turn: int) -> None:
+    """One expander per cited figure: its page drawn with the figure boxed (PDF), or its row
+    highlighted in the stored table, or its sentence among the lines of the text file. Built
+    only when opened."""
     seen = set()
-    conn = assistant().conn
+    shown = 0
     for figure in answer.figures:
-        source = figure.source
-        if not source.table_id or not source.row or (source.table_id, source.row) in seen:
+        s = figure.source
+        key = (s.document, s.ref_kind, s.item_id, s.table_id, s.row, s.line)
+        if key in seen:
             continue
-        seen.add((source.table_id, source.row))
-        view = catalog.table_view(conn, source.table_id, around_row=source.row)
-        width = max([len(view.columns)] + [len(cells) for _, cells in view.rows])
-        columns = ["行"] + [c or f"栏{i + 1}" for i, c in enumerate(view.columns + [""] * (width - len(view.columns)))]
-        frame = pd.DataFrame([[row_no] + cells + [""] * (width - len(cells)) for row_no, cells in view.rows],
-                             columns=_unique(columns))
-        st.markdown(f"《{view.document}》{view.title}（单位：{view.unit or '未注明'}"
-                    f"{f'，第{view.page}页' if view.page else ''}）")
-        st.dataframe(frame.style.apply(
-            lambda r: ["background-color: #fff3b0" if r.iloc[0] == source.row else "" for _ in r], axis=1),
-            hide_index=True)
+        seen.add(key)
+        shown += 1
+        if shown > MAX_SOURCE_VIEWS:
+            st.caption(f"其余 {len(answer.figures) - MAX_SOURCE_VIEWS} 个数的原文见上面的来源。")
+            break
+        with st.expander(f"原文：{md(figure.label)} — {md(s.cite())}", icon=":material/description:",
+                         key=f"source-{turn}-{shown}", on_change="rerun") as box:
+            if box.open:
+                try:
+                    show_source(figure)
+                except Exception as exc:  # the answer stands; only the picture is missing
+                    st.info(f"无法显示原文：{exc}")
+
+
+def show_source(figure) -> None:
+    place = source_view.locate(assistant().conn, figure.source)
+    if place is None:
+        st.info("这份文档已不在数据库中。")
+        return
+    if place.missing:
+        st.warning(source_view.missing_message(place))
+    if place.can_draw():
+        image = page_image(str(place.path), place.path.stat().st_mtime, place.page, place.box)
+        where = "框出的是引用的单元格" if place.table_id else "框出的是引用的句子"
+        st.image(image, caption=f"{place.file_name} 第{place.page}页（{where if place.box else '未记录位置'}）",
+                 width="stretch")
+        return
+    if place.table_id and place.row:
+        show_table_row(place.table_id, place.row)
+    elif place.sentence:
+        st.markdown(f"> {md(place.sentence)}")
+    if place.path is not None and place.line and not place.table_id:
+        lines = source_view.text_lines(place.path, place.line)
+        if lines:
+            frame = pd.DataFrame(lines, columns=["原文行", "内容"])
+            st.dataframe(frame.style.apply(
+                lambda r: ["background-color: #fff3b0" if r.iloc[0] == place.line else "" for _ in r], axis=1),
+                hide_index=True)
+    st.caption(f"文件：{place.file_name}")
+
+
+def show_table_row(table_id: int, row: int) -> None:
+    """The cited row inside its source table, with its neighbours, highlighted."""
+    view = catalog.table_view(assistant().conn, table_id, around_row=row)
+    width = max([len(view.columns)] + [len(cells) for _, cells in view.rows])
+    columns = ["行"] + [c or f"栏{i + 1}" for i, c in enumerate(view.columns + [""] * (width - len(view.columns)))]
+    frame = pd.DataFrame([[row_no] + cells + [""] * (width - len(cells)) for row_no, cells in view.rows],
+                         columns=_unique(columns))
+    st.markdown(md(f"《{view.document}》{view.title}（单位：{view.unit or '未注明'}"
+                   f"{f'，第{view.page}页' if view.page else ''}）"))
+    st.dataframe(frame.style.apply(
+        lambda r: ["background-color: #fff3b0" if r.iloc[0] == row else "" for _ in r], axis=1),
+        hide_index=True)
 
 
 def _unique(names: list[str]) -> list[str]:
@@ -178,55 +243,188 @@ def _unique(names: list[str]) -> list[str]:
     return out
 
 
+# --- the landing page --------------------------------------------------------------------------
+
+def documents() -> list[catalog.DocumentSummary]:
+    return catalog.list_documents(assistant().conn)
+
+
+def doc_label(d: catalog.DocumentSummary) -> str:
+    """Issuer · year · scope+kind: what tells two documents apart."""
+    return f"{d.issuer} · {_year(d)} · {d.scope or ''}{d.kind}"
+
+
+def landing() -> None:
+    """Questions that work on what is loaded, what is loaded, and where the documents
+    contradict themselves."""
+    docs = documents()
+    st.subheader("试试这些问题")
+    questions = examples(str(DB_PATH), version())
+    columns = st.columns(2)
+    for k, question in enumerate(questions):
+        columns[k % 2].button(md(question), key=f"example-{k}", width="stretch", on_click=_ask_later,
+                              args=(question,))
+    st.subheader("已载入的预算")
+    if docs:
+        frame = pd.DataFrame([{"单位": d.issuer, "年度": _year(d), "类型": f"{d.scope or ''}{d.kind}",
+                               "表": d.tables, "数": d.items, "矛盾": d.findings, "提示": d.notes,
+                               "文件": Path(d.source_file).name} for d in docs])
+        st.dataframe(frame, hide_index=True, width="stretch")
+    else:
+        st.info("还没有载入任何预算文件。")
+    st.subheader("一致性检查")
+    found = findings_for(assistant().conn, [d.doc_id for d in docs])
+    counts = {sev: sum(1 for f in found if f.severity == sev) for sev in present.SEVERITY_NAMES}
+    st.markdown(f"{len(docs)} 份文档中：**{counts['error']}** 处错误、**{counts['warning']}** 处警告、"
+                f"**{counts['info']}** 条提示（如 0.01 的舍入差、没有写明的增减原因）。回答引用的数若有矛盾，"
+                f"回答下面会提示。")
+    for d in docs:
+        mine = sorted((f for f in found if f.doc_id == d.doc_id), key=lambda f: f.severity == "info")
+        if mine:
+            with st.expander(md(f"《{d.title}》：{d.findings} 处矛盾，{d.notes} 条提示")):
+                show_finding_lines(mine)
+
+
+def show_finding_lines(found) -> None:
+    for finding in found:
+        line = f"**{finding.rule_id}**（{present.severity_name(finding.severity)}）：{md(finding.message)}"
+        (st.caption if finding.severity == "info" else st.markdown)(line)
+
+
+# --- the sidebar -------------------------------------------------------------------------------
+
 def sidebar() -> None:
     with st.sidebar:
         _, engine, problem = loaded()
         st.caption(f"问答引擎：{engine}")
         if problem:
             st.warning(problem)
+        docs = documents()
         st.header("已载入的预算")
-        documents = catalog.list_documents(assistant().conn)
-        issuers = st.multiselect("筛选单位", sorted({d.issuer for d in documents}), placeholder="全部单位")
-        years = st.multiselect("筛选年度", sorted({_year(d) for d in documents}), placeholder="全部年度")
-        shown = [d for d in documents if (not issuers or d.issuer in issuers) and (not years or _year(d) in years)]
+        issuers = st.multiselect("筛选单位", sorted({d.issuer for d in docs}), placeholder="全部单位")
+        years = st.multiselect("筛选年度", sorted({_year(d) for d in docs}), placeholder="全部年度")
+        shown = [d for d in docs if (not issuers or d.issuer in issuers) and (not years or _year(d) in years)]
         for d in shown:
             findings = f"**{d.findings}处发现**" if d.findings else "无发现"
             notes = f" · {d.notes}条提示" if d.notes else ""
-            st.markdown(f"**{d.issuer}**  \n:small[{_year(d)} · {d.kind} · {d.tables}张表 · {d.items}个数 · "
-                        f"{findings}{notes}]", help=f"《{d.title}》，文件 {d.source_file}")
+            st.markdown(f"**{md(d.issuer)}**  \n:small[{_year(d)} · {d.scope or ''}{d.kind} · {d.tables}张表 · "
+                        f"{d.items}个数 · {findings}{notes}]", help=f"《{md(d.title)}》，文件 {md(Path(d.source_file).name)}")
         if not shown:
             st.caption("没有符合筛选条件的文档。")
-        titles = {d.doc_id: d.title for d in shown}
-        found = findings_for(assistant().conn, list(titles))
-        with st.expander(f"一致性检查发现（{sum(d.findings for d in shown)}）"):
-            # contradictions first; info notes (rounding within 0.01, reasons not given) after them
-            for finding in sorted(found, key=lambda f: f.severity == "info"):
-                line = f"**{finding.rule_id}**（{SEVERITY_NAMES.get(finding.severity, finding.severity)}）" \
-                       f"《{titles[finding.doc_id]}》：{finding.message}"
-                (st.caption if finding.severity == "info" else st.markdown)(line)
+        show_findings(shown)
+        if UPLOADS_ON:
+            manage_documents(docs)
+            upload_section()
+        else:
+            st.caption("此服务器已关闭上传、更正和删除文档（BUDGETQA_UPLOADS=off）。")
+        export_section()
 
-        st.header("示例问题")
-        for question in example_questions(assistant().lexicon):
-            st.button(question, width="stretch", on_click=_ask_later, args=(question,))
 
-        st.header("载入新的预算文件")
-        st.session_state.setdefault("upload_round", 0)
-        uploads = st.file_uploader("txt / pdf / xlsx / xls / csv", accept_multiple_files=True,
-                                   type=["txt", "pdf", "xlsx", "xls", "csv", "png", "jpg", "jpeg"],
-                                   key=f"uploads-{st.session_state.upload_round}")
-        if uploads and st.button("导入", type="primary"):
-            ingest_uploads(uploads)
-        for level, message in st.session_state.get("upload_messages", []):
+def show_findings(shown: list[catalog.DocumentSummary]) -> None:
+    """The findings of the listed documents, grouped by document, in a box that scrolls; the
+    count in the title is what the box lists."""
+    titles = {d.doc_id: d for d in shown}
+    found = findings_for(assistant().conn, list(titles))
+    serious = sum(1 for f in found if f.severity != "info")
+    with st.expander(f"一致性检查发现（{serious} 处矛盾，{len(found) - serious} 条提示）"):
+        with st.container(height=360, border=False):
+            for doc_id, d in titles.items():
+                mine = sorted((f for f in found if f.doc_id == doc_id), key=lambda f: f.severity == "info")
+                if mine:
+                    st.markdown(f"**{md(doc_label(d))}**")
+                    show_finding_lines(mine)
+
+
+def manage_documents(docs: list[catalog.DocumentSummary]) -> None:
+    """Correct what a document is, or remove it with its figures and findings."""
+    if not docs:
+        return
+    unsure = st.session_state.get("unsure_doc")
+    ids = [d.doc_id for d in docs]
+    with st.expander("更正或删除文档", expanded=unsure in ids):
+        chosen = st.selectbox("文档", docs, format_func=doc_label, key="manage-doc",
+                              index=ids.index(unsure) if unsure in ids else 0)
+        if chosen.uncertain:
+            st.warning(md("待核对：" + "；".join(chosen.uncertain)))
+        with st.form(f"relabel-{chosen.doc_id}"):
+            issuer = st.text_input("发布单位", chosen.issuer)
+            year_text = st.text_input("年度（留空表示未注明）", str(chosen.year or ""))
+            kind = st.selectbox("类型", KINDS, index=KINDS.index(chosen.kind) if chosen.kind in KINDS else 0)
+            scope = st.selectbox("范围", SCOPES, index=SCOPES.index(chosen.scope) if chosen.scope in SCOPES else 0)
+            if st.form_submit_button("保存更正"):
+                relabel(chosen, issuer, year_text, kind, scope)
+        confirm = st.checkbox("确认删除这份文档及其全部数字和发现", key=f"confirm-remove-{chosen.doc_id}")
+        if st.button("删除文档", disabled=not confirm, key=f"remove-{chosen.doc_id}"):
+            remove(chosen)
+        for level, message in st.session_state.pop("manage_messages", []):
             getattr(st, level)(message)
 
-        st.header("导出问答记录")
-        exchanges = st.session_state.exchanges
-        for kind, label, mime, build in (("markdown", "Markdown", "text/markdown", transcript.to_markdown),
-                                         ("json", "JSON", "application/json", transcript.to_json),
-                                         ("csv", "CSV（每个数一行）", "text/csv", transcript.to_csv_for_excel),
-                                         ("html", "可打印的 HTML", "text/html", transcript.to_html)):
-            st.download_button(label, build(exchanges), file_name=transcript.export_filename(kind), mime=mime,
-                               disabled=not exchanges, width="stretch")
+
+def relabel(doc: catalog.DocumentSummary, issuer: str, year_text: str, kind: str, scope: str) -> None:
+    year_text = year_text.strip().rstrip("年")
+    if year_text and not year_text.isdigit():
+        st.session_state.manage_messages = [("error", f"年度“{year_text}”不是数字：请写四位年份，或留空。")]
+        return
+    try:
+        with _writer() as conn:
+            title = relabel_document(conn, doc.doc_id, issuer=issuer, year=int(year_text) if year_text else None,
+                                     kind=kind, scope=scope, clear_year=not year_text)
+    except (ValueError, LookupError) as exc:
+        st.session_state.manage_messages = [("error", f"没有保存：{exc}")]
+    else:
+        st.session_state.manage_messages = [("success", f"已更正为《{title}》。")]
+        st.session_state.pop("unsure_doc", None)
+    st.rerun()
+
+
+def remove(doc: catalog.DocumentSummary) -> None:
+    try:
+        with _writer() as conn:
+            remove_document(conn, doc.doc_id)
+    except LookupError as exc:  # removed meanwhile, in another session
+        st.session_state.manage_messages = [("error", f"没有删除：{exc}")]
+    else:
+        uploads.forget(UPLOAD_DIR, Path(doc.source_file))
+        st.session_state.manage_messages = [("success", f"已删除《{doc.title}》及其全部数字和发现。")]
+    st.rerun()
+
+
+class _writer:
+    """The store opened for writing, closed after use."""
+
+    def __enter__(self):
+        self.conn = connect_writer(DB_PATH)
+        return self.conn
+
+    def __exit__(self, *exc):
+        self.conn.close()
+
+
+def upload_section() -> None:
+    st.header("载入新的预算文件")
+    st.session_state.setdefault("upload_round", 0)
+    st.markdown(UPLOADER_CSS, unsafe_allow_html=True)
+    files = st.file_uploader("选择预算文件（txt / pdf / xlsx / xls / csv / html / docx，扫描件 png / jpg）",
+                             accept_multiple_files=True,
+                             type=["txt", "pdf", "xlsx", "xls", "csv", "html", "htm", "mht", "mhtml", "docx", "doc",
+                                   "png", "jpg", "jpeg"],
+                             key=f"uploads-{st.session_state.upload_round}")
+    if files and st.button("导入", type="primary"):
+        ingest_uploads(files)
+    for level, message in st.session_state.get("upload_messages", []):
+        getattr(st, level)(md(message))
+
+
+def export_section() -> None:
+    st.header("导出问答记录")
+    exchanges = st.session_state.exchanges
+    findings = transcript.cited_findings(assistant().conn, exchanges)
+    for kind, label, mime, build in (("markdown", "Markdown", "text/markdown", transcript.to_markdown),
+                                     ("json", "JSON", "application/json", transcript.to_json),
+                                     ("csv", "CSV（Excel 可直接打开）", "text/csv", transcript.to_csv_for_excel),
+                                     ("html", "可打印的 HTML", "text/html", transcript.to_html)):
+        st.download_button(label, build(exchanges, findings), file_name=transcript.export_filename(kind), mime=mime,
+                           disabled=not exchanges, width="stretch")
 
 
 def _ask_later(question: str) -> None:
@@ -237,15 +435,22 @@ def _year(d) -> str:
     return f"{d.year}年" if d.year else "年份未注明"
 
 
-def ingest_uploads(uploads) -> None:
+def ingest_uploads(files) -> None:
     """Import the uploaded files with a progress bar, then rerun so the document list, the
     examples and the engine see the new data; one message per failed file is kept to show."""
     try:
-        report = _ingest_files(uploads)
+        report = _ingest_files(files)
     except Exception as exc:
         st.session_state.upload_messages = [("error", f"导入失败：{exc}")]
     else:
         messages = [("error", r.message) for r in report.results if r.status == "failed"]
+        # What the file did not say for sure (no issuer, a year only from the file name …): the
+        # user is asked to confirm it in the correction form, opened on that document.
+        unsure = [r for r in report.results if r.status == "ingested" and r.uncertain]
+        messages += [("warning", f"《{r.title}》请确认：{'；'.join(r.uncertain)}。"
+                                 f"可在侧栏“更正或删除文档”中填写发布单位、年度、类型和范围。") for r in unsure]
+        if unsure:
+            st.session_state.unsure_doc = unsure[0].doc_id
         failed, ingested = report.count("failed"), report.count("ingested")
         level = "success" if not failed else ("warning" if ingested or report.count("unchanged") else "error")
         messages.append((level, f"导入 {ingested} 个，未变化 {report.count('unchanged')} 个，"
@@ -255,21 +460,20 @@ def ingest_uploads(uploads) -> None:
     st.rerun()
 
 
-def _ingest_files(uploads):
-    with tempfile.TemporaryDirectory() as folder:
-        paths = []
-        for upload in uploads:
-            path = Path(folder) / Path(upload.name).name
-            path.write_bytes(upload.getvalue())
-            paths.append(path)
-        bar = st.progress(0.0, text="正在导入……")
-        ocr.configure(progress=lambda name, done, total: bar.progress(  # scanned pages: seconds each
-            done / total if total else 1.0, text=f"OCR 识别 {name}：第 {done}/{total} 页"))
-        report = ingest_paths(paths, DB_PATH, progress=lambda done, total, name: bar.progress(
-            done / total if total else 1.0, text=f"{done}/{total} {name}"))
-        new = [r.doc_id for r in report.results if r.status == "ingested"]
-        if new:
-            run_audit(DB_PATH, new)
+def _ingest_files(files):
+    """Keep the uploads beside the database (ingest/uploads.py), import them, drop those no
+    document came from, and check the new documents."""
+    paths = uploads.keep_uploads(UPLOAD_DIR, [(f.name, f.getvalue()) for f in files])
+    bar = st.progress(0.0, text="正在导入……")
+    ocr.configure(progress=lambda name, done, total: bar.progress(  # scanned pages: seconds each
+        done / total if total else 1.0, text=f"OCR 识别 {name}：第 {done}/{total} 页"))
+    report = ingest_paths(paths, DB_PATH, progress=lambda done, total, name: bar.progress(
+        done / total if total else 1.0, text=f"{done}/{total} {name}"))
+    with _writer() as conn:
+        uploads.drop_unused(conn, UPLOAD_DIR, paths)
+    new = [r.doc_id for r in report.results if r.status == "ingested"]
+    if new:
+        run_audit(DB_PATH, new)
     return report
 
 
@@ -279,10 +483,10 @@ def main() -> None:
         ensure_database()
         assistant()
     except Exception as exc:
-        st.error(f"无法打开数据库 {DB_PATH}：{exc}")
+        st.error(f"无法打开数据库 {DB_PATH.name}：{exc}")
         return
     st.title("预算问答")
-    st.caption("问部门预算里的数字：每个数都给出单位、出处（文档、表、页、行）和查询它的 SQL。")
+    st.caption("问部门预算里的数字：每个数都给出单位、出处（文档、表、页、行），一键查看原文。")
     # The question is answered before the sidebar is drawn, so that the export buttons
     # already hold this answer (an example button sets `pending` in its callback).
     question = st.chat_input("例如：青海省医疗保障局2021年“三公”经费是多少？")
@@ -293,10 +497,13 @@ def main() -> None:
         sidebar()
     except Exception as exc:
         st.sidebar.error(f"侧栏出错：{exc}")
-    for exchange in st.session_state.exchanges:
+    if not st.session_state.exchanges:
+        landing()
+    for turn, exchange in enumerate(st.session_state.exchanges):
         with st.chat_message("user"):
-            st.markdown(exchange.question)
+            st.markdown(md(exchange.question))
         with st.chat_message("assistant"):
-            show_answer(exchange.answer)
+            show_answer(exchange.answer, turn)
+
 
 main()

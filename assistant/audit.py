@@ -110,7 +110,10 @@ def audit_command(db_path: Path, as_json: bool) -> None:
         mine = [f for f in findings if f.doc_id == doc_id]
         click.echo(f"《{title}》：{len(mine)} 条发现" if mine else f"《{title}》：未发现问题")
         for f in mine:
-            click.echo(f"  {f.severity:<7} {f.rule_id}  {f.message}")
+            click.echo(f"  {SEVERITY_NAMES.get(f.severity, f.severity)}  {f.rule_id}  {f.message}")
+
+
+SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}  # the page's words (assistant/present.py)
 
 
 def _titles(db_path: Path) -> list[tuple[int, str]]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass
@@ -22,6 +22,18 @@ class DocumentSummary:
     items: int
     findings: int  # errors and warnings: where the document contradicts itself
     notes: int  # info findings (a 0.01 rounding gap, a change stated without its reason)
+    scope: str | None = None
+    part: str = "whole"  # whole | tables | text
+    decided_by: dict = field(default_factory=dict)  # issuer/year/kind/scope → the cue that decided it
+    uncertain: list = field(default_factory=list)  # what the cues left open, in plain words
+
+    @property
+    def identity_basis(self) -> str:
+        """'发布单位：封面；年度：标题行；…' — which cue decided each field."""
+        from ingest.identity import CUE_WORDS
+        names = {"issuer": "发布单位", "year": "年度", "kind": "类型", "scope": "范围"}
+        return "；".join(f"{names[k]}：{CUE_WORDS.get(v, '没有线索')}" for k, v in self.decided_by.items()
+                        if k in names) or "（旧版导入，未记录）"
 
 
 @dataclass
@@ -42,9 +54,15 @@ def list_documents(conn: sqlite3.Connection) -> list[DocumentSummary]:
                   (SELECT count(*) FROM source_tables t WHERE t.doc_id = d.doc_id),
                   (SELECT count(*) FROM items_v i WHERE i.doc_id = d.doc_id),
                   (SELECT count(*) FROM findings_v f WHERE f.doc_id = d.doc_id AND f.severity <> 'info'),
-                  (SELECT count(*) FROM findings_v f WHERE f.doc_id = d.doc_id AND f.severity = 'info')
+                  (SELECT count(*) FROM findings_v f WHERE f.doc_id = d.doc_id AND f.severity = 'info'),
+                  d.scope, d.part, d.identity_json
            FROM documents d ORDER BY d.issuer, d.year, d.doc_id""").fetchall()
-    return [DocumentSummary(*row) for row in rows]
+    out = []
+    for row in rows:
+        identity = json.loads(row[-1] or "{}")
+        out.append(DocumentSummary(*row[:-1], decided_by=identity.get("decided_by", {}),
+                                   uncertain=identity.get("uncertain", [])))
+    return out
 
 
 def list_tables(conn: sqlite3.Connection, doc_id: int) -> list[tuple[int, int, str, str]]:

@@ -30,20 +30,28 @@ def main() -> None:
 @click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 64),
               help="Worker processes that parse files in parallel (one writer stores them); "
                    "for one scanned file, its pages are OCR-read in parallel.")
-def ingest(paths: tuple[Path, ...], db_path: Path, jobs: int) -> None:
-    """Load budget files or folders (txt, pdf, xlsx, xls, csv; scanned PDFs and png/jpg pages by OCR) into the database."""
-    from ingest.pipeline import ingest_paths
-
+@click.option("--issuer", help="The issuing body, when the file does not say it (or says it wrongly).")
+@click.option("--year", type=click.IntRange(1990, 2100), help="The budget year, when the file does not say it.")
+@click.option("--kind", type=click.Choice(["预算", "决算"]), help="预算 or 决算, when the file does not say it.")
+@click.option("--scope", type=click.Choice(["部门", "单位"]), help="部门 or 单位 budget, when the file does not say it.")
+def ingest(paths: tuple[Path, ...], db_path: Path, jobs: int, issuer: str | None, year: int | None,
+           kind: str | None, scope: str | None) -> None:
+    """Load budget files or folders (txt, pdf, xlsx, xls, csv, html, docx; scanned PDFs and png/jpg pages by OCR) into the database."""
     from ingest import ocr
+    from ingest.pipeline import ingest_paths
 
     ocr.configure(jobs=jobs, progress=ocr.stderr_progress)  # scanned pages: OCR, one line a page
     bar = _ProgressBar() if sys.stderr.isatty() else None
-    report = ingest_paths(list(paths), db_path, jobs=jobs, progress=bar)
+    overrides = {"issuer": issuer, "year": year, "kind": kind, "scope": scope}
+    report = ingest_paths(list(paths), db_path, jobs=jobs, progress=bar, overrides=overrides)
     if bar:
         bar.close()
     for result in report.results:
         if result.status == "ingested":
-            click.echo(f"已导入  {result.path.name}：{result.title}（{result.tables} 张表，{result.items} 个数）")
+            click.echo(f"已导入  {result.path.name}：{result.title}（{result.tables} 张表，{result.items} 个数；"
+                       f"说明文字 {result.text_figures} 个数）")
+            for note in result.uncertain:
+                click.echo(f"        注意：{note}")
         elif result.status == "unchanged":
             click.echo(f"未变化  {result.path.name}：{result.message}")
         else:
@@ -98,8 +106,10 @@ def docs(db_path: Path, as_json: bool) -> None:
         return
     for d in documents:
         year = d.year if d.year else "年份未注明"
-        click.echo(f"{d.doc_id:>3}  {d.issuer}  {year}  {d.kind}  表 {d.tables}  数 {d.items}  "
+        click.echo(f"{d.doc_id:>3}  {d.issuer}  {year}  {d.scope}{d.kind}  表 {d.tables}  数 {d.items}  "
                    f"发现 {d.findings}  提示 {d.notes}  {Path(d.source_file).name}")
+        part = {"tables": "（报表部分，说明另见同名文件）", "text": "（情况说明部分，报表另见同名文件）"}.get(d.part, "")
+        click.echo(f"     判断依据：{d.identity_basis}{part}" + (f"；待核对：{'；'.join(d.uncertain)}" if d.uncertain else ""))
 
 
 @main.command()

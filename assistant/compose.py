@@ -6,6 +6,8 @@ the exact value. One citation builder serves every engine (built-in or LLM).
 """
 from __future__ import annotations
 
+import re
+
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -104,7 +106,8 @@ def text_states(row: dict[str, Any], amount_fen: int) -> bool:
 def label_for(row: dict[str, Any], subject: str, measure: str | None, english: bool = False) -> str:
     """Who, which year and what: 青海省医疗保障局2021年行政运行. A document other than the
     department budget is named (…2025年单位预算中的…), so two documents never read alike."""
-    title = row.get("document") or row["issuer"]
+    # The text half of a budget published in two files is still the department budget.
+    title = re.sub(r"（(情况说明|报表)）$", "", row.get("document") or row["issuer"])
     measure_text = f"中的{measure}" if measure and measure != "合计" and measure != subject else ""
     if english:
         return f"{title} {subject}" + (f" ({measure})" if measure_text else "")

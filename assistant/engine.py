@@ -116,14 +116,15 @@ def one_per_department(documents: list[Document], english: bool = False) -> tupl
     document used, note), so that only an answer citing it carries the note."""
     kept: dict[tuple, Document] = {}
     for doc in documents:
-        key = (doc.issuer, doc.year, doc.kind)
+        # The tables file and the text file of one budget are its two halves: both stay.
+        key = (doc.issuer, doc.year, doc.kind, doc.part)
         if key not in kept or (kept[key].scope == "单位" and doc.scope != "单位"):
             kept[key] = doc
     notes = []
     for d in documents:
         if d in kept.values():
             continue
-        used = kept[(d.issuer, d.year, d.kind)]
+        used = kept[(d.issuer, d.year, d.kind, d.part)]
         notes.append((used.title, (f"{d.issuer} {d.year or ''} has two documents; only its department budget is used, "
                                    f"not '{d.title}', so its figures are not counted twice.") if english else
                       f"{d.issuer}{_year_text(d)}有部门预算和单位预算两份文件，这里只用部门预算，未计入《{d.title}》，以免重复计算。"))

@@ -28,6 +28,7 @@ class Document:
     title: str
     kind: str
     scope: str | None = None
+    part: str = "whole"  # whole | tables | text: a budget published as a tables file and a text file
 
 
 @dataclass
@@ -57,7 +58,7 @@ class Match:
 
 class Lexicon:
     def __init__(self, conn: sqlite3.Connection):
-        self.documents = [Document(*row) for row in _rows(conn, "SELECT doc_id, issuer, year, title, kind, scope FROM documents ORDER BY doc_id")]
+        self.documents = [Document(*row) for row in _rows(conn, "SELECT doc_id, issuer, year, title, kind, scope, part FROM documents ORDER BY doc_id")]
         self.bureaus = _bureaus(self.documents)
         self.terms: dict[str, dict[str, set[str]]] = {}  # squashed term → kind → stored names
         for kind, sql in (
@@ -105,6 +106,11 @@ class Lexicon:
         # Names printed with a trailing 支出/费用 are also asked for without it.
         forms += [term[: -len(s)] for s in ("支出", "费用", "项目", "资金")
                   if term.endswith(s) and len(term) - len(s) >= 3]
+        # The text states a total by its size word: 政府采购预算总金额 / 政府采购支出预算总额 are
+        # asked as 政府采购预算.
+        for size in ("总金额", "总额", "总计", "金额"):
+            if term.endswith(size) and len(term) - len(size) >= 4:
+                forms += [term[: -len(size)], term[: -len(size)].replace("支出预算", "预算")]
         for form in dict.fromkeys(forms):
             # A form that is only a generic word (财政拨款 from 一般公共预算财政拨款) names nothing.
             if len(form) >= 2 and form not in _generic():
@@ -201,7 +207,8 @@ def _bureaus(documents: list[Document]) -> list[Bureau]:
 def _derive_aliases(bureau: Bureau) -> None:
     """青海省医疗保障局 → 青海省医疗保障局, 青海医疗保障局, 青海省医保局, 青海医保局, 青海省, 青海 …"""
     full = squash(bureau.issuer)
-    base = re.sub(r"（.*?）$", "", full)
+    # 中共江苏省委办公厅 is asked as 江苏省委办公厅: the party prefix is no place and often left out.
+    base = re.sub(r"^(中国共产党|中共)", "", re.sub(r"（.*?）$", "", full))
     places = _PLACE_SPLIT.findall(base)
     org = base[len("".join(places)):]
     bureau.places = places

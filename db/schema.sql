@@ -15,7 +15,9 @@ CREATE TABLE IF NOT EXISTS documents (
     layout       TEXT NOT NULL,            -- the reader that parsed it
     unit         TEXT,                     -- the unit most of its tables print
     pages        INTEGER,
-    ingested_at  TEXT NOT NULL
+    ingested_at  TEXT NOT NULL,
+    part         TEXT NOT NULL DEFAULT 'whole',  -- whole | tables | text: one budget published as two files
+    identity_json TEXT                     -- which cue decided issuer/year/kind/scope, what is uncertain
 );
 
 CREATE TABLE IF NOT EXISTS source_tables (
@@ -64,6 +66,7 @@ CREATE TABLE IF NOT EXISTS line_items (
     raw_text       TEXT NOT NULL,          -- the row as printed
     page           INTEGER,
     line           INTEGER,
+    bbox           TEXT,                   -- JSON [x0, top, x1, bottom] of the cell on its page, PDF points; NULL without geometry
     ocr_confidence REAL                    -- NULL: printed text; else read by OCR with this engine confidence (0–1)
 );
 CREATE INDEX IF NOT EXISTS line_items_code ON line_items(code);
@@ -121,6 +124,7 @@ CREATE TABLE IF NOT EXISTS text_figures (
     compared_to   TEXT,                    -- 上年 for changes and growth rates
     page          INTEGER,
     line          INTEGER,
+    bbox          TEXT,                    -- JSON [x0, top, x1, bottom] of the sentence on its page, PDF points
     ocr_confidence REAL                    -- NULL: printed text; else read by OCR with this engine confidence
 );
 CREATE INDEX IF NOT EXISTS text_figures_subject ON text_figures(subject);

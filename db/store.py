@@ -46,7 +46,9 @@ def connect_writer(path: str | Path) -> sqlite3.Connection:
 
 
 # Columns added after stores were first made: (table, column, declaration, view that shows it).
-ADDED_COLUMNS = (("line_items", "ocr_confidence", "REAL", "items_v"),
+ADDED_COLUMNS = (("line_items", "bbox", "TEXT", None),
+                 ("text_figures", "bbox", "TEXT", None),
+                 ("line_items", "ocr_confidence", "REAL", "items_v"),
                  ("text_figures", "ocr_confidence", "REAL", "text_figures_v"))
 
 
@@ -56,7 +58,8 @@ def _add_new_columns(conn: sqlite3.Connection) -> None:
     for table, column, declaration, view in ADDED_COLUMNS:
         if column not in {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}:
             conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
-        stale |= column not in {r[1] for r in conn.execute(f"PRAGMA table_info({view})")}
+        if view:
+            stale |= column not in {r[1] for r in conn.execute(f"PRAGMA table_info({view})")}
     if stale:
         views = resources.files("db").joinpath("views.sql").read_text(encoding="utf-8")
         for name in re.findall(r"CREATE VIEW IF NOT EXISTS (\w+)", views):

@@ -10,6 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
+Box = tuple[float, float, float, float]
+
+
+def union_box(boxes: list[Box]) -> Box:
+    """The smallest box holding all `boxes`."""
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
 @dataclass
 class RawTable:
     """One table as printed.
@@ -36,6 +44,12 @@ class RawTable:
     cells_positional: bool = True
     note: str | None = None  # e.g. "注：无政府基金预算财政拨款预算，空表列示。"
     kind_hint: str | None = None  # a reader that knows the table's kind says so
+    # Where each body row and cell sits on its page (PDF points: x0, top, x1, bottom, from the
+    # page's top-left), so the app can box a cited figure on the page image. Empty (or None
+    # per row/cell) when the reader has no geometry (text files, spreadsheets).
+    row_boxes: list[Box | None] = field(default_factory=list)
+    cell_boxes: list[list[Box | None]] = field(default_factory=list)
+    context_lines: list[str] = field(default_factory=list)  # 部门：X 单位：万元 printed with the table
 
 
 @dataclass
@@ -46,6 +60,22 @@ class Paragraph:
     section: str | None = None
     line: int | None = None
     page: int | None = None
+    # Printed lines of the paragraph as (end offset in `text`, page, box), for boxing a sentence.
+    line_boxes: list[tuple[int, int, Box]] = field(default_factory=list)
+
+    def box_of(self, start: int, end: int) -> tuple[int, Box] | None:
+        """(page, box) of the printed lines holding text[start:end], on the page where it
+        starts; None without geometry."""
+        first, boxes = 0, []
+        page = None
+        for stop, line_page, box in self.line_boxes:
+            if stop > start and first < end:
+                if page is None:
+                    page = line_page
+                if line_page == page:
+                    boxes.append(box)
+            first = stop
+        return (page, union_box(boxes)) if boxes else None
 
 
 @dataclass
@@ -56,10 +86,9 @@ class ParsedDocument:
     layout: str  # reader name, e.g. "markdown-tabs", "cell-per-line", "pdf"
     tables: list[RawTable]
     paragraphs: list[Paragraph]
-    heading_lines: list[str] = field(default_factory=list)  # title lines, for issuer/year
-    issuer: str | None = None  # when the reader can tell it directly (部门名称：…)
-    year: int | None = None
-    kind: str | None = None  # "预算" / "决算"
+    heading_lines: list[str] = field(default_factory=list)  # cover or title lines, for issuer/year
+    context_lines: list[str] = field(default_factory=list)  # lines printed above tables: 部门：X 单位：万元
+    has_cover: bool = False  # heading_lines are a cover page of their own
     pages: int | None = None
     ocr: dict[int, list[tuple[str, float]]] = field(default_factory=dict)  # OCR-read page → (text, confidence) runs
 

@@ -103,12 +103,18 @@ def extract_text_figures(paragraphs: list[Paragraph]) -> list[TextFigure]:
     for para in paragraphs:
         base: str | None = None  # a comparison stated once serves the whole paragraph (三公 items)
         row: str | None = None  # the 科目 the paragraph is about, for "年初预算为…，支出决算为…"
+        cursor = 0
         for sentence in _sentences(para.text):
+            start = para.text.find(sentence, cursor)
+            cursor = start + len(sentence) if start >= 0 else cursor
             found, base = _sentence_figures(sentence, base)
             if not found and LEVEL_TAG.search(sentence):
                 row = _subject(sentence)[0]
+            placed = para.box_of(start, start + len(sentence)) if start >= 0 else None
             for fig in found:
                 fig.section, fig.page, fig.line = para.section, para.page, para.line
+                if placed:  # the page the sentence is printed on, and its lines there
+                    fig.page, fig.bbox = placed
                 row = _name_the_row(fig, row)
             figures.extend(found)
     return figures

@@ -15,7 +15,9 @@ from decimal import Decimal
 
 from db.glossary import canonical_measure, glossary
 
-from . import identities, metadata, sangong_lines
+from . import identities, sangong_lines
+from .identity import Identity, document_title, recognise_identity
+from .table_families import classify_table
 from .narrative import extract_text_figures
 from .performance import extract_projects, is_project_table
 from .model import IngestError, ParsedDocument, RawTable
@@ -50,6 +52,8 @@ class Item:
     raw_text: str = ""
     page: int | None = None
     line: int | None = None
+    printed_at: int | None = None  # index of the raw cell the amount was read from
+    bbox: tuple[float, float, float, float] | None = None  # that cell (or the row) on its page
     ocr_confidence: float | None = None  # read by OCR: the engine's confidence (ingest/ocr_checks.py)
 
 
@@ -81,15 +85,18 @@ class NormalizedDocument:
     pages: int | None
     tables: list[NormalizedTable]
     text_figures: list[TextFigure]
+    identity: Identity | None = None
+    part: str = "whole"  # whole | tables | text: a budget published as two files has two parts
 
 
-def normalize(parsed: ParsedDocument) -> NormalizedDocument:
-    issuer = metadata.detect_issuer(parsed)
-    if not issuer or not parsed.tables:
-        raise IngestError(f"{_name(parsed)}：没有找到预算表或发布单位，看起来不是部门预算/决算文件。")
-    year = metadata.detect_year(parsed)
-    kind = metadata.detect_kind(parsed)
-    scope = metadata.detect_scope(parsed)
+def normalize(parsed: ParsedDocument, overrides: dict | None = None) -> NormalizedDocument:
+    """`overrides` are fields the user stated (issuer, year, kind, scope); they win over cues."""
+    identity = recognise_identity(parsed, overrides)
+    text_figures = _text_figures(parsed)
+    if not parsed.tables and not text_figures:
+        raise IngestError(f"{_name(parsed)}：没有找到预算表，说明文字里也没有预算数字，"
+                          f"看起来不是部门预算/决算文件。请确认文件内容。")
+    issuer, year, kind, scope = identity.issuer, identity.year, identity.kind, identity.scope
     units = Counter(t.unit for t in parsed.tables if t.unit)
     doc_unit = units.most_common(1)[0][0] if units else None
     name_codes = _name_code_map(parsed.tables)
@@ -101,10 +108,11 @@ def normalize(parsed: ParsedDocument) -> NormalizedDocument:
                                                       len(parsed.tables[i].columns)))
     for i in order:
         _fill_table(tables[i], parsed.tables[i], name_codes, known)
-    only_targets = all(t.table_kind == "performance" for t in tables)
-    title = metadata.document_title(issuer, year, scope, kind, only_targets)
+    only_targets = bool(tables) and all(t.table_kind == "performance" for t in tables)
+    part = "whole" if tables and text_figures else ("tables" if tables else "text")
+    title = document_title(identity, part if part == "text" else None, only_targets)
     return NormalizedDocument(issuer, year, kind, scope, title, parsed.layout, doc_unit, parsed.pages,
-                              tables, _text_figures(parsed))
+                              tables, text_figures, identity, part)
 
 
 def _name(parsed: ParsedDocument) -> str:
@@ -115,23 +123,8 @@ def _text_figures(parsed: ParsedDocument) -> list[TextFigure]:
     return extract_text_figures(parsed.paragraphs)
 
 
-def classify_table(title: str, columns: list[str], kind_hint: str | None) -> str:
-    if kind_hint and kind_hint.startswith("performance"):
-        return "performance"
-    kinds = glossary()["table_kinds"]
-    text = title.replace(" ", "")
-    order = ["performance", "sangong", "government_fund", "state_capital", "basic_expenditure",
-             "procurement", "assets", "income_expenditure_summary", "income", "project", "expenditure"]
-    for kind in order:
-        if any(word in text for word in kinds[kind]):
-            return kind
-    if any("因公出国" in c for c in columns):
-        return "sangong"
-    return "other"
-
-
 def _table_shell(seq: int, raw: RawTable, doc_unit: str | None) -> NormalizedTable:
-    kind = classify_table(raw.title, raw.columns, raw.kind_hint)
+    kind = classify_table(raw.title, raw.columns, raw.kind_hint, raw.column_groups)
     rows = []
     for k, cells in enumerate(raw.rows):
         page = raw.row_pages[k] if k < len(raw.row_pages) else raw.page
@@ -157,10 +150,22 @@ def _fill_table(table: NormalizedTable, raw: RawTable, name_codes: dict[str, str
         table.items = _positional_items(table, raw, name_codes)
     else:
         table.items = _lost_cell_items(table, raw, name_codes, known)
+    _attach_boxes(table, raw)
     for item in table.items:
         key = "__total__" if item.is_total else item.code
         if not item.uncertain and key:
             known.setdefault((key, item.amount_fen), set()).add(item.measure)
+
+
+def _attach_boxes(table: NormalizedTable, raw: RawTable) -> None:
+    """Each item's place on its page: the cell it was printed in, else its row (PDF only)."""
+    for item in table.items:
+        k = item.row_no - 1
+        cells = raw.cell_boxes[k] if k < len(raw.cell_boxes) else []
+        if item.printed_at is not None and item.printed_at < len(cells) and cells[item.printed_at]:
+            item.bbox = cells[item.printed_at]
+        elif k < len(raw.row_boxes):
+            item.bbox = raw.row_boxes[k]
 
 
 # --- column roles --------------------------------------------------------------------------
@@ -340,6 +345,8 @@ def _positional_items(table: NormalizedTable, raw: RawTable, name_codes: dict[st
             code, label = _row_code([get(i) for i in code_cols[g]], [raw.columns[i] for i in code_cols[g]],
                                     carried[g])
             name = name or label  # 合计 printed in a merged code cell
+            if not name and not code and g == groups[0]:
+                name = _name_elsewhere(cells, owner)
             m = _UNIT_CODE_NAME.match(name)
             if not code and m:
                 code, name = m.group(1), clean_name(m.group(2))
@@ -355,6 +362,18 @@ def _positional_items(table: NormalizedTable, raw: RawTable, name_codes: dict[st
                 items.append(_make_item(table, raw, row_no, code or None, name, col, value, text,
                                         header_class.get(g) or code_hint, cells, page, line))
     return items
+
+
+def _name_elsewhere(cells: list[str], owner: dict[int, int]) -> str:
+    """A row whose name column is blank but which prints its label in another text column
+    (政府采购表: '合计' and '一、货物' sit under 采购品目大类, the items under 专项名称): that
+    label, so nothing printed is dropped."""
+    for col, text in enumerate(cells):
+        if col in owner:
+            break
+        if text and parse_amount(text) is None and not is_code(text):
+            return clean_name(text)
+    return ""
 
 
 def _row_code(values: list[str], labels: list[str], carried: list[str]) -> tuple[str, str]:
@@ -400,7 +419,8 @@ def _side(raw: RawTable, col: int) -> str | None:
 
 def _make_item(table: NormalizedTable, raw: RawTable, row_no: int, code: str | None, name: str,
                col: int, value: Decimal, text: str, hint: str | None, cells: list[str],
-               page: int | None, line: int | None, uncertain: bool = False) -> Item:
+               page: int | None, line: int | None, uncertain: bool = False,
+               printed_at: int | None = None) -> Item:
     label = raw.columns[col] if col < len(raw.columns) else ""
     unit = _column_unit(label, table.unit or "元")
     measure = canonical_measure(re.sub(r"[（(].*?单位.*?[)）]", "", label) or "合计")
@@ -423,7 +443,8 @@ def _make_item(table: NormalizedTable, raw: RawTable, row_no: int, code: str | N
         classification = "sangong" if table.table_kind == "sangong" else "other"
     level, parent = _level_and_parent(code, classification) if code else (None, None)
     return Item(row_no, name, measure, label, fen, text, unit, classification, code, parent, level,
-                side, _is_total(name), uncertain, " | ".join(c for c in cells if c), page, line)
+                side, _is_total(name), uncertain, " | ".join(c for c in cells if c), page, line,
+                printed_at=col if raw.cells_positional else printed_at)
 
 
 # --- rows whose blank cells were lost ------------------------------------------------------
@@ -443,7 +464,8 @@ def _lost_cell_items(table: NormalizedTable, raw: RawTable, name_codes: dict[str
     for row_no, cells, page, line in table.rows:
         texts = [c for c in cells if c and parse_amount(c) is None or (c and is_code(c) and "." not in c
                                                                          and cells.index(c) == 0)]
-        numbers = [c for c in cells if c and parse_amount(c) is not None and c not in texts]
+        at = [i for i, c in enumerate(cells) if c and parse_amount(c) is not None and c not in texts]
+        numbers = [cells[i] for i in at]
         if not numbers:
             continue
         code, name = None, ""
@@ -457,9 +479,9 @@ def _lost_cell_items(table: NormalizedTable, raw: RawTable, name_codes: dict[str
         fens = [int(parse_amount(n) * FEN_PER_UNIT[table.unit or "元"]) for n in numbers]
         if code and len(code) <= 7 and not ORG_NAME.search(name):
             code = joiner.full_code(code, name, fens[0])
-        parsed_rows.append((row_no, cells, page, line, code, name, numbers, fens))
+        parsed_rows.append((row_no, cells, page, line, code, name, numbers, fens, at))
     solver_rows = []
-    for row_no, cells, page, line, code, name, numbers, fens in parsed_rows:
+    for row_no, cells, page, line, code, name, numbers, fens, _ in parsed_rows:
         is_total = _is_total(name)
         key = "__total__" if is_total else code
         classification = _classify_code(code, name, hint) if code else None
@@ -471,7 +493,7 @@ def _lost_cell_items(table: NormalizedTable, raw: RawTable, name_codes: dict[str
     placements = identities.solve(solver_rows, width, known_cols)
     items: list[Item] = []
     name_col = next((i for i, c in enumerate(cols) if _is_name_col(c)), None)
-    for (row_no, cells, page, line, code, name, numbers, fens), (placement, certain) in zip(parsed_rows, placements):
+    for (row_no, cells, page, line, code, name, numbers, fens, at), (placement, certain) in zip(parsed_rows, placements):
         placed = [""] * len(cols)  # the row as the identities placed it, for showing the table back
         if code_col is not None:
             placed[code_col] = code or ""
@@ -482,7 +504,7 @@ def _lost_cell_items(table: NormalizedTable, raw: RawTable, name_codes: dict[str
         for k, (text, col) in enumerate(zip(numbers, placement)):
             sure = certain or k == 0  # the first number is the row's 合计 whatever else is unsure
             items.append(_make_item(table, raw, row_no, code, name, amount_cols[col], parse_amount(text),
-                                    text, hint, cells, page, line, uncertain=not sure))
+                                    text, hint, cells, page, line, uncertain=not sure, printed_at=at[k]))
             placed[amount_cols[col]] = text if sure else f"{text}?"
         table.rows[row_no - 1] = (row_no, placed, page, line)
     return items
@@ -499,6 +521,9 @@ def _wide_sangong_items(table: NormalizedTable, raw: RawTable) -> list[Item]:
         if not raw.cells_positional:
             items += _lost_cell_sangong_items(table, raw, row_no, cells, page, line)
             continue
+        # A table that adds 会议费/培训费 to the 三公 prints a 合计 of all of them: that is not the
+        # “三公” total, which is the 小计 of the 三公 columns.
+        extra = [c for c in raw.columns if "会议费" in c or "培训费" in c]
         for col, label in enumerate(raw.columns):
             value = parse_amount(cells[col]) if col < len(cells) else None
             if value is None or _is_code_col(label) or _is_name_col(label):
@@ -507,13 +532,16 @@ def _wide_sangong_items(table: NormalizedTable, raw: RawTable) -> list[Item]:
             if label in _COLUMN_MEASURES and group:  # 决算: 因公出国（境）费 over 预算数 | 决算数
                 name = "公务用车购置及运行费" if group == "小计" else _sangong_name(group, "")
                 measure = _COLUMN_MEASURES[label]
+            elif extra and label in ("合计", "总计") and "三公" not in group:
+                name = "“三公”经费、" + "、".join(dict.fromkeys(("会议费" if "会议费" in c else "培训费") for c in extra)) + "合计"
+                measure = "上年预算数" if "上年" in group else "合计"
             else:
                 name = _sangong_name(label, group)
                 measure = "上年预算数" if "上年" in group else "合计"
             fen = int(value * FEN_PER_UNIT[table.unit or "元"])
             items.append(Item(row_no, name, measure, label, fen, cells[col], table.unit or "元",
                               "sangong", is_total=False, raw_text=" | ".join(c for c in cells if c),
-                              page=page, line=line))
+                              page=page, line=line, printed_at=col))
     return items
 
 
@@ -521,12 +549,13 @@ def _lost_cell_sangong_items(table: NormalizedTable, raw: RawTable, row_no: int,
                              page: int | None, line: int | None) -> list[Item]:
     """The PDF-text 三公 row: numbers only, placed by the table's identities (ingest/sangong_lines.py)."""
     groups = sangong_lines.year_groups(raw.columns)
-    numbers = [c for c in cells if parse_amount(c) is not None]
+    at = [i for i, c in enumerate(cells) if parse_amount(c) is not None]
+    numbers = [cells[i] for i in at]
     placed = sangong_lines.place([parse_amount(c) for c in numbers], len(groups)) if groups else None
     unit = table.unit or "元"
     return [Item(row_no, name, "上年预算数" if "上年" in groups[g] else "合计", groups[g],
                  int(parse_amount(numbers[k]) * FEN_PER_UNIT[unit]), numbers[k], unit, "sangong", is_total=False,
-                 raw_text=" | ".join(c for c in cells if c), page=page, line=line)
+                 raw_text=" | ".join(c for c in cells if c), page=page, line=line, printed_at=at[k])
             for g, name, k in placed or []]
 
 

@@ -24,7 +24,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .model import IngestError, Paragraph, ParsedDocument, RawTable
+from .model import Box, IngestError, Paragraph, ParsedDocument, RawTable, union_box
 from .textutil import find_unit, parse_amount
 
 # --- text normalization --------------------------------------------------------------------
@@ -91,6 +91,7 @@ class Grid:
     texts: list[str]
     row_pages: list[int | None] = field(default_factory=list)
     row_lines: list[int | None] = field(default_factory=list)
+    boxes: list[Box | None] = field(default_factory=list)  # per cell id, where the reader knows it
 
     @property
     def width(self) -> int:
@@ -224,9 +225,17 @@ def leaf_labels(grid: Grid, n_header: int, parts: list[int]) -> tuple[list[str],
 def grid_to_table(grid: Grid, title: str, unit: str | None, page: int | None = None,
                   note: str | None = None) -> RawTable:
     """Header rows → `columns`/`column_groups`; the other non-blank rows → body rows."""
+    title, unit, context = _peel_preamble(grid, title, unit)
     n_header, parts = header_rows(grid)
     columns, groups = leaf_labels(grid, n_header, parts)
-    rows, pages, lines = [], [], []
+    for labels in (columns, groups):  # '部门：X' printed in a header cell is context, not a label
+        for c, label in enumerate(labels):
+            if _PREAMBLE_LABEL.match(label) and len(label) > 4:
+                if label not in context:
+                    context.append(label)
+                    unit = unit or find_unit(label)
+                labels[c] = ""
+    rows, pages, lines, row_boxes, cell_boxes = [], [], [], [], []
     for r in range(n_header, len(grid.owner)):
         texts = grid.row_texts(r)
         if r == n_header and parts:
@@ -234,13 +243,64 @@ def grid_to_table(grid: Grid, title: str, unit: str | None, page: int | None = N
         if not any(texts):
             continue
         rows.append(texts)
+        if grid.boxes:
+            row_box, cells = _row_boxes(grid, r, texts)
+            row_boxes.append(row_box)
+            cell_boxes.append(cells)
         pages.append(grid.row_pages[r] if r < len(grid.row_pages) else page)
         lines.append(grid.row_lines[r] if r < len(grid.row_lines) else None)
     first_page = next((p for p in pages if p is not None), page)
     return RawTable(title=title, columns=columns, column_groups=groups, rows=rows, unit=unit,
                     page=page if page is not None else first_page,
                     row_pages=pages if any(p is not None for p in pages) else [],
-                    row_lines=lines if any(ln is not None for ln in lines) else [], note=note)
+                    row_lines=lines if any(ln is not None for ln in lines) else [], note=note,
+                    context_lines=context, row_boxes=row_boxes, cell_boxes=cell_boxes)
+
+
+_PREAMBLE_LABEL = re.compile(r"(预算主管部门|主管部门|部门名称|单位名称|编制部门|编制单位|填报单位|部门|金额单位|单位|预算年度)\s*[:：]")
+
+
+def _peel_preamble(grid: Grid, title: str, unit: str | None) -> tuple[str, str | None, list[str]]:
+    """Rows above the header that one cell spans whole — the table's title and its
+    '部门：X 单位：万元' line, printed inside the ruling by tables made from spreadsheets —
+    are the title, unit and context, not column labels."""
+    context: list[str] = []
+    peeled: set[int] = set()
+    for r in range(min(3, len(grid.owner))):
+        owners = set(grid.owner[r])
+        if len(owners) != 1 or -1 in owners:
+            break
+        text = grid.texts[grid.owner[r][0]].strip()
+        if not text or is_amount_cell(text):
+            break
+        m = _PREAMBLE_LABEL.search(text.replace(" ", ""))
+        head = text.replace(" ", "")[:m.start()] if m else text.replace(" ", "")
+        if not m and not _is_title(head):
+            break
+        if head and not title:
+            title = head
+        if m:
+            context.append(text)
+            unit = unit or find_unit(text.replace(" ", ""))
+        peeled.add(r)
+    if peeled:
+        grid.drop_rows(peeled)
+    return title, unit, context
+
+
+def _row_boxes(grid: Grid, r: int, texts: list[str | None]) -> tuple[Box | None, list[Box | None]]:
+    """(box of the row, box of each printed cell) of grid row r: the row's box joins the cells
+    that start on it and do not run on below (a merged label spanning rows would stretch it)."""
+    cells: list[Box | None] = []
+    own: list[Box] = []
+    for c, text in enumerate(texts):
+        cid = grid.owner[r][c]
+        box = grid.boxes[cid] if text and 0 <= cid < len(grid.boxes) else None
+        cells.append(box)
+        if box is not None and not (r + 1 < len(grid.owner) and grid.owner[r + 1][c] == cid):
+            own.append(box)
+    printed = own or [b for b in cells if b is not None]
+    return (union_box(printed) if printed else None), cells
 
 
 # --- characters and lines ------------------------------------------------------------------
@@ -433,6 +493,7 @@ def _grid_from_fragments(frags: list[Fragment]) -> Grid:
     owner: list[list[int]] = []
     texts: list[str] = []
     pages: list[int | None] = []
+    boxes: list[Box | None] = []
     for frag in frags:
         ys = _cluster([y for c in frag.cells for y in (c[1], c[3])])
         base = len(owner)
@@ -441,10 +502,11 @@ def _grid_from_fragments(frags: list[Fragment]) -> Grid:
         for x0, top, x1, bottom, text in frag.cells:
             cid = len(texts)
             texts.append(text)
+            boxes.append((x0, top, x1, bottom))
             for r in range(_nearest(ys, top), _nearest(ys, bottom)):
                 for c in range(_nearest(xs, x0), _nearest(xs, x1)):
                     owner[base + r][c] = cid
-    return Grid(owner, texts, pages)
+    return Grid(owner, texts, pages, boxes=boxes)
 
 
 def _drop_repeated_headers(grid: Grid) -> None:
@@ -579,12 +641,14 @@ def _unruled_grid(table: Unruled) -> Grid:
     owner: list[list[int]] = []
     texts: list[str] = []
     pages: list[int | None] = []
+    boxes: list[Box | None] = []
     for k, line in enumerate(table.header):
         row = [-1] * len(bands)
         for k2, lo, hi, text in header:
             if k2 == k:
                 cid = len(texts)
                 texts.append(text)
+                boxes.append(None)
                 for c in range(lo, hi + 1):
                     row[c] = cid
         owner.append(row)
@@ -601,16 +665,20 @@ def _unruled_grid(table: Unruled) -> Grid:
 
     for lines in table.rows:
         parts: dict[int, list[str]] = {}
+        spots: dict[int, list[Box]] = {}
         for line in lines:
             for x0, x1, text in line.segments(SEGMENT_GAP):
                 parts.setdefault(column(x0, x1), []).append(text)
+                if line.page == lines[0].page:
+                    spots.setdefault(column(x0, x1), []).append((x0, line.top, x1, line.bottom))
         row = [-1] * len(bands)
         for c, ps in parts.items():
             row[c] = len(texts)
             texts.append(join_wrapped(ps))
+            boxes.append(union_box(spots[c]) if spots.get(c) else None)
         owner.append(row)
         pages.append(lines[0].page)
-    return Grid(owner, texts, pages)
+    return Grid(owner, texts, pages, boxes=boxes)
 
 
 def _start_unruled(lines: list[Line]) -> Unruled | None:
@@ -655,11 +723,12 @@ def _add_rows(table: Unruled, lines: list[Line]) -> None:
 
 # --- titles, units, notes, headings ---------------------------------------------------------
 
-_TABLE_NUMBER = re.compile(r"^((部门)?公开表|附表|表)\s*\d+(-\d+)?[:：]?$")
+# 表1, 表1-2, 附表3, 公开表1, 部门公开表1, 公开01表, 表一
+_TABLE_NUMBER = re.compile(r"^(?:部门)?(?:公开|附)?(?:表\s*[\d一二三四五六七八九十]+(?:-\d+)?|[\d一二三四五六七八九十]+\s*表)[:：]?$")
 _HEADING = re.compile(r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])")
 _PAGE_NUMBER = re.compile(r"^[-—–－]?\s*(第\s*)?\d{1,4}\s*(页)?\s*[-—–－]?$|^\d+\s*/\s*\d+$")
 _LEADER = re.compile(r"(…{2,}|\.{4,}|·{4,}|-{6,})")
-_ORG_LABEL = re.compile(r"(预算主管部门|主管部门|预算单位|部门名称|单位名称|编制部门|编制单位)\s*[:：]\s*"
+_ORG_LABEL = re.compile(r"(预算主管部门|主管部门|预算单位|部门名称|单位名称|编制部门|编制单位|填报单位|部门)\s*[:：]\s*"
                         r"(\S+?)(?=\s|(?:金额)?单位[:：]|$)")
 
 
@@ -667,7 +736,15 @@ def _is_title(text: str) -> bool:
     t = text.replace(" ", "")
     if not t or len(t) > 50 or t.endswith(("。", "；", "：")) or t.startswith("注"):
         return False
-    return bool(re.search(r"表([（(]续[)）])?$|续表$", t)) and not _LEADER.search(t)
+    # 支出预算表, 支出预算表（续）, 财政拨款支出预算表（功能科目）: 表 and at most a short qualifier
+    return bool(re.search(r"表([（(][^（）()]{1,12}[)）])?$|续表$", t)) and not _LEADER.search(t)
+
+
+def _is_cover(lines: list[Line]) -> bool:
+    """A first page of a few short lines (issuer, '2021 年度部门预算', a date): no table title,
+    no sentence of the text."""
+    return len(lines) <= 8 and not any(_is_title(ln.text) or len(ln.text) > 40
+                                       or ln.text.rstrip().endswith(("。", "；", "，")) for ln in lines)
 
 
 def _is_context(text: str) -> bool:
@@ -694,7 +771,7 @@ class _State:
     tables: list[_Table] = field(default_factory=list)
     prose: list[Line] = field(default_factory=list)
     open_table: _Table | None = None  # the table that ended its page, may run on
-    compilers: list[str] = field(default_factory=list)  # 编制部门 named above tables
+    context: list[str] = field(default_factory=list)  # lines printed above tables (部门：X 单位：万元)
 
 
 def read_pdf(path: str | Path) -> ParsedDocument:
@@ -742,7 +819,7 @@ def read_pdf(path: str | Path) -> ParsedDocument:
                 lines = _strip_margins(lines, page.height)
                 if lines and _squash(lines[0].text) in ("目录", "目次"):
                     lines = []  # a contents page: its entries are no section headings
-                if page_no == 1 and not frags and len(lines) <= 8 and not any(_is_title(ln.text) for ln in lines):
+                if page_no == 1 and not frags and _is_cover(lines):
                     cover = lines  # a cover page: issuer, year, 部门预算/决算
                 else:
                     _read_page(state, frags, lines, page_no)
@@ -766,14 +843,12 @@ def read_pdf(path: str | Path) -> ParsedDocument:
     paragraphs = _with_lists(paragraphs, lists)
     if not any(_is_budget_table(t) for t in tables) and scanned_pages >= max(1, pages // 2):
         raise IngestError(f"{path.name}：大部分页面是图片、没有文字层（像是扫描件）。{ocr.missing_hint()}")
-    if not any(_is_budget_table(t) for t in tables):
-        raise IngestError(f"{path.name}：没有找到预算表格（收支总表、支出表、“三公”经费表等），"
-                          f"看起来不是部门预算/决算文件。请确认文件内容。")
+    if not any(_is_budget_table(t) for t in tables) and not any(is_budget_prose(p.text) for p in paragraphs):
+        raise IngestError(f"{path.name}：没有找到预算表格（收支总表、支出表、“三公”经费表等），说明文字里也没有"
+                          f"预算金额，看起来不是部门预算/决算文件。请确认文件内容。")
     heading = [ln.text for ln in (cover or state.prose[:3])][:8]
-    doc = ParsedDocument(str(path), "pdf", tables, paragraphs, heading_lines=heading, pages=pages)
-    doc.ocr = ocr_runs
-    _cover_facts(doc, state.compilers)
-    return doc
+    return ParsedDocument(str(path), "pdf", tables, paragraphs, heading_lines=heading,
+                          context_lines=state.context, has_cover=bool(cover), pages=pages, ocr=ocr_runs)
 
 
 def _check_file(path: Path) -> None:
@@ -842,7 +917,7 @@ def _read_page(state: _State, frags: list[Fragment], lines: list[Line], page_no:
         above = [i for i, ln in enumerate(lines) if i not in used and ln.bottom <= frag.bbox[1] + 1
                  and (k == 0 or ln.top >= frags[k - 1].bbox[3] - 1)]
         title, unit, consumed = _title_above(lines, above)
-        _note_compilers(state, [lines[i].text for i in consumed])
+        state.context += [lines[i].text for i in consumed]
         runs_on = (k == 0 and carried is not None and carried.frags
                    and len(consumed) == len(above) and (not title or "续" in title)
                    and _fits_under(carried.frags[0].xs, frag.xs))
@@ -866,13 +941,6 @@ def _read_page(state: _State, frags: list[Fragment], lines: list[Line], page_no:
         prose_below = any(ln.top > bottom for ln in _on_page(state.prose, page_no))
         if not prose_below and table.note is None:
             state.open_table = table
-
-
-def _note_compilers(state: _State, texts: list[str]) -> None:
-    for text in texts:
-        m = _ORG_LABEL.search(text)
-        if m:
-            state.compilers.append(m.group(2))
 
 
 def _on_page(lines: list[Line], page_no: int) -> list[Line]:
@@ -954,7 +1022,7 @@ def _read_free_lines(state: _State, lines: list[Line], page_no: int,
             while j < len(lines) and _is_context(lines[j].text):
                 unit = unit or find_unit(lines[j].text.replace(" ", ""))
                 j += 1
-            _note_compilers(state, [ln.text for ln in lines[i + 1:j]])
+            state.context += [ln.text for ln in lines[i + 1:j]]
             k = j
             while k < len(lines) and _continues_rows(lines, k):
                 k += 1
@@ -1020,6 +1088,12 @@ def _with_lists(paragraphs: list[Paragraph], lists: list[RawTable]) -> list[Para
     return out
 
 
+def is_budget_prose(text: str) -> bool:
+    """A paragraph of a 情况说明: budget words and an amount in 元/万元. A budget published as
+    text alone (its tables in another file) is read from such paragraphs."""
+    return bool(re.search(r"(预算|决算|支出|收入|经费)", text) and re.search(r"\d[\d,，.]*\s*(万元|亿元|元)", text))
+
+
 def _is_budget_table(table: RawTable) -> bool:
     words = ("预算", "决算", "收入", "支出", "经费", "拨款")
     has_amount = any(is_amount_cell(c) for row in table.rows for c in row)
@@ -1064,7 +1138,7 @@ def _paragraphs(lines: list[Line]) -> list[Paragraph]:
         nonlocal current
         if current:
             text = join_wrapped([ln.text for ln in current])
-            paragraphs.append(Paragraph(text, section, None, current[0].page))
+            paragraphs.append(Paragraph(text, section, None, current[0].page, _line_boxes(current)))
         current = []
 
     for ln in lines:
@@ -1098,33 +1172,12 @@ def _paragraphs(lines: list[Line]) -> list[Paragraph]:
     return paragraphs
 
 
-# --- cover: issuer, year, kind ---------------------------------------------------------------
+def _line_boxes(lines: list[Line]) -> list[tuple[int, int, Box]]:
+    """(end offset in the joined paragraph text, page, box) per line, as `join_wrapped` joins them."""
+    out, text = [], ""
+    for ln in lines:
+        text = join_wrapped([text, ln.text])
+        out.append((len(text), ln.page, (ln.x0, ln.top, ln.x1, ln.bottom)))
+    return out
 
-def _cover_facts(doc: ParsedDocument, compilers: list[str]) -> None:
-    from db.glossary import glossary
 
-    text = " ".join(doc.heading_lines)
-    for line in doc.heading_lines:
-        m = _ORG_LABEL.search(line)
-        if m:
-            doc.issuer = m.group(2)
-            break
-    suffixes = tuple(glossary()["bureau_suffixes"])
-    for line in doc.heading_lines if doc.issuer is None else []:
-        t = line.replace(" ", "")
-        m = re.match(r"^(\D{2,30}?)(?:\d{4}年度?)?(?:区级|市级|省级)?(?:部门|单位)?(?:预算|决算)", t)
-        if len(t) <= 30 and t.endswith(suffixes) and not re.search(r"\d", t):
-            doc.issuer = t  # a cover line that is just the name
-        elif m and m.group(1).endswith(suffixes):
-            doc.issuer = m.group(1)  # 某某区医疗保障局2025年部门预算
-        if doc.issuer:
-            break
-    if doc.issuer is None and compilers:
-        doc.issuer = Counter(compilers).most_common(1)[0][0]  # 编制部门：… above the tables
-    m = re.search(r"((?:19|20)\d\d)\s*年", text) or re.search(r"(?<!\d)((?:19|20)\d\d)(?!\d)", text)
-    if m and ("预算" in text or "决算" in text):
-        doc.year = int(m.group(1))
-    if "决算" in text:
-        doc.kind = "决算"
-    elif "预算" in text:
-        doc.kind = "预算"

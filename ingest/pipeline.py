@@ -23,7 +23,9 @@ from .writer import find_existing, write_document
 TEXT_SUFFIXES = {".txt", ".text"}
 PDF_SUFFIXES = {".pdf"}
 SHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv"}
-SUPPORTED = TEXT_SUFFIXES | PDF_SUFFIXES | SHEET_SUFFIXES | IMAGE_SUFFIXES
+HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml", ".mht", ".mhtml"}
+WORD_SUFFIXES = {".docx", ".docm", ".doc"}  # .doc: read when it is really .docx or a web page, else told to convert
+SUPPORTED = TEXT_SUFFIXES | PDF_SUFFIXES | SHEET_SUFFIXES | HTML_SUFFIXES | WORD_SUFFIXES | IMAGE_SUFFIXES
 
 Progress = Callable[[int, int, str], None]
 
@@ -37,6 +39,8 @@ class FileResult:
     title: str | None = None
     tables: int = 0
     items: int = 0
+    uncertain: list[str] = field(default_factory=list)  # what the identity cues left open
+    text_figures: int = 0  # figures read from the explanatory text
 
 
 @dataclass
@@ -72,21 +76,34 @@ def read_any(path: Path) -> ParsedDocument:
     if suffix in PDF_SUFFIXES | IMAGE_SUFFIXES:  # a page image is read as a scanned PDF page
         from .pdf_reader import read_pdf
         return read_pdf(path)
+    if suffix in HTML_SUFFIXES or (suffix in SHEET_SUFFIXES and _is_web_page(path)):
+        from .html_reader import read_html  # many sites serve an HTML table as '.xls'
+        return read_html(path)
     if suffix in SHEET_SUFFIXES:
         from .sheet_reader import read_spreadsheet
         return read_spreadsheet(path)
+    if suffix in WORD_SUFFIXES:
+        from .docx_reader import read_docx
+        return read_docx(path)
     if suffix in TEXT_SUFFIXES:
         from .text_reader import read_text
         return read_text(path)
     raise IngestError(f"{path.name}：不支持的文件类型“{suffix or '无扩展名'}”。"
-                      f"可导入 .txt、.pdf、.xlsx、.xls、.csv，以及扫描页图片 .png、.jpg。")
+                      f"可导入 .txt、.pdf、.xlsx、.xls、.csv、.html、.htm、.mht、.docx，以及扫描页图片 .png、.jpg。")
 
 
-def parse_file(path: Path) -> NormalizedDocument | str:
-    """Read and normalize one file; a failure comes back as its message (picklable)."""
+def _is_web_page(path: Path) -> bool:
+    with path.open("rb") as fh:
+        head = fh.read(1024).lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html", b"<table")) or b"<html" in head[:300]
+
+
+def parse_file(path: Path, overrides: dict | None = None) -> NormalizedDocument | str:
+    """Read and normalize one file; a failure comes back as its message (picklable).
+    `overrides`: issuer/year/kind/scope the user stated, which win over the document's cues."""
     try:
         parsed = read_any(path)
-        return mark_ocr(normalize(parsed), parsed)
+        return mark_ocr(normalize(parsed, overrides), parsed)
     except IngestError as exc:
         return str(exc)
     except Exception as exc:  # a reader bug must not stop the other files
@@ -98,7 +115,7 @@ def sha256_of(path: Path) -> str:
 
 
 def ingest_paths(paths: Iterable[Path], db_path: Path, jobs: int = 1,
-                 progress: Progress | None = None) -> IngestReport:
+                 progress: Progress | None = None, overrides: dict | None = None) -> IngestReport:
     started = time.perf_counter()
     files = expand(paths)
     report = IngestReport()
@@ -124,7 +141,7 @@ def ingest_paths(paths: Iterable[Path], db_path: Path, jobs: int = 1,
         if progress:
             progress(done, len(files), "")
         digests = dict(todo)
-        for path, result in _parse_all([p for p, _ in todo], jobs):
+        for path, result in _parse_all([p for p, _ in todo], jobs, overrides):
             report.results.append(_store(conn, path, digests[path], result))
             done += 1
             if progress:
@@ -135,14 +152,15 @@ def ingest_paths(paths: Iterable[Path], db_path: Path, jobs: int = 1,
     return report
 
 
-def _parse_all(paths: list[Path], jobs: int) -> Iterator[tuple[Path, NormalizedDocument | str]]:
+def _parse_all(paths: list[Path], jobs: int,
+               overrides: dict | None = None) -> Iterator[tuple[Path, NormalizedDocument | str]]:
     """(path, parsed document or error message) as each file is done. Workers parse; the caller
     is the one writer. The largest files go first so the workers finish together."""
     if jobs <= 1 or len(paths) <= 1:
-        yield from ((p, parse_file(p)) for p in paths)
+        yield from ((p, parse_file(p, overrides)) for p in paths)
         return
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = {pool.submit(parse_file, p): p for p in sorted(paths, key=lambda p: -p.stat().st_size)}
+        futures = {pool.submit(parse_file, p, overrides): p for p in sorted(paths, key=lambda p: -p.stat().st_size)}
         for future in as_completed(futures):
             yield futures[future], future.result()
 
@@ -155,4 +173,6 @@ def _store(conn, path: Path, digest: str, result: NormalizedDocument | str) -> F
     except Exception as exc:  # nothing of this document was kept: the transaction rolled back
         return FileResult(path, "failed", f"{path.name}：写入数据库失败（{exc}），未保存任何内容。")
     items = sum(len(t.items) for t in result.tables)
-    return FileResult(path, "ingested", "", doc_id, result.title, len(result.tables), items)
+    uncertain = result.identity.uncertain if result.identity else []
+    return FileResult(path, "ingested", "", doc_id, result.title, len(result.tables), items, uncertain,
+                      len(result.text_figures))

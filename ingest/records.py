@@ -23,6 +23,7 @@ class TextFigure:
     compared_to: str | None = None  # "上年" for changes and growth rates
     page: int | None = None
     line: int | None = None
+    bbox: tuple[float, float, float, float] | None = None  # the sentence on its page (PDF)
     ocr_confidence: float | None = None  # read by OCR: the engine's confidence
 
 

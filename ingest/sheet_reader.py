@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from .model import IngestError, ParsedDocument, RawTable
-from .pdf_reader import (_ORG_LABEL, Grid, _cover_facts, _is_context, _is_title, grid_to_table, header_rows,
+from .pdf_reader import (Grid, _is_context, _is_title, grid_to_table, header_rows,
                          is_amount_cell, norm_text)
 from .textutil import find_unit
 
@@ -45,19 +45,17 @@ def read_spreadsheet(path: str | Path) -> ParsedDocument:
                           f"请用 Excel/WPS 打开后另存为 .xlsx 再导入。") from None
     tables: list[RawTable] = []
     heading: list[str] = []
-    compilers: list[str] = []
+    context: list[str] = []  # lines above the tables: 编制部门：X  单位：万元
     for name, rows, merges in sheets:
         for block_rows, block_merges, offset in _blocks(rows, merges):
-            raw, preamble = _table(name, block_rows, block_merges, offset, compilers)
+            raw, preamble = _table(name, block_rows, block_merges, offset, context)
             heading += preamble
             if raw is not None:
                 tables.append(raw)
     if not any(_is_budget_table(t) for t in tables):
         raise IngestError(f"{path.name}：没有找到预算表格（表头里没有预算/支出/收入等栏目，也没有金额），"
                           f"看起来不是部门预算/决算表。请确认文件内容。")
-    doc = ParsedDocument(str(path), "spreadsheet", tables, [], heading_lines=heading[:8])
-    _cover_facts(doc, compilers)
-    return doc
+    return ParsedDocument(str(path), "spreadsheet", tables, [], heading_lines=heading[:8], context_lines=context)
 
 
 # --- opening the file ----------------------------------------------------------------------
@@ -205,7 +203,7 @@ def _blocks(rows: list[list[str]], merges: list[tuple[int, int, int, int]]):
 
 
 def _table(sheet: str, rows: list[list[str]], merges, offset: int,
-           compilers: list[str]) -> tuple[RawTable | None, list[str]]:
+           context: list[str]) -> tuple[RawTable | None, list[str]]:
     width = max((c + 1 for row in rows for c, t in enumerate(row) if t), default=0)
     rows = [row[:width] + [""] * (width - len(row[:width])) for row in rows]
     while rows and not any(rows[-1]):
@@ -222,9 +220,7 @@ def _table(sheet: str, rows: list[list[str]], merges, offset: int,
         single = len(texts) == 1 or _merged_across(merges, r, width)
         if _is_context(joined.replace(" ", "")) or any(_is_context(t) for t in texts):
             unit = unit or find_unit(joined.replace(" ", ""))
-            m = _ORG_LABEL.search(joined)
-            if m:
-                compilers.append(m.group(2))
+            context.append(joined)
             preamble.append(joined)
             start = r + 1
             continue

@@ -10,6 +10,7 @@ import sqlite3
 from datetime import datetime, timezone
 from decimal import Decimal
 
+from .identity import CUE_WEIGHTS, same_body
 from .normalize import NormalizedDocument
 from .textutil import FEN_PER_UNIT
 
@@ -22,14 +23,18 @@ def find_existing(conn: sqlite3.Connection, sha256: str) -> int | None:
 def write_document(conn: sqlite3.Connection, doc: NormalizedDocument, source_file: str,
                    sha256: str) -> int:
     """Insert `doc`, replacing an earlier version of the same source file; returns doc_id."""
+    add_bbox_columns(conn)
     conn.execute("BEGIN IMMEDIATE")
     try:
         conn.execute("DELETE FROM documents WHERE source_file = ?", (source_file,))
+        issuer, title, identity = _join_companion(conn, doc)
         cur = conn.execute(
             """INSERT INTO documents (issuer, year, kind, scope, title, source_file, sha256, layout,
-                                      unit, pages, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)""",
-            (doc.issuer, doc.year, doc.kind, doc.scope, doc.title, source_file, sha256, doc.layout,
-             doc.unit, doc.pages, datetime.now(timezone.utc).isoformat(timespec="seconds")))
+                                      unit, pages, ingested_at, part, identity_json)
+               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+            (issuer, doc.year, doc.kind, doc.scope, title, source_file, sha256, doc.layout,
+             doc.unit, doc.pages, datetime.now(timezone.utc).isoformat(timespec="seconds"), doc.part,
+             json.dumps(identity, ensure_ascii=False)))
         doc_id = cur.lastrowid
         for table in doc.tables:
             table_id = conn.execute(
@@ -44,25 +49,53 @@ def write_document(conn: sqlite3.Connection, doc: NormalizedDocument, source_fil
             conn.executemany(
                 """INSERT INTO line_items (doc_id, table_id, row_no, code, name, classification, side,
                        parent_code, level, is_total, measure, column_label, amount_fen, amount_text, unit,
-                       uncertain, raw_text, page, line, ocr_confidence)
-                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                       uncertain, raw_text, page, line, bbox, ocr_confidence)
+                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
                 [(doc_id, table_id, it.row_no, it.code, it.name, it.classification, it.side,
                   it.parent_code, it.level, int(it.is_total), it.measure, it.column_label, it.amount_fen,
-                  it.amount_text, it.unit, int(it.uncertain), it.raw_text, it.page, it.line,
+                  it.amount_text, it.unit, int(it.uncertain), it.raw_text, it.page, it.line, _box_json(it.bbox),
                   it.ocr_confidence)
                  for it in table.items])
             for project in table.projects:
                 _write_project(conn, doc_id, table_id, project, table.page)
         conn.executemany(
             """INSERT INTO text_figures (doc_id, section, sentence, subject, code, kind, value, unit,
-                   compared_to, page, line, ocr_confidence) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)""",
+                   compared_to, page, line, bbox, ocr_confidence) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)""",
             [(doc_id, f.section, f.sentence, f.subject, f.code, f.kind, _decimal_text(f.value), f.unit,
-              f.compared_to, f.page, f.line, f.ocr_confidence) for f in doc.text_figures])
+              f.compared_to, f.page, f.line, _box_json(f.bbox), f.ocr_confidence) for f in doc.text_figures])
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
         raise
     return doc_id
+
+
+def _join_companion(conn: sqlite3.Connection, doc: NormalizedDocument) -> tuple[str, str, dict]:
+    """A budget published as a tables file and a text file is one budget: when the other part
+    (same year, kind and scope, the issuer spelled the same or more fully) is loaded, both
+    carry one issuer name — the one read from the stronger cue — so questions find both and
+    each figure still cites its own file. Returns (issuer, title, identity record)."""
+    identity = doc.identity.as_json() if doc.identity else {}
+    if doc.part == "whole" or doc.identity is None or not doc.identity.issuer_known:
+        return doc.issuer, doc.title, identity
+    other_part = "text" if doc.part == "tables" else "tables"
+    rows = conn.execute(
+        """SELECT doc_id, issuer, title, identity_json FROM documents
+           WHERE part = ? AND kind = ? AND scope IS ? AND year IS ?""",
+        (other_part, doc.kind, doc.scope, doc.year)).fetchall()
+    for doc_id, issuer, title, identity_json in rows:
+        if not same_body(issuer, doc.issuer):
+            continue
+        theirs = CUE_WEIGHTS.get(json.loads(identity_json or "{}").get("decided_by", {}).get("issuer"), 0)
+        ours = CUE_WEIGHTS.get(doc.identity.decided_by.get("issuer"), 0)
+        identity = {**identity, "companion": doc_id}
+        # The fuller spelling wins (中共江苏省委办公厅 over 江苏省委办公厅), else the stronger cue.
+        if (len(issuer), theirs) >= (len(doc.issuer), ours):  # keep the loaded spelling
+            return issuer, issuer + doc.title[len(doc.issuer):], identity
+        conn.execute("UPDATE documents SET issuer = ?, title = ? WHERE doc_id = ?",
+                     (doc.issuer, doc.issuer + title[len(issuer):], doc_id))
+        return doc.issuer, doc.title, identity
+    return doc.issuer, doc.title, identity
 
 
 def _write_project(conn: sqlite3.Connection, doc_id: int, table_id: int, project, page) -> None:
@@ -86,3 +119,82 @@ def _write_project(conn: sqlite3.Connection, doc_id: int, table_id: int, project
 
 def _decimal_text(value: Decimal) -> str:
     return format(value, "f")
+
+
+def _box_json(box) -> str | None:
+    """A page box as stored: "[x0, top, x1, bottom]" in PDF points, two decimals."""
+    return json.dumps([round(v, 2) for v in box]) if box else None
+
+
+def add_bbox_columns(conn: sqlite3.Connection) -> None:
+    """A store made before figures kept their page boxes gains the (nullable) column."""
+    for table in ("line_items", "text_figures"):
+        columns = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+        if "bbox" not in columns:
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN bbox TEXT")
+
+
+def remove_document(conn: sqlite3.Connection, doc_id: int) -> None:
+    """Delete a document with everything that hangs on it (tables, rows, figures, projects,
+    indicators, findings) in one transaction. Raises LookupError (KeyError) for an unknown id."""
+    conn.execute("PRAGMA foreign_keys = ON")  # the cascade does the work; a no-op inside a transaction
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        if conn.execute("SELECT 1 FROM documents WHERE doc_id = ?", (doc_id,)).fetchone() is None:
+            raise KeyError(f"没有编号为 {doc_id} 的文档")
+        conn.execute("DELETE FROM findings WHERE doc_id = ?", (doc_id,))
+        conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+KINDS = ("预算", "决算")
+SCOPES = ("部门", "单位")
+
+
+def relabel_document(conn: sqlite3.Connection, doc_id: int, issuer: str | None = None, year: int | None = None,
+                     kind: str | None = None, scope: str | None = None, clear_year: bool = False) -> str:
+    """Correct what a document is (issuer, year, kind, scope) when the file did not say it
+    clearly; the title is recomputed the way ingest makes it. One transaction; returns the new
+    title. `clear_year` stores "year not stated". Raises ValueError for a value that cannot be
+    stored and KeyError for a missing document."""
+    if issuer is not None and not issuer.strip():
+        raise ValueError("发布单位不能为空")
+    if year is not None and not 1949 <= year <= 2100:
+        raise ValueError(f"年度 {year} 不像预算年度")
+    if kind is not None and kind not in KINDS:
+        raise ValueError(f"类型只能是{'或'.join(KINDS)}")
+    if scope is not None and scope not in SCOPES:
+        raise ValueError(f"范围只能是{'或'.join(SCOPES)}")
+    from .identity import Identity, document_title
+
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        row = conn.execute("SELECT issuer, year, kind, scope, part, identity_json FROM documents WHERE doc_id = ?",
+                           (doc_id,)).fetchone()
+        if row is None:
+            raise KeyError(f"没有编号为 {doc_id} 的文档")
+        new_issuer = issuer.strip() if issuer is not None else row[0]
+        new_year = None if clear_year else (year if year is not None else row[1])
+        new_kind, new_scope = kind or row[2], scope or row[3] or "部门"
+        identity = json.loads(row[5] or "{}")
+        decided_by = dict(identity.get("decided_by", {}))
+        for name, old, new_value in (("issuer", row[0], new_issuer), ("year", row[1], new_year),
+                                     ("kind", row[2], new_kind), ("scope", row[3], new_scope)):
+            if old != new_value:
+                decided_by[name] = "user"  # the person said so
+        identity["decided_by"] = decided_by
+        identity["uncertain"] = []  # the person has looked at all four and saved them
+        kinds = {k for (k,) in conn.execute("SELECT DISTINCT table_kind FROM source_tables WHERE doc_id = ?", (doc_id,))}
+        title = document_title(Identity(new_issuer, new_year, new_kind, new_scope), row[4] if row[4] == "text" else None,
+                               kinds == {"performance"})
+        conn.execute("UPDATE documents SET issuer = ?, year = ?, kind = ?, scope = ?, title = ?, identity_json = ? "
+                     "WHERE doc_id = ?", (new_issuer, new_year, new_kind, new_scope, title,
+                                          json.dumps(identity, ensure_ascii=False), doc_id))
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return title

@@ -2,6 +2,12 @@
 
     .venv/bin/python scripts/screenshot.py [--question "…" ...] [--expand] [--upload FILE ...]
                                            [--without SAMPLE] [--out screenshots/app.png]
+    .venv/bin/python scripts/screenshot.py --all [--out-dir screenshots]
+
+`--all` takes the five pictures of the app's main views (landing.png, source-page.png,
+ranking.png, year-series.png, sidebar.png) on the samples plus two years of one issuer built as
+small PDFs (tests/series_build.py, needs reportlab from the test extra); `--add FILE` loads more
+files (a published PDF, say) into the database first, `--series` the two-year PDFs.
 
 `--question` may be given several times (a conversation: the later ones are follow-ups);
 `--expand` opens the "SQL 与来源行" expander under the last answer; `--upload` sends files
@@ -52,7 +58,8 @@ def wait_idle(page, timeout_ms: int = 30000) -> None:
     """Wait until Streamlit has finished the current script run (no 'Running…' widget)."""
     page.wait_for_timeout(300)
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout_ms)
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " && !document.querySelector('[data-stale=\"true\"]')", timeout=timeout_ms)
     page.wait_for_timeout(300)
 
 
@@ -65,15 +72,62 @@ def ask(page, question: str) -> None:
     wait_idle(page)
 
 
-def whole_page(page, out: Path, width: int) -> None:
+def open_source(page, label: str = "原文") -> None:
+    """Open the first source expander of the last answer and wait for its page image or table."""
+    page.get_by_test_id("stExpander").filter(has_text=label).first.click()
+    wait_idle(page)
+    page.wait_for_timeout(800)
+
+
+SERIES_QUESTION = "某某区医疗保障局行政事业单位养老支出"
+SCENARIOS = {  # name → (questions, open the first source, a chart to wait for, sidebar only)
+    "landing": ([], False, False, False),
+    "source-page": (["某某区医疗保障局2025年机关事业单位基本养老保险缴费支出是多少？"], True, False, False),
+    "ranking": (["哪个单位的机关运行经费最多？"], False, True, False),
+    "year-series": ([SERIES_QUESTION], False, True, False),
+    "sidebar": ([], False, False, True),
+}
+
+
+def shoot_all(browser, port: int, out_dir: Path, width: int) -> None:
+    for name, (questions, source, chart, sidebar_only) in SCENARIOS.items():
+        page = browser.new_page(viewport={"width": width, "height": 1000})
+        page.goto(f"http://127.0.0.1:{port}")
+        page.get_by_test_id("stChatInputTextArea").wait_for(timeout=30000)
+        page.get_by_test_id("stSidebar").get_by_text("张表").first.wait_for(timeout=30000)
+        wait_idle(page)
+        for question in questions:
+            ask(page, question)
+        if chart:
+            page.locator('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg').first.wait_for(
+                timeout=30000)
+            page.wait_for_timeout(1000)
+        if source:
+            open_source(page)
+            page.get_by_test_id("stImage").first.wait_for(timeout=30000)
+        out = out_dir / f"{name}.png"
+        if sidebar_only:
+            page.get_by_test_id("stSidebar").get_by_test_id("stExpander").filter(has_text="更正或删除").click()
+            wait_idle(page)
+            whole_page(page, out, width, selector='[data-testid="stSidebar"]')
+        else:
+            whole_page(page, out, width)
+        print(f"saved {out}")
+        page.close()
+
+
+def whole_page(page, out: Path, width: int, selector: str | None = None) -> None:
     """Streamlit scrolls inside its own containers, so grow the viewport to the content first."""
     height = page.evaluate("""() => Math.max(...[
         '[data-testid="stMain"]', '[data-testid="stSidebarContent"]', '[data-testid="stAppViewContainer"]']
         .map(s => document.querySelector(s)).filter(Boolean).map(e => e.scrollHeight))""")
     page.set_viewport_size({"width": width, "height": min(max(int(height) + 40, 1000), 6000)})
-    page.wait_for_timeout(800)
+    page.wait_for_timeout(1500)  # tables and charts draw on canvases again after the resize
     out.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(out), full_page=True)
+    if selector:
+        page.locator(selector).screenshot(path=str(out))
+    else:
+        page.screenshot(path=str(out), full_page=True)
 
 
 def main() -> int:
@@ -85,6 +139,11 @@ def main() -> int:
     parser.add_argument("--without", action="append", default=[], metavar="SAMPLE",
                         help="leave this bundled sample out of the database (to upload it, for instance)")
     parser.add_argument("--width", type=int, default=1400)
+    parser.add_argument("--source", action="store_true", help="open the first figure's source under the last answer")
+    parser.add_argument("--add", type=Path, action="append", default=[], help="another file to load first")
+    parser.add_argument("--series", action="store_true", help="load two years of one issuer (small PDFs)")
+    parser.add_argument("--all", action="store_true", help="the five pictures of the main views, into --out-dir")
+    parser.add_argument("--out-dir", type=Path, default=REPO / "screenshots")
     args = parser.parse_args()
     questions = args.question if args.question is not None else ([] if args.upload else [DEFAULT_QUESTION])
     try:
@@ -99,7 +158,13 @@ def main() -> int:
     db = workdir / "samples.db"
     samples = [str(f) for f in sorted((REPO / "data" / "samples").iterdir())
                if f.suffix != ".md" and f.name not in args.without]
-    ingest = subprocess.run([sys.executable, "-m", "assistant.cli", "ingest", *samples, "--db", str(db)],
+    extra = [str(f) for f in args.add]
+    if args.series or args.all:
+        sys.path.insert(0, str(REPO / "tests"))
+        from series_build import make_series
+
+        extra += [str(f) for f in make_series(workdir / "series")]
+    ingest = subprocess.run([sys.executable, "-m", "assistant.cli", "ingest", *samples, *extra, "--db", str(db)],
                             capture_output=True, text=True, cwd=REPO)
     if ingest.returncode != 0:
         print(f"ingesting the samples failed:\n{ingest.stderr.strip()}")
@@ -117,6 +182,10 @@ def main() -> int:
         listening = time.perf_counter() - started
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            if args.all:
+                shoot_all(browser, port, args.out_dir, args.width)
+                browser.close()
+                return 0
             page = browser.new_page(viewport={"width": args.width, "height": 1000})
             t0 = time.perf_counter()
             page.goto(f"http://127.0.0.1:{port}")
@@ -128,6 +197,10 @@ def main() -> int:
                 t1 = time.perf_counter()
                 ask(page, question)
                 print(f"answered in {time.perf_counter() - t1:.2f} s: {question}")
+            if args.source and questions:
+                open_source(page)
+                page.locator('[data-testid="stImage"], [data-testid="stDataFrame"] >> visible=true').first.wait_for(timeout=30000)
+                page.wait_for_timeout(800)
             if args.expand and questions:
                 page.get_by_test_id("stExpander").filter(has_text="SQL 与来源行").last.click()
                 page.wait_for_timeout(1000)

@@ -225,7 +225,7 @@ def test_audit_command_prints_findings_per_document(audited):
     result = CliRunner().invoke(audit_command, ["--db", str(path)])
     assert result.exit_code == 0, result.output
     assert "《青海省医疗保障局2021年部门预算》" in result.output
-    assert "error   R09" in result.output and "未发现问题" in result.output
+    assert "错误  R09" in result.output and "未发现问题" in result.output
 
 
 def test_audit_command_json_is_a_list_of_findings(audited):

@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ingest.identity import recognise_identity
+
 import pytest
 
 from fixtures_build import (BUDGET, HEADING, ISSUER, PARAGRAPH, SANGONG, TITLE, BudgetTable,
@@ -160,7 +162,8 @@ def test_empty_table_keeps_its_note(real):
 
 def test_final_accounts_cover(real):
     doc = real(CAIZHENGJU)
-    assert (doc.issuer, doc.year, doc.kind) == ("上海市普陀区财政局", 2024, "决算")
+    ident = recognise_identity(doc)
+    assert (ident.issuer, ident.year, ident.kind) == ("上海市普陀区财政局", 2024, "决算")
     assert all(t.unit == "万元" for t in doc.tables if t.title)
 
 
@@ -224,7 +227,8 @@ def test_final_accounts_text_keeps_only_printed_figures(real):
 ])
 def test_cover_names_issuer_year_kind(real, name, issuer, year, kind):
     doc = real(name)
-    assert (doc.issuer, doc.year, doc.kind) == (issuer, year, kind)
+    ident = recognise_identity(doc)
+    assert (ident.issuer, ident.year, ident.kind) == (issuer, year, kind)
     assert any("部门预算" in h or "单位预算" in h for h in doc.heading_lines)
 
 
@@ -278,7 +282,8 @@ def test_paragraph_wrapped_by_the_layout_is_one_paragraph(tmp_path, make):
     doc = read_pdf(make(tmp_path / "budget.pdf"))
     assert [(p.text, p.section, p.page) for p in doc.paragraphs] == [(PARAGRAPH, HEADING, 1)]
     assert doc.heading_lines[0] == f"{ISSUER}2025年部门预算"
-    assert (doc.issuer, doc.year, doc.kind) == (ISSUER, 2025, "预算")
+    ident = recognise_identity(doc)
+    assert (ident.issuer, ident.year, ident.kind) == (ISSUER, 2025, "预算")
 
 
 @pytest.mark.parametrize("ruled", [True, False], ids=["ruled", "unruled"])

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from ingest.identity import recognise_identity
+
 from fixtures_build import (BUDGET, ISSUER, TITLE, BudgetTable, make_csv, make_ruled_pdf,
                             make_unrelated_workbook, make_workbook, make_xls)
 from ingest.model import IngestError
@@ -25,7 +27,8 @@ def test_workbook_reads_title_unit_merged_header_and_rows(tmp_path):
     assert tab.rows == BUDGET.rows
     assert tab.row_lines == [5, 6, 7, 8, 9, 10]  # sheet row numbers
     assert doc.layout == "spreadsheet"
-    assert (doc.issuer, doc.year, doc.kind) == (ISSUER, 2025, "预算")
+    ident = recognise_identity(doc)
+    assert (ident.issuer, ident.year, ident.kind) == (ISSUER, 2025, "预算")
 
 
 def test_workbook_reads_the_same_as_the_ruled_pdf(tmp_path):

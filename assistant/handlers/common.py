@@ -71,7 +71,7 @@ def find_items(frame: Frame, documents: list[Document], trace: Trace) -> list[di
     codes, names = codes_of(frame), names_of(frame, "item")
     doc_ids = _doc_ids(documents)
     if codes or names:
-        return queries.items(trace, doc_ids, codes, names, frame.measure)
+        return in_fund_asked(frame, queries.items(trace, doc_ids, codes, names, frame.measure))
     if names_of(frame, "total"):
         rows = queries.items(trace, doc_ids, [], names_of(frame, "total"), frame.measure, total_rows=True)
         return rows + _grand_total_instead(frame, [i for i in doc_ids if i not in {r["doc_id"] for r in rows}], trace)
@@ -85,6 +85,20 @@ def find_items(frame: Frame, documents: list[Document], trace: Trace) -> list[di
             rows = queries.items(trace, doc_ids, [], [frame.measure + "合计"], None)
         return rows
     return []
+
+
+def in_fund_asked(frame: Frame, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """'高等教育财政拨款基本支出': a document printing the row both in its all-funds 支出预算表 and in
+    its 财政拨款支出预算表 answers from the table of the money source named, never the other."""
+    words = [w for w in glossary()["qualifiers"]["words"] if w in frame.question and w not in ("本年", "当年")]
+    if not words:
+        return rows
+    kept = []
+    for doc_id in dict.fromkeys(r["doc_id"] for r in rows):
+        mine = [r for r in rows if r["doc_id"] == doc_id]
+        named = [r for r in mine if any(w in (r["source_table"] or "") for w in words)]
+        kept += named or mine
+    return kept
 
 
 def _grand_total_instead(frame: Frame, doc_ids: list[int], trace: Trace) -> list[dict[str, Any]]:

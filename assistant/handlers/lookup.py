@@ -274,15 +274,22 @@ def _answer_text(frame: Frame, documents: list[Document], trace: Trace, kinds: t
         # the same sentence states ("…25个，涉及项目预算资金11,381.60万元")
         money = [m for r in rows for m in queries.same_sentence(trace, r) if m["unit"] in MONEY and m["kind"] == "amount"]
         rows = list({m["figure_id"]: m for m in money}.values()) or rows
+    # One amount stated in two sections of one document is one figure, cited where first stated.
+    same: dict[tuple, list[dict]] = {}
+    for row in rows:
+        same.setdefault((row["doc_id"], row["subject"], row["kind"], row["value"], row["unit"]), []).append(row)
     figures, sentences = [], []
-    for row in rows[:3]:
+    for row, *again in list(same.values())[:3]:
         value, unit = text_value(row, frame.unit)
         label = label_for(row, row["subject"], None, frame.english)
         figures.append(Figure(exact(value), unit, label, text_source(row)))
         # 37,151.47万元 asked in 元 is exact only to the 百元 the text printed: say what it printed
         printed = "" if unit == row["unit"] else f"（说明原文为{show(Decimal(row['value']), row['unit'], printed=True)}）"
-        sentences.append(say(frame, f"{label}为{show(value, unit)}{printed}。来源：{text_source(row).cite()}。",
-                             f"{label}: {show(value, unit)}. Source: {text_source(row).cite(True)}."))
+        also = "、".join(dict.fromkeys(f"“{r['section']}”" for r in again if r["section"] and r["section"] != row["section"]))
+        also_zh = f"；另见说明{also}，数值相同" if also else ""
+        also_en = f"; also stated in {also}" if also else ""
+        sentences.append(say(frame, f"{label}为{show(value, unit)}{printed}。来源：{text_source(row).cite()}{also_zh}。",
+                             f"{label}: {show(value, unit)}. Source: {text_source(row).cite(True)}{also_en}."))
     return Answer("answered", "".join(sentences), figures)
 
 
