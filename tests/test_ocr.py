@@ -110,8 +110,7 @@ def _ocr_doc(values: dict[str, str], confidences: dict[str, float]) -> ParsedDoc
     rows.append(["合计", "", values["合计"]])
     table = RawTable("2025年部门支出预算总表", ["科目编码", "科目名称", "合计"], rows, unit="元", page=1,
                      row_pages=[1] * len(rows))
-    doc = ParsedDocument("scan.pdf", "pdf", [table], [], heading_lines=["某某局2025年部门预算"],
-                         issuer="某某局", year=2025, kind="预算")
+    doc = ParsedDocument("scan.pdf", "pdf", [table], [], heading_lines=["某某局2025年部门预算"])
     doc.ocr = {1: [(values[k], confidences.get(k, 0.99)) for k in values]}
     return doc
 
@@ -120,7 +119,7 @@ GOOD = {"201": "300.00", "20103": "300.00", "2010301": "100.00", "2010302": "200
 
 
 def _items(parsed: ParsedDocument) -> dict[str, object]:
-    doc = mark_ocr(normalize(parsed), parsed)
+    doc = mark_ocr(normalize(parsed, {"issuer": "某某局", "year": 2025, "kind": "预算", "scope": "部门"}), parsed)
     return {item.code or item.name: item for item in doc.tables[0].items}
 
 
