@@ -25,7 +25,9 @@ PDF_SUFFIXES = {".pdf"}
 SHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml", ".mht", ".mhtml"}
 WORD_SUFFIXES = {".docx", ".docm", ".doc"}  # .doc: read when it is really .docx or a web page, else told to convert
-SUPPORTED = TEXT_SUFFIXES | PDF_SUFFIXES | SHEET_SUFFIXES | HTML_SUFFIXES | WORD_SUFFIXES | IMAGE_SUFFIXES
+# Page images (IMAGE_SUFFIXES) are read when named, not gathered from folders: a folder's logos
+# and screenshots are no budgets.
+SUPPORTED = TEXT_SUFFIXES | PDF_SUFFIXES | SHEET_SUFFIXES | HTML_SUFFIXES | WORD_SUFFIXES
 
 Progress = Callable[[int, int, str], None]
 
