@@ -91,6 +91,10 @@ class Answer:
     # What the engine understood (bureau, year, subject, …); a follow-up question reuses it.
     # Internal: not part of the chat-protocol JSON.
     frame: Any = None
+    # Years as a dimension: [{"year", "value", "unit", "label"}] in year order, for a line chart.
+    # Internal: not part of the chat-protocol JSON.
+    series: list[dict[str, Any]] = field(default_factory=list)
+    resolver: str | None = None  # which resolver answered (assistant/handlers/resolvers.py), if one did
 
     def to_json(self) -> dict[str, Any]:
         return {

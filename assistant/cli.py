@@ -104,11 +104,15 @@ def docs(db_path: Path, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps([d.__dict__ for d in documents], ensure_ascii=False, indent=1))
         return
+    halves = {(d.issuer, d.year, d.kind, d.scope, d.part): d.doc_id for d in documents}
     for d in documents:
         year = d.year if d.year else "年份未注明"
         click.echo(f"{d.doc_id:>3}  {d.issuer}  {year}  {d.scope}{d.kind}  表 {d.tables}  数 {d.items}  "
                    f"发现 {d.findings}  提示 {d.notes}  {Path(d.source_file).name}")
-        part = {"tables": "（报表部分，说明另见同名文件）", "text": "（情况说明部分，报表另见同名文件）"}.get(d.part, "")
+        other = halves.get((d.issuer, d.year, d.kind, d.scope, {"tables": "text", "text": "tables"}.get(d.part)))
+        part = (f"（报表部分，情况说明见 {other} 号）" if d.part == "tables" and other else
+                f"（情况说明部分，报表见 {other} 号）" if d.part == "text" and other else
+                "（只有说明文字，没有报表）" if d.part == "text" else "")
         click.echo(f"     判断依据：{d.identity_basis}{part}" + (f"；待核对：{'；'.join(d.uncertain)}" if d.uncertain else ""))
 
 

@@ -13,14 +13,21 @@ from pathlib import Path
 
 from db.store import connect_readonly
 
-from . import handlers, queries
+from . import coverage, handlers, queries
+from .handlers import resolvers
+from .examples import example_questions
 from .answer import Answer, Exchange
 from .lexicon import Bureau, Document, Lexicon
 from .queries import Trace
 from .sqlcheck import QueryInterrupted, SqlError, SqlRejected
-from .understand import Frame, understand
+from .spelling import Speller
+from .text import normalize_question, squash
+from .understand import POINTING, Frame, understand
 
 
+# "那北戴河呢？" with nothing asked before it: a follow-up marker and no figure named.
+ELLIPTICAL_ALONE = re.compile(r"呢[?？。]?$|^(?:那|那么|还有|再看|and\b|what about)")
+BOTH_ALONE = re.compile(r"两者|二者|这两个|这两项|\bboth\b|\bthe two\b")
 OPINION = re.compile(r"你觉得|你认为|合理吗|是否合理|合不合理|应不应该|值不值|浪费|do you think|reasonable")
 
 
@@ -31,10 +38,61 @@ class Assistant:
         self.db_path = Path(db_path)
         self.conn = connect_readonly(self.db_path)
         self.lexicon = Lexicon(self.conn)
+        self.speller = Speller(self.lexicon)
 
     def ask(self, question: str, history: Sequence[Exchange] = ()) -> Answer:
+        parts = split_asks(question)
+        if len(parts) == 1:
+            parts = self._split_each(question)
+        if len(parts) > 1:  # "年初预算多少、决算多少": each part in turn, the second as a follow-up
+            return self._ask_parts(parts, history)
+        return self._ask_one(question, history)
+
+    def _split_each(self, question: str) -> list[str]:
+        """"行政运行年初预算和决算数分别是多少": two things of one subject joined by 和 — asked as
+        "…年初预算是多少" and then "决算数是多少" (a follow-up). Only when the words before 和
+        name a line or column by themselves and the words after it name no bureau."""
+        m = EACH.search(question)
+        if not m or not history_free_subject(self.lexicon, m.group(1)):
+            return [question]
+        second = understand(m.group(3), self.lexicon)
+        if second.bureaus or second.unknown_bureau or m.group(3).strip() == "":
+            return [question]
+        return [m.group(1) + "是多少", m.group(3) + "是多少"]
+
+    def _ask_parts(self, parts: list[str], history: Sequence[Exchange]) -> Answer:
+        """One answer for "A多少、B多少": every part answered, or the first part that is not (its
+        status, no figure), so no part is ever dropped."""
+        answers, turns = [], list(history)
+        for part in parts:
+            answer = self._ask_one(part, turns)
+            turns.append(Exchange(part, answer))
+            answers.append(answer)
+            if answer.status != "answered":
+                return answer
+        joined = Answer("answered", "".join(a.answer for a in answers), [f for a in answers for f in a.figures],
+                        sql=";\n\n".join(dict.fromkeys(a.sql for a in answers if a.sql)),
+                        warnings=list(dict.fromkeys(w for a in answers for w in a.warnings)))
+        joined.columns, joined.rows = answers[0].columns, answers[0].rows
+        joined.frame, joined.engine = answers[-1].frame, self.engine_name
+        return joined
+
+    def _ask_one(self, question: str, history: Sequence[Exchange] = ()) -> Answer:
         previous, earlier = (_previous_frames(history) + [None, None])[:2]
         frame = understand(question, self.lexicon, previous, earlier)
+        fixes: list[tuple[str, str]] = []
+        if _may_be_misspelt(frame):
+            correction = self.speller.correct(squash(normalize_question(question)))
+            if correction.ambiguous:
+                typed, names = correction.ambiguous[0]
+                answer = Answer("clarify", "“" + typed + "”是指" + "还是".join(f"“{n}”" for n in names) + "？请写明再问。",
+                                options=names)
+                answer.frame, answer.engine = frame, self.engine_name
+                return answer
+            if correction.fixes:
+                fixed = understand(correction.text, self.lexicon, previous, earlier)
+                if not _may_be_misspelt(fixed):
+                    frame, fixes = fixed, correction.fixes
         try:
             answer = self._answer(frame)
         except (SqlRejected, QueryInterrupted, SqlError) as exc:
@@ -44,6 +102,9 @@ class Assistant:
         if OPINION.search(question) and answer.status == "answered":
             answer.answer += handlers.say(frame, "（这个助手只报告预算中写明的数字和出处，不评价是否合理。）",
                                           " (This assistant reports what the budgets state; it gives no opinion.)")
+        if fixes and answer.status in ("answered", "no_data"):
+            read = "、".join(f"“{typed}”为“{name}”" for typed, name in fixes)
+            answer.answer = handlers.say(frame, f"（按{read}理解。）", f"(Read {read}.) ") + answer.answer
         answer.frame = frame
         answer.engine = self.engine_name
         return answer
@@ -52,10 +113,10 @@ class Assistant:
         if frame.intent == "refuse":
             return Answer("refused", handlers.say(frame, "这个助手只读取已载入的预算，不会删除、修改或写入任何数据。",
                                                   "This assistant only reads the loaded budgets; it never deletes or changes data."))
-        if frame.unknown_bureau and not frame.bureaus:
-            return Answer("no_data", handlers.say(
-                frame, f"已载入的预算中没有“{frame.unknown_bureau}”。{self.loaded_summary()}",
-                f"'{frame.unknown_bureau}' is not in the loaded budgets. {self.loaded_summary()}"))
+        gap = self._gap(frame)
+        if gap:
+            gap.resolver = "coverage"  # a part named back: final, not a question for a model either
+            return gap
         bureaus = frame.bureaus or [b for b in self.lexicon.bureaus
                                     if not frame.office_kind or frame.office_kind in b.issuer]
         if not bureaus:  # "哪个医保局…" with no 医疗保障局 loaded
@@ -74,12 +135,17 @@ class Assistant:
                      if all(getattr(d, key) == value for key, value in frame.document_filter.items())]
         if not documents:
             return Answer("no_data", self._no_year(frame, bureaus))
+        resolved = self._resolve(frame, documents)
+        if resolved:
+            return resolved
         if not frame.subjects and not frame.measure and frame.intent not in ("count", "consistency") \
                 and not handlers.fund_named(frame) and not frame.side_code:
             return Answer("no_data", handlers.say(
-                frame, f"没有在问题里找到已载入预算中的科目、项目或指标，无法给出数字。{self.loaded_summary()}",
+                frame, (f"问题中的{'、'.join(f'“{w}”' for w in coverage.leftover_words(frame))}不是已载入预算中的科目、项目或指标，"
+                        if coverage.leftover_words(frame) else "没有在问题里找到已载入预算中的科目、项目或指标，")
+                + f"无法给出数字。{self.loaded_summary(documents)}",
                 f"The question names no budget line, project or indicator found in the loaded budgets. "
-                f"{self.loaded_summary()}"))
+                f"{self.loaded_summary(documents)}"))
         notes: list[tuple[str, str]] = []
         if frame.intent in COMBINING and not frame.document_filter:
             documents, notes = one_per_department(documents, frame.english)
@@ -95,14 +161,107 @@ class Assistant:
             answer.answer += self.loaded_summary([d for d in documents])
         return answer
 
+    def _resolve(self, frame: Frame, documents: list[Document]) -> Answer | None:
+        """A kind of question one of the ordered resolvers answers (series, lists …)."""
+        trace = Trace(self.conn)
+        answer = resolvers.resolve(frame, documents, trace)
+        if answer is None:
+            return None
+        answer.warnings += finding_warnings(trace, answer, documents)
+        answer.sql = trace.sql
+        answer.columns, answer.rows = trace.columns, trace.rows
+        return answer
+
+    def _gap(self, frame: Frame) -> Answer | None:
+        """The answer when part of the question cannot be placed (assistant/coverage.py): a
+        refusal, an unknown body, a breakdown no budget prints, a line not loaded, or a
+        follow-up with nothing before it."""
+        if coverage.injection(frame.question):
+            return self.refusal(frame)
+        if not frame.after_question and not frame.bureaus and BOTH_ALONE.search(frame.question) and not frame.subjects:
+            return Answer("clarify", handlers.say(
+                frame, "“两者”指哪两个数字？前面没有可以接着问的问题。请写明单位、年份和科目再问，"
+                       "例如：“A局和B局2021年的办公费合计多少？”",
+                "Which two figures do you mean? There is no earlier question to refer to."))
+        if not frame.followup and coverage.off_topic(frame.question, frame):
+            return self.refusal(frame)
+        unknown = list(dict.fromkeys(([frame.unknown_bureau] if frame.unknown_bureau else [])
+                                     + coverage.unknown_organisations(frame)))
+        if unknown:
+            names = "、".join(f"“{u}”" for u in unknown)
+            return Answer("no_data", handlers.say(
+                frame, f"已载入的预算中没有{names}的预算，无法给出它的数字。{self.near_matches(unknown[0])}",
+                f"{names} is not in the loaded budgets. {self.near_matches(unknown[0], english=True)}"))
+        pointing = POINTING.search(frame.question.strip())
+        if pointing and not frame.after_question and not (frame.subjects or frame.bureaus):
+            what = pointing.group(1) or "内容"
+            return Answer("clarify", handlers.say(
+                frame, f"“{pointing.group(0)}”指哪个{what}？前面没有可以接着问的问题，请写明单位、年份和{what}名称再问。",
+                f"Which {what} do you mean? There is no earlier question to refer to."))
+        if frame.bureaus and not frame.after_question and ELLIPTICAL_ALONE.search(frame.question.strip()) \
+                and not (frame.subjects or frame.measure or frame.side_code):
+            who = "、".join(b.short for b in frame.bureaus)
+            return Answer("clarify", handlers.say(
+                frame, f"想问{who}的哪个数字？前面没有可以接着问的问题。例如：“{who}的办公费是多少？”",
+                f"Which figure of {who} do you mean? There is no earlier question to follow."))
+        step = coverage.granularity(frame)
+        if step:
+            annual = re.sub(rf"(?:第[一二三四1-4])?{re.escape(step.text)}(?:的)?", "", normalize_question(frame.question),
+                            count=1, flags=re.I).strip()
+            return Answer("no_data", handlers.say(
+                frame, f"预算只列全年数，没有{step.detail}的数（问题中的“{step.text}”），已载入的预算中没有这个数。"
+                       f"要看全年数，可以问：“{annual}”",
+                f"The budgets print annual amounts only; there is no figure {step.text}. "
+                f"Ask for the annual amount instead."))
+        terms = coverage.unplaced_terms(frame)
+        if terms:
+            names = "、".join(f"“{t}”" for t in terms)
+            where = "、".join(b.short for b in frame.bureaus[:3]) or "已载入的预算"
+            return Answer("no_data", handlers.say(
+                frame, f"在{where}中没有找到{names}这一项，无法给出数字。",
+                f"No line {names} was found in the loaded budgets."))
+        return None
+
+    def refusal(self, frame: Frame) -> Answer:
+        examples = example_questions(self.lexicon, limit=2)
+        asks = "；".join(f"“{q}”" for q in examples)
+        return Answer("refused", handlers.say(
+            frame, "这个助手只回答已载入的部门预算和决算中的数字（金额、项目、绩效指标），并注明出处。"
+                   + (f"可以这样问：{asks}。" if asks else ""),
+            "This assistant answers questions about the figures in the loaded department budgets, with sources."
+            + (f" For example: {asks}." if asks else "")))
+
+    def near_matches(self, name: str, limit: int = 3, english: bool = False) -> str:
+        """A few loaded issuers that look like `name` (same place or office), never the whole list."""
+        from rapidfuzz import fuzz
+
+        # a loaded body of the same place first (莲湖区人民法院 → 莲湖区医疗保障局), then look-alikes
+        scored = sorted(((any(p in name for p in b.places[-1:]), fuzz.partial_ratio(name, b.issuer), b.issuer)
+                         for b in self.lexicon.bureaus), reverse=True)
+        near = [issuer for same_place, score, issuer in scored[:limit] if same_place or score >= 50]
+        total = len(self.lexicon.documents)
+        if english:
+            return (f"Loaded bodies nearby: {', '.join(near)}. " if near else "") + \
+                f"{total} documents are loaded (budgetqa docs lists them)."
+        if near:
+            return f"相近的已载入单位：{'、'.join(near)}（共载入{total}份文件）。"
+        return f"共载入{total}份文件（budgetqa docs 可列出）。"
+
     def _no_year(self, frame: Frame, bureaus: list[Bureau]) -> str:
-        loaded = "；".join(f"{b.issuer}：" + "、".join(_year_text(d) for d in b.documents) for b in bureaus)
+        loaded = "；".join(f"{b.issuer}：" + "、".join(_year_text(d) for d in b.documents) for b in bureaus[:3])
+        if len(bureaus) > 3:
+            loaded += f"等{len(bureaus)}个单位"
         return handlers.say(frame, f"已载入的预算中没有{frame.year}年的这份预算。已载入的是：{loaded}。",
                             f"No {frame.year} budget of that bureau is loaded. Loaded: {loaded}.")
 
-    def loaded_summary(self, documents: list[Document] | None = None) -> str:
+    def loaded_summary(self, documents: list[Document] | None = None, limit: int = 3) -> str:
+        """The documents near the question (at most `limit`), and how many are loaded: never
+        the whole list, which at thousands of documents would bury the answer."""
         docs = documents or self.lexicon.documents
-        return "已载入：" + "；".join(f"《{d.title}》" for d in docs) + "。"
+        total = len(self.lexicon.documents)
+        named = "；".join(f"《{d.title}》" for d in docs[:limit])
+        more = f"等{len(docs)}份" if len(docs) > limit else ""
+        return f"已载入：{named}{more}（共{total}份文件，budgetqa docs 可列出）。"
 
 
 # Questions that add, order, compare or count over documents: one document per department and year.
@@ -149,6 +308,41 @@ def finding_warnings(trace: Trace, answer: Answer, documents: list[Document]) ->
 
 def _year_text(doc: Document) -> str:
     return f"{doc.year}年" if doc.year else "年份未注明"
+
+
+# "A多少、B多少", "A是多少，B是多少": two asks in one question (the second may leave out what the
+# first said: "年初预算多少、决算多少")
+ASK_END = re.compile(r"(?:是|为)?(?:多少钱?|几[个项辆人]?)(?:呢)?[、，,；;]\s*(?=\S)")
+
+
+EACH = re.compile(r"^(.+?)(和|与|以及|及|、)([^和与及、]{2,12}?)(?:的)?分别(?:是|为)?(?:多少|几)")
+
+
+def history_free_subject(lexicon: Lexicon, text: str) -> bool:
+    """The words name a line or a column (and something beside the bureau) on their own."""
+    frame = understand(text, lexicon)
+    return bool(frame.subjects or frame.measure) and frame.intent == "lookup" and len(frame.bureaus) <= 1
+
+
+def split_asks(question: str) -> list[str]:
+    """The asks of a question, each ending in its 多少; one ask stays whole."""
+    pieces, start = [], 0
+    for m in ASK_END.finditer(question):
+        pieces.append(question[start:m.end()].rstrip("、，,；; "))
+        start = m.end()
+    rest = question[start:].strip()
+    if not pieces or len(rest) < 2:
+        return [question]
+    return pieces + [rest]
+
+
+def _may_be_misspelt(frame: Frame) -> bool:
+    """Something in the question was not placed: an unknown body, an unplaced line, or nothing
+    at all named. Only then is the question read again for pinyin slips."""
+    if frame.english or frame.intent == "refuse":
+        return False
+    return bool(frame.unknown_bureau or not (frame.subjects or frame.measure or frame.side_code)
+                or coverage.unknown_organisations(frame) or coverage.unplaced_terms(frame))
 
 
 def _previous_frames(history: Sequence[Exchange]) -> list[Frame]:

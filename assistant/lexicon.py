@@ -188,9 +188,12 @@ def _rows(conn: sqlite3.Connection, sql: str) -> list[tuple]:
 def _bureaus(documents: list[Document]) -> list[Bureau]:
     by_issuer: dict[str, Bureau] = {}
     for doc in documents:
-        bureau = by_issuer.get(doc.issuer)
+        # One body across years even when printed another way: 莲湖区医疗保障局（汇总） in one year,
+        # 莲湖区医疗保障局 in the next, 青海省 医疗保障局 with a space.
+        key = identity_key(doc.issuer)
+        bureau = by_issuer.get(key)
         if bureau is None:
-            bureau = by_issuer[doc.issuer] = Bureau(doc.issuer)
+            bureau = by_issuer[key] = Bureau(doc.issuer)
             _derive_aliases(bureau)
         bureau.documents.append(doc)
     bureaus = list(by_issuer.values())
@@ -202,6 +205,17 @@ def _bureaus(documents: list[Document]) -> list[Bureau]:
     for bureau in bureaus:
         bureau.aliases |= {f for f in bureau.org_forms if org_counts[f] == 1 and len(f) >= 3}
     return bureaus
+
+
+def identity_key(issuer: str) -> str:
+    """The issuer as one entity: squashed, without a trailing scope in brackets (（汇总）, （本级）),
+    its office in the glossary's full form (青海省医保局 is 青海省医疗保障局)."""
+    key = re.sub(r"[（(][^（）()]*[)）]$", "", squash(issuer))
+    for long, shorts in glossary()["bureau_abbreviations"].items():
+        for short in sorted((s for s in shorts if len(s) >= 2), key=len, reverse=True):
+            if key.endswith(short) and not key.endswith(long):
+                return key[: -len(short)] + long
+    return key
 
 
 def _derive_aliases(bureau: Bureau) -> None:

@@ -78,8 +78,8 @@ def builtin_could_not_parse(answer: Answer, assistant: Assistant) -> bool:
     frame = answer.frame
     if answer.status != "no_data" or not isinstance(frame, Frame):
         return False
-    if frame.intent == "refuse" or (frame.unknown_bureau and not frame.bureaus):
-        return False
+    if frame.intent == "refuse" or (frame.unknown_bureau and not frame.bureaus) or answer.resolver == "coverage":
+        return False  # a part of the question the data cannot answer was named back (assistant/coverage.py)
     if frame.intent == "unknown":
         return True
     if frame.subjects or frame.measure or frame.intent == "count":

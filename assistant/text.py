@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from db.glossary import glossary
 from ingest.textutil import QUOTE_MARKS, chinese_number, squash
@@ -21,8 +22,26 @@ def is_english(question: str) -> bool:
     return letters > 3 * max(cjk, 1)
 
 
+@lru_cache(maxsize=1)
+def _to_simplified():
+    """OpenCC's traditional → simplified converter (醫療保障局 → 医疗保障局); None when the
+    package is missing, so the engine still runs on simplified questions."""
+    try:
+        import opencc
+    except ImportError:  # pragma: no cover - opencc is a dependency
+        return None
+    return opencc.OpenCC("t2s.json")
+
+
+def to_simplified(text: str) -> str:
+    converter = _to_simplified()
+    return converter.convert(text) if converter else text
+
+
+@lru_cache(maxsize=4096)
 def normalize_question(question: str) -> str:
     """The question in the engine's canonical form (not shown to the user)."""
+    question = to_simplified(question)
     text = re.sub(r"(?<=[A-Za-z])['’]s\b", "", unicodedata.normalize("NFKC", question))  # commission's → commission
     text = text.translate(QUOTE_MARKS)
     text = re.sub(r"\s+", " ", text).strip()

@@ -21,17 +21,21 @@ INTENTS = [  # first match wins; order matters
     ("consistency", re.compile(r"一致|对得上|相符|吻合|矛盾|核对|不符|consistent|match")),
     ("ratio", re.compile(r"占.{0,12}(比例|比重|百分比|%|几成|百分之)|是.{1,16}的百分之(?:几|多少)|占比|比重|所占"
                           r"|多少倍|几倍|完成率|执行率"
-                          r"|是年初预算的(?:百分之|多少|几)|share|percentage of")),
+                          r"|是年初预算的(?:百分之|多少|几)|完成(?:了)?(?:年初|全年)?预算的|是全年预算的(?:百分之|多少|几)|share|percentage of")),
     ("change", re.compile(r"比上年|较上年|同比|[与和跟同](?:上年|去年|\d{4}年度?)(?:预算)?相?比|增长率|增幅|降幅|增减|变化|变动|比去年|增加了?多少|减少了?多少|下降了?多少|上升了?多少|增长了?多少"
                            r"|(?:增长|下降|减少|增加)(?:了)?百分之几|降低了?多少")),
     ("rank", re.compile(r"最多|最高|最大|最少|最低|最小|排序|排列|排名|从高到低|从低到高|从大到小|从小到大|哪个|哪家|哪一|\bmost\b|\bhighest\b|\blowest\b|\brank")),
-    ("difference", re.compile(r"相差|差额|差多少|差距|多多少|少多少|高多少|低多少|比较|对比|difference|compare")),
+    ("difference", re.compile(r"相差|差额|差多少|差距|多了?多少|少了?多少|高了?多少|低了?多少|比较|对比|difference|compare")),
     # "一共有多少个项目" is a count, not a sum
     ("count", re.compile(r"多少个|几个|几项|多少项|几辆|多少辆|几台|多少台|几人|多少人|how many")),
     ("sum", re.compile(r"合计|总和|加起来|一共|总共|共计|之和|\btotal of\b|\bsum\b")),
     ("children", re.compile(r"下有哪些|有哪些|包括哪些|包含哪些|明细|由哪些|构成")),
 ]
-ELLIPTICAL = re.compile(r"呢[?？。]?$|^(那|那么|其中|换成|改成|改用|再看|还有|and\b|what about)")
+# "这个项目的…" points back at the last question's subject ("这个局…" only at its bureau)
+ELLIPTICAL = re.compile(r"呢[?？。]?$|^(那|那么|其中|换成|改成|改用|再看|还有|and\b|what about)"
+                        r"|^(?:这个|这项|这一|该|此|上述)(?:项目|科目|指标)")
+# "这个项目的绩效指标…": words that point back at what was asked before
+POINTING = re.compile(r"^(?:这个|这项|这一|该|此|上述|它的|它)(项目|科目|指标|单位|部门|局)?")
 ASCENDING = re.compile(r"最少|最低|最小|从低到高|从小到大|lowest|least")
 WANTS_YUAN = re.compile(r"(多少|几)元|换成元|以元|单位为?元|按元|用元|精确到元|折合元|in yuan")
 WANTS_WAN = re.compile(r"万元|in (?:ten )?thousands? (?:of )?yuan")
@@ -68,7 +72,7 @@ ENGLISH_COUNT_UNITS = _english_count_units()
 TOTAL_AFTER = re.compile(r"合计|总计|小计|总额")
 # "三公经费中的公务接待费", "卫生健康支出里行政运行": the words between a container and its part
 WITHIN = re.compile(r"的?(?:当中|之中|中|里|内)的?")
-COUNT_UNIT = re.compile(r"(?:几|多少)(辆|台|个|项|人|家|套|处)")
+COUNT_UNIT = re.compile(rf"(?:几|多少)({'|'.join(map(re.escape, glossary()['count_words']['words']))})")
 
 
 @dataclass
@@ -97,6 +101,17 @@ class Frame:
     english: bool = False
     followup: bool = False
     question: str = ""
+    # The question as read, with every part the engine placed (bureaus, years, measures,
+    # subjects) blanked by ＿: what is left is checked by assistant/coverage.py.
+    rest: str = ""
+    # Years as a dimension: "2023到2025年", "2021年和2023年分别", "历年", "近三年" of one bureau.
+    # `years` lists the years named (a range filled in); `series` is set for 历年/近N年 too.
+    years: list[int] = field(default_factory=list)
+    series: bool = False
+    last_n_years: int | None = None  # 近三年 → 3
+    kind_by_year: dict[int, str] = field(default_factory=dict)
+    after_question: bool = False  # there was a question before this one in the conversation  # "2025年预算比2024年决算": each year's kind
+    read: str = ""  # the question as read, before blanking (same positions as `rest`)
 
     def describe(self) -> str:
         names = "、".join(sorted({n for m in self.subjects for n in m.names})[:3])
@@ -107,17 +122,19 @@ def understand(question: str, lexicon: Lexicon, previous: Frame | None = None,
                earlier: Frame | None = None) -> Frame:
     """The frame of `question`; `previous` and `earlier` are the frames of the last two questions
     (a follow-up fills from the last; "两者" means the last two)."""
-    frame = Frame(question=question, english=is_english(question))
+    frame = Frame(question=question, english=is_english(question), after_question=previous is not None)
     if REFUSE.search(question):
         frame.intent = "refuse"
         return frame
     text = squash(normalize_question(question))
+    frame.read = text
     frame.side_code = _side_code(text, lexicon)
     years = list(re.finditer(r"(19|20)\d{2}(?=年)", text))
     for m in years:
         text = text[:m.start()] + "＿" * (m.end() - m.start() + 1) + text[m.end() + 1:]
     bureaus = lexicon.find_bureaus(text)
     frame.year, frame.years_by_bureau = _years(years, bureaus)
+    _year_dimension(frame, text, years, bureaus)
     if frame.english:
         words = re.findall(r"[a-z]+", question.lower())
         # "Putuo District Commerce Commission": the office named picks one of the place's bureaus
@@ -156,10 +173,13 @@ def understand(question: str, lexicon: Lexicon, previous: Frame | None = None,
     english_count = ENGLISH_COUNT.search(question.lower()) if frame.english else None
     if english_count and english_count.group(1) in ENGLISH_COUNT_UNITS:  # "how many vehicles" → 辆
         frame.count_unit = ENGLISH_COUNT_UNITS[english_count.group(1)]
+    frame.kind_by_year = _kind_by_year(frame.read, years) if len(frame.years) >= 2 else {}
     for word, wanted in glossary()["document_words"].items():
         if not word.startswith("_") and word in text:
             frame.document_filter.update(wanted)
             text = _mask_document_word(text, word)
+    if len(set(frame.kind_by_year.values())) > 1:  # a 决算 against a 预算: each year keeps its own kind
+        frame.document_filter.pop("kind", None)
     frame.count_children = frame.intent == "count" and bool(CHILD_COUNT.search(text))
     longer = [(m.start, m.end) for m in lexicon.find_subjects(text)]
     if frame.intent == "ratio":
@@ -172,8 +192,12 @@ def understand(question: str, lexicon: Lexicon, previous: Frame | None = None,
         for word in glossary()["qualifiers"]["words"]:
             text = re.sub(word + r"(?=＿)", "＿" * len(word), text)
     frame.subjects = [m for m in lexicon.find_subjects(text) if not _is_measure_word(m.term)]
+    if frame.intent in ("difference", "change") and len({m.term for m in frame.subjects}) == 1:
+        frame.subjects += _compared_sibling(text, frame.subjects, lexicon)
+    placed = [(m.start, m.end) for m in frame.subjects]  # a container (三公经费中…) is placed too
     if frame.intent in ("sum", "difference") and frame.subjects:
         frame.subjects = _subjects_of_a_list(text, frame.subjects, lexicon)
+    frame.rest = _blank_spans(text, placed + [(m.start, m.end) for m in frame.subjects])
     whole = glossary()["whole_budget_words"]
     if not frame.subjects and not frame.measure and frame.bureaus and _only_says(text, whole["words"], whole["filler"]):
         # "青海省医疗保障局2021年的预算": the budget as a whole, i.e. its expenditure total
@@ -183,9 +207,56 @@ def understand(question: str, lexicon: Lexicon, previous: Frame | None = None,
     elif previous:
         if not frame.subjects and not frame.bureaus:
             frame.subjects = _sibling_of_previous(text, previous, lexicon)
+            if frame.subjects:  # "购置费呢": the words name the part that changes, all placed
+                frame.rest = BLANK_ALL.sub(lambda m: "＿" * len(m.group(0)), frame.rest)
         frame = _fill_from_previous(frame, previous)
     frame.unanchored_year = bool(RELATIVE_YEAR.search(question)) and frame.year is None
     return frame
+
+
+SERIES_WORDS = re.compile(r"历年|各年|每年|逐年|每一年|各年度|历年来|这几年|哪一年|哪年|哪个年度|(?:近|最近|过去)([一二两三四五六七八九十\d]{1,2})年")
+YEAR_RANGE = re.compile(r"＿+(?:年度?)?(?:到|至|-|—|–|~|～)＿+")
+CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+BLANK_ALL = re.compile(r"[\u4e00-\u9fff（）()]+")
+
+
+def _year_dimension(frame: "Frame", text: str, years: list[re.Match], bureaus: list) -> None:
+    """Several years of one bureau: the question asks across its documents, not of one of them."""
+    one_bureau = len({id(b) for b, _, _ in bureaus}) <= 1
+    values = sorted({int(m.group(0)) for m in years})
+    series = SERIES_WORDS.search(text)
+    if not one_bureau:
+        return
+    if len(values) >= 2:
+        if YEAR_RANGE.search(text) and len(values) == 2:  # 2023到2025年: every year between
+            values = list(range(values[0], values[1] + 1))
+        frame.years, frame.year, frame.years_by_bureau = values, None, {}
+        frame.series = True
+    elif series and not values:
+        frame.series = True
+        n = series.group(1)
+        if n:
+            frame.last_n_years = int(n) if n.isdigit() else CN_DIGITS.get(n)
+
+
+def _kind_by_year(read: str, years: list[re.Match]) -> dict[int, str]:
+    """"2025年预算…比2024年决算": the kind of document written right after each year."""
+    kinds: dict[int, str] = {}
+    for m in years:
+        after = re.match(r"年度?(?:的|部门|单位)*(预算|决算)", read[m.end():])
+        if after:
+            kinds[int(m.group(0))] = after.group(1)
+    return kinds
+
+
+def _blank_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    chars = list(text)
+    for start, end in spans:
+        for k in range(max(0, start), min(len(chars), end)):
+            chars[k] = "＿"
+    return "".join(chars)
 
 
 def _years(years: list[re.Match], bureaus: list) -> tuple[int | None, dict[str, int]]:
@@ -290,7 +361,11 @@ def _two_measures(text: str, longer: list[tuple[int, int]], intent: str) -> bool
     if len({canonical for _, canonical, _ in found}) < 2:
         return False
     (first, _, word), (second, _, _) = found[:2]
-    return intent != "lookup" or re.fullmatch(r"(?:的)?(?:和|与|及|以及|、|跟)", text[first + len(word):second]) is not None
+    return intent != "lookup" or JOINED.fullmatch(text[first + len(word):second]) is not None
+
+
+# "基本支出和项目支出", "基本支出多少、项目支出多少", "年初预算是多少，决算是多少": two asked together
+JOINED = re.compile(r"(?:是|为)?(?:多少钱?|几何)?(?:的)?(?:和|与|及|以及|、|跟|，|,|;|；)(?:其)?")
 
 
 def _is_measure_word(term: str) -> bool:
@@ -359,6 +434,21 @@ def _sibling(fragment: str, terms: list[str], lexicon: Lexicon) -> str | None:
     return best[1] if best else None
 
 
+COMPARED = re.compile(r"(?:比|较|与|和|跟)([\u4e00-\u9fff]{2,10}?)(?:的)?(?:多了?|少了?|高了?|低了?|增加了?|减少了?|相比|相差|差|增长了?|下降了?)")
+
+
+def _compared_sibling(text: str, subjects: list[Match], lexicon: Lexicon) -> list[Match]:
+    """"年末结转和结余比年初多了多少": the thing compared with is the named subject with the
+    words after 比 in place of a part of it (年初结转和结余)."""
+    m = COMPARED.search(text, subjects[0].end)
+    if not m:
+        return []
+    name = _sibling(m.group(1), [subjects[0].term], lexicon)
+    if not name or name == subjects[0].term:
+        return []
+    return [replace(found, start=m.start(1), end=m.end(1)) for found in lexicon.find_subjects(name)]
+
+
 def _subjects_of_a_list(text: str, subjects: list[Match], lexicon: Lexicon) -> list[Match]:
     """"三公经费中公务用车购置费和运行费合计": the container before 中 is context, and a listed
     name shortened after 和 ("运行费") is the sibling of the name before it (公务用车运行费)."""
@@ -409,7 +499,7 @@ def _fill_from_previous(frame: Frame, previous: Frame) -> Frame:
     if relative and previous.year and not re.search(r"(19|20)\d{2}", frame.question):
         frame.year = previous.year - (2 if relative.group(1) == "前年" else 1)
     frame.followup = followup
-    if frame.intent == "difference" and not frame.subjects:
+    if frame.intent == "difference" and not frame.subjects and not frame.other_measure:
         frame.subjects = previous.subjects
     if frame.intent == "ratio" and not frame.subjects and frame.measure and previous.measure \
             and previous.measure != frame.measure and not frame.whole_measure:

@@ -351,3 +351,26 @@ def test_english_function_class_is_kept_as_the_row_asked(real_assistant):
     answer = real_assistant.ask("How much is the Wanli subdistrict's 2024 project expenditure for urban and "
                                 "rural community affairs?")
     assert Decimal("42776303") in values(answer, "元")  # 城乡社区支出's 项目支出, not the whole 项目支出
+
+
+def test_budget_and_final_columns_of_one_row_both_answered(real_assistant):
+    """"年初预算多少、决算多少" of a 决算 row: both columns, each cited."""
+    answer = real_assistant.ask("普陀区财政局2024年行政运行年初预算多少、决算多少")
+    assert {Decimal("1560.05"), Decimal("1511.89")} <= {f.value for f in answer.figures}
+
+
+def test_compared_with_the_sibling_named_after_bi(real_assistant):
+    """"年末结转和结余比年初多了多少": 年初 stands for 年初结转和结余; the difference in SQL."""
+    answer = real_assistant.ask("普陀区财政局2024年年末结转和结余比年初多了多少")
+    assert {Decimal("55.34"), Decimal("49.14"), Decimal("6.2")} <= {f.value for f in answer.figures}
+
+
+def test_completion_rate_names_the_row_and_cites_both_inputs(real_assistant):
+    answer = real_assistant.ask("普陀区财政局2024年行政运行完成年初预算的百分之多少")
+    assert [f.value for f in answer.figures] == [Decimal("96.9129"), Decimal("1511.89"), Decimal("1560.05")]
+    assert "行政运行决算数" in answer.answer and answer.figures[1].source.table and answer.figures[2].source.section
+
+
+def test_completion_of_the_full_year_budget_never_uses_the_start_of_year_one(real_assistant):
+    answer = real_assistant.ask("普陀区财政局2024年一般公共服务支出完成全年预算的百分之多少")
+    assert all("年初" not in f.label for f in answer.figures)

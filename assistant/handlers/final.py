@@ -113,7 +113,7 @@ def _columns_of(trace: Trace, table_ids: list[int]) -> dict[int, set[str]]:
 
 
 COLUMN_SUFFIX = re.compile(r"(?:年初预算|全年预算|调整预算|决算)$")
-COMPLETION = re.compile(r"完成率|执行率|完成(?:了)?(?:年初)?预算的|是年初预算的(?:百分之|多少|几)")
+COMPLETION = re.compile(r"完成率|执行率|完成(?:了)?(?:年初|全年)?预算的|是(?:年初|全年)预算的(?:百分之|多少|几)")
 
 
 def completion_rate(frame: Frame, documents: list[Document], trace: Trace) -> Answer | None:
@@ -127,16 +127,19 @@ def completion_rate(frame: Frame, documents: list[Document], trace: Trace) -> An
         return None
     doc_ids = _doc_ids(finals)
     final = _amount(trace, doc_ids, frame, subjects, FINAL, "决算")
-    budget = _amount(trace, doc_ids, frame, subjects, "年初预算数", "年初预算")
+    # 完成全年预算: against the budget as adjusted during the year; otherwise the 年初 budget
+    column, word = ("全年预算数", "全年预算") if "全年预算" in frame.question else ("年初预算数", "年初预算")
+    budget = _amount(trace, doc_ids, frame, subjects, column, word)
     if final is None or budget is None or not budget[0]:
         return None
     rate = (final[0] * 100 / budget[0]).quantize(Decimal("0.0001"), ROUND_HALF_UP)  # as the share handler states it
-    label = label_for(final[2], subjects[0], None)
-    figures = [Figure(exact(rate), "%", f"{label}决算数占年初预算的比例", final[1]),
+    row_name = final[2].get("name") or COLUMN_SUFFIX.sub("", final[2].get("subject") or "") or subjects[0]
+    label = label_for(final[2], row_name, None)
+    figures = [Figure(exact(rate), "%", f"{label}决算数占{word}的比例", final[1]),
                Figure(exact(final[0] / 1000000), "万元", f"{label}决算数", final[1]),
-               Figure(exact(budget[0] / 1000000), "万元", f"{label}年初预算", budget[1])]
-    text = (f"{label}决算数{show(final[0] / 1000000, '万元')}（{final[1].cite()}），年初预算"
-            f"{show(budget[0] / 1000000, '万元')}（{budget[1].cite()}），完成年初预算的{show(rate, '%')}。")
+               Figure(exact(budget[0] / 1000000), "万元", f"{label}{word}", budget[1])]
+    text = (f"{label}决算数{show(final[0] / 1000000, '万元')}（{final[1].cite()}），{word}"
+            f"{show(budget[0] / 1000000, '万元')}（{budget[1].cite()}），完成{word}的{show(rate, '%')}。")
     return Answer("answered", text, figures)
 
 

@@ -244,10 +244,24 @@ def _answer_indicators(frame: Frame, documents: list[Document], trace: Trace,
     if not rows:
         return _not_found(frame, documents)
     question = frame.question
-    best_score = max(fuzz.partial_ratio(r["project"] or "", question) for r in rows)
-    rows = [r for r in rows if fuzz.partial_ratio(r["project"] or "", question) >= best_score - 5]
+    projects = [p for p in names_of(frame, "project") if p not in {r["name"] for r in rows}]
+    if projects and chosen is None:
+        # the project named picks among projects with this indicator; a project that has no such
+        # indicator is said so, never answered with another project's target
+        own = [r for r in rows if r["project"] in projects]
+        if not own:
+            return Answer("no_data", say(frame, f"“{'、'.join(projects)}”没有名为“{rows[0]['name']}”的绩效指标"
+                                                f"（{len({r['project'] for r in rows})}个其他项目有）。",
+                                         f"'{', '.join(projects)}' has no indicator '{rows[0]['name']}'."))
+        rows = own
+    elif names_of(frame, "project"):
+        best_score = max(fuzz.partial_ratio(r["project"] or "", question) for r in rows)
+        rows = [r for r in rows if fuzz.partial_ratio(r["project"] or "", question) >= best_score - 5]
     figures, sentences = [], []
-    for row in rows[:4]:
+    if len({r["project"] for r in rows}) > 1:  # one indicator name in several projects: each, counted
+        sentences.append(say(frame, f"{len({r['project'] for r in rows})}个项目都有这个指标：",
+                             f"{len({r['project'] for r in rows})} projects have this indicator: "))
+    for row in rows[:8]:
         project = f"“{row['project']}”的" if row["project"] else ""
         label = label_for(row, f"{project}指标“{row['name']}”", None, frame.english)
         if row["value_num"] is not None:

@@ -1,0 +1,242 @@
+"""Kinds of question answered by small resolvers, tried in order before the intent handlers.
+
+Each resolver says which frames it answers (`applies`) and answers them, or returns None to let
+the next one try. A new kind of question is a new entry here with its own tests, not another
+branch inside lookup(). The answer records which resolver answered (Answer.resolver).
+
+series          one bureau over several loaded years: each year's figure (Answer.series for a chart)
+year_change     the difference (and growth) between two loaded years, computed in SQL
+indicator_list  the performance indicators of a project or of the department, with a count
+project_list    the projects of a department with their amounts, with a count
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Callable
+
+from .. import queries
+from ..answer import Answer, Figure
+from ..compose import exact, item_figures, item_source, label_for, show
+from ..lexicon import Document
+from ..queries import Trace
+from ..understand import Frame
+from .common import _doc_ids, _fen_per, names_of, say, subject_label
+from .lookup import lookup
+
+LIST_WORDS = re.compile(r"有哪些|哪些|是什么|有什么|列出|列一下|清单|明细|都有|list|which")
+GROWTH_WORDS = re.compile(r"增长率|增幅|降幅|百分之|%|几成|growth|rate")
+SHOWN = 20  # rows written out in a list; the count covers all
+
+
+@dataclass
+class Resolver:
+    name: str
+    applies: Callable[[Frame, list[Document]], bool]
+    answer: Callable[[Frame, list[Document], Trace], Answer | None]
+
+
+# --- years as a dimension --------------------------------------------------------------------
+
+def _by_year(frame: Frame, documents: list[Document]) -> dict[int, list[Document]]:
+    """The documents of each year; a year the question gives a kind (2024年决算) keeps only that kind."""
+    by_year: dict[int, list[Document]] = {}
+    for doc in documents:
+        wanted = frame.kind_by_year.get(doc.year)
+        if doc.year and (wanted is None or doc.kind == wanted):
+            by_year.setdefault(doc.year, []).append(doc)
+    return dict(sorted(by_year.items()))
+
+
+def _years_asked(frame: Frame, by_year: dict[int, list[Document]]) -> list[int]:
+    if frame.years:
+        return frame.years
+    loaded = list(by_year)
+    return loaded[-frame.last_n_years:] if frame.last_n_years else loaded
+
+
+def _is_series(frame: Frame, documents: list[Document]) -> bool:
+    return frame.series and len(frame.bureaus) == 1 and frame.intent not in ("difference", "change", "ratio") \
+        and len(_by_year(frame, documents)) >= 1
+
+
+def series(frame: Frame, documents: list[Document], trace: Trace) -> Answer | None:
+    """Each asked year's figure, in year order; years not loaded are named."""
+    by_year = _by_year(frame, documents)
+    years = _years_asked(frame, by_year)
+    points, figures, sentences, missing = [], [], [], []
+    for year in years:
+        if year not in by_year:
+            missing.append(year)
+            continue
+        one = lookup(replace(frame, year=year, years=[], series=False, intent="lookup"), by_year[year], trace)
+        if one.status != "answered" or not one.figures:
+            missing.append(year)
+            continue
+        first = one.figures[0]
+        points.append({"year": year, "value": first.value, "unit": first.unit, "label": first.label})
+        figures += one.figures
+        sentences.append(one.answer)
+    if not points:
+        return Answer("no_data", say(frame, f"{frame.bureaus[0].short}{'、'.join(f'{y}年' for y in years)}的预算中都没有找到"
+                                            f"{subject_label(frame)}。", f"No figure for {subject_label(frame)} in {years}."))
+    what = subject_label(frame)
+    who = frame.bureaus[0].short
+    line = "；".join(f"{p['year']}年{show(p['value'], p['unit'])}" for p in points)
+    head = say(frame, f"{who}{what}按年份：{line}。", f"{who} {what} by year: {line}. ")
+    if frame.intent == "rank" and len(points) > 1:  # "哪一年最多": the year, then the series
+        top = (max if frame.descending else min)(points, key=lambda p: p["value"])
+        head = say(frame, f"{what}{'最多' if frame.descending else '最少'}的是{top['year']}年（{show(top['value'], top['unit'])}）。",
+                   f"Highest {what}: {top['year']}. ") + head
+    tail = say(frame, f"已载入的预算中没有{'、'.join(f'{y}年' for y in missing)}的这个数。" if missing else "",
+               f"Not in the loaded budgets: {', '.join(map(str, missing))}. " if missing else "")
+    answer = Answer("answered", head + "".join(sentences) + tail, figures)
+    answer.series = points
+    return answer
+
+
+def _is_year_change(frame: Frame, documents: list[Document]) -> bool:
+    return len(frame.years) >= 2 and len(frame.bureaus) == 1 and frame.intent in ("difference", "change") \
+        and sum(1 for y in (frame.years[0], frame.years[-1]) if y in _by_year(frame, documents)) == 2
+
+
+def year_change(frame: Frame, documents: list[Document], trace: Trace) -> Answer | None:
+    """"2025年比2023年增加了多少": the later year's figure less the earlier one's, in SQL, both cited."""
+    by_year = _by_year(frame, documents)
+    early, late = frame.years[0], frame.years[-1]
+    rows = []
+    for year in (early, late):
+        one = lookup(replace(frame, year=year, years=[], series=False, intent="lookup"), by_year[year], trace)
+        item = next((f for f in one.figures if f.source.ref_kind == "item" and f.source.item_id), None)
+        found = queries.items_by_id(trace, [item.source.item_id]) if one.status == "answered" and item else []
+        if not found:  # one side of the comparison is missing: say which, state nothing
+            kind = frame.kind_by_year.get(year, "")
+            return Answer("no_data", say(frame, f"{frame.bureaus[0].short}{year}年{kind}中没有找到{subject_label(frame)}"
+                                                f"（表格中的数），无法计算{late}年与{early}年的差。",
+                                         f"No table figure for {subject_label(frame)} in {year}; "
+                                         f"the change from {early} to {late} cannot be computed."))
+        rows.append(found[0])
+    a, b = rows
+    result = trace.run("SELECT b.amount_fen - a.amount_fen AS difference_fen, a.amount_fen AS earlier_fen, "
+                       "b.amount_fen AS later_fen FROM items_v a, items_v b WHERE a.item_id = ? AND b.item_id = ?",
+                       (a["item_id"], b["item_id"]), main=True)[0]
+    unit = frame.unit or "万元"
+    diff = Decimal(result["difference_fen"]) / _fen_per(unit)
+    figures, parts = [], []
+    what = subject_label(frame)
+    for row in (a, b):
+        figs, text = item_figures(row, label_for(row, row["name"] if not row["is_total"] else what, None, frame.english),
+                                  frame.unit)
+        figures += figs[:1]
+        parts.append(f"{row['year']}年{_kind_of(row)}{text}（{item_source(row).cite()}）")
+    direction = "增加" if diff > 0 else "减少" if diff < 0 else "持平"
+    figures.append(Figure(exact(abs(diff)), unit, f"{what}{late}年比{early}年{direction}", item_source(b)))
+    text = f"{frame.bureaus[0].short}{what}：{parts[0]}，{parts[1]}；{late}年比{early}年{direction}{show(abs(diff), unit)}"
+    if GROWTH_WORDS.search(frame.question) and result["earlier_fen"]:
+        rate = (Decimal(result["difference_fen"]) * 100 / Decimal(result["earlier_fen"])).quantize(
+            Decimal("0.0001"), ROUND_HALF_UP)
+        figures.append(Figure(exact(rate), "%", f"{what}{late}年比{early}年增长率", item_source(b)))
+        text += f"，增长{show(rate, '%')}"
+    answer = Answer("answered", text + "。", figures)
+    answer.series = [{"year": r["year"], "value": f.value, "unit": f.unit, "label": f.label}
+                     for r, f in zip(rows, figures[:2])]
+    return answer
+
+
+def _kind_of(row: dict[str, Any]) -> str:
+    """'决算' for a row of final accounts, '' for a budget (the default)."""
+    return "决算" if "决算" in (row.get("document") or "") else ""
+
+
+# --- lists -----------------------------------------------------------------------------------
+
+def _is_indicator_list(frame: Frame, documents: list[Document]) -> bool:
+    return frame.wants_indicator and bool(LIST_WORDS.search(frame.question)) and not names_of(frame, "indicator")
+
+
+def indicator_list(frame: Frame, documents: list[Document], trace: Trace) -> Answer | None:
+    """The indicators of the project named (or of every project of the documents), grouped by project."""
+    projects = names_of(frame, "project")
+    if projects:
+        rows = queries.project_indicators(trace, _doc_ids(documents), projects)
+    else:
+        rows = trace.run("SELECT indicator_id, doc_id, document, issuer, year, table_id, source_table, page, line, "
+                         "row_no, project, level1, level2, name, operator, value_text, value_num, value_unit "
+                         f"FROM indicators_v WHERE doc_id IN ({', '.join('?' for _ in documents)}) "
+                         "ORDER BY doc_id, table_id, row_no", tuple(_doc_ids(documents)), main=True)
+    if not rows:
+        return None
+    figures, groups_text = [], {}
+    for row in rows[:SHOWN]:
+        value = (row["operator"] if row["operator"] and row["operator"] != "定性" and
+                 not (row["value_text"] or "").startswith(row["operator"]) else "") + (row["value_text"] or "")
+        groups_text.setdefault((row["project"], row["document"], row["source_table"]), []).append(
+            f"{row['name']} {value}（第{row['row_no']}行）" if row["row_no"] else f"{row['name']} {value}")
+        if row["value_num"] is not None:
+            label = label_for(row, f"“{row['project']}”的指标“{row['name']}”" if row["project"] else row["name"], None)
+            figures.append(Figure(exact(Decimal(row["value_num"])), row["value_unit"] or "", label, item_source(row)))
+    lines = [f"【{project or '部门整体'}】" + "；".join(items) + f"（《{document}》{table}）"
+             for (project, document, table), items in groups_text.items()]
+    count = len(rows)
+    groups = len({r["project"] for r in rows})
+    more = f"（以上列出前{SHOWN}项）" if count > SHOWN else ""
+    head = f"共{count}项绩效指标" + (f"，分属{groups}个项目" if groups > 1 else "") + f"{more}："
+    figures.insert(0, Figure(Decimal(count), "项", "绩效指标数", item_source(rows[0])))
+    return Answer("answered", head + "".join(lines) + "。", figures)
+
+
+def _is_project_list(frame: Frame, documents: list[Document]) -> bool:
+    return frame.wants_project and not frame.wants_indicator and bool(LIST_WORDS.search(frame.question)) \
+        and not names_of(frame, "project") and not frame.subjects
+
+
+def project_list(frame: Frame, documents: list[Document], trace: Trace) -> Answer | None:
+    """The projects each document lists (its project table first), with amounts and a count."""
+    figures, parts = [], []
+    for doc in documents:
+        rows = trace.run("SELECT project_id, doc_id, document, issuer, year, table_id, source_table, page, line, "
+                         "row_no, name, amount_fen, unit, table_kind FROM projects_v WHERE doc_id = ? "
+                         "ORDER BY table_kind <> 'project', table_id, row_no", (doc.doc_id,), main=True)
+        if not rows:
+            continue
+        kind = rows[0]["table_kind"]
+        seen: dict[str, dict[str, Any]] = {}
+        for r in rows:
+            if r["table_kind"] == kind and r["name"] not in seen:
+                seen[r["name"]] = r
+        listed = list(seen.values())
+        lines = []
+        figures.append(Figure(Decimal(len(listed)), "个", f"{doc.title}项目数", item_source(listed[0])))
+        for r in listed[:SHOWN]:
+            if r["amount_fen"] is not None:
+                figs, text = item_figures(r, label_for(r, f"“{r['name']}”项目", None), frame.unit)
+                figures += figs[:1]
+                lines.append(f"{r['name']} {text}")
+            else:
+                lines.append(r["name"])
+        more = f"（以上列出前{SHOWN}个）" if len(listed) > SHOWN else ""
+        parts.append(f"《{doc.title}》{listed[0]['source_table']}列出{len(listed)}个项目{more}：" + "；".join(lines)
+                     + f"。来源：{item_source(listed[0]).cite()}起各行。")
+    if not parts:
+        return None
+    return Answer("answered", "".join(parts), figures)
+
+
+RESOLVERS: list[Resolver] = [
+    Resolver("year_change", _is_year_change, year_change),
+    Resolver("series", _is_series, series),
+    Resolver("indicator_list", _is_indicator_list, indicator_list),
+    Resolver("project_list", _is_project_list, project_list),
+]
+
+
+def resolve(frame: Frame, documents: list[Document], trace: Trace) -> Answer | None:
+    """The answer of the first resolver that applies and answers, marked with its name."""
+    for resolver in RESOLVERS:
+        if resolver.applies(frame, documents):
+            answer = resolver.answer(frame, documents, trace)
+            if answer is not None:
+                answer.resolver = resolver.name
+                return answer
+    return None
