@@ -150,7 +150,7 @@ def read_image(image, scale: float, threads: int | None = None) -> OcrPage:
             words = [[r[0], r[1]] for r in rec]
         for piece, entry in zip(pieces, words):
             text, score = _clean(entry[0]), float(entry[1])
-            if not text.strip() or score < 0.3:
+            if not text.strip() or score < 0.1:  # a lone "0" in a cell reads at 0.2–0.5
                 continue
             runs.append((text, score))
             chars += _box_chars(piece, text, score, entry[2:], scale)
@@ -236,6 +236,8 @@ def _clean(text: str) -> str:
     """The engine's forms to the text layer's: full-width digits, a comma between digits, no
     space inside a number ('1, 097, 073.43', '680. 00')."""
     text = norm_text(text).lstrip("、")  # '一、' whose 一 was lost: the 、 alone means nothing
+    if text in ("O", "o", "〇"):
+        return "0"  # a box holding one round glyph is a table's zero
     text = re.sub(r"(?<=\d)[，,](?=\s?\d)", ",", text)
     return re.sub(r"(?<=\d[,.])\s+(?=\d)|(?<=\d)\s+(?=[,.]\d)", "", text)
 

@@ -288,3 +288,8 @@ def test_characters_of_a_box_tile_it_in_reading_order():
     chars = ocr._box_chars((0, 0, 50, 30), "10000", 0.99, [word_boxes, list("10000"), [0.99] * 5], 1.0)
     assert "".join(c.text for c in chars) == "10000"
     assert all(a.x1 == b.x0 for a, b in zip(chars, chars[1:]))
+
+
+def test_a_lone_round_glyph_is_a_zero():
+    assert ocr._clean("O") == "0" and ocr._clean("〇") == "0"
+    assert ocr._clean("二〇二四年") == "二〇二四年"
