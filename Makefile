@@ -10,14 +10,19 @@ SAMPLES := $(wildcard data/samples/*.txt)
 $(BIN)/budgetqa: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test,llm,ocr]'
+	$(BIN)/pip install --quiet -e '.[test,llm,pg,ocr]'
 	touch $@
 
 setup: $(BIN)/budgetqa
 
 # The bundled samples, loaded once; re-run `make $(DB)` after changing them.
-$(DB): $(BIN)/budgetqa $(SAMPLES)
-	$(BIN)/budgetqa ingest data/samples --db $(DB)
+UPLOADS := $(basename $(DB))-uploads
+
+# A store written by another schema version is refused: rebuild it when the schema changes,
+# from the samples and the files uploaded through the app (kept beside the store).
+$(DB): $(BIN)/budgetqa $(SAMPLES) db/schema.sql db/views.sql db/store.py
+	rm -f $(DB) $(DB)-wal $(DB)-shm
+	$(BIN)/budgetqa ingest data/samples $(wildcard $(UPLOADS)) --db $(DB) || test -s $(DB)
 
 run: $(DB)
 	BUDGETQA_DB=$(DB) $(BIN)/streamlit run app.py --server.headless true --server.address 127.0.0.1

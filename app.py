@@ -16,13 +16,13 @@ import streamlit as st
 
 from assistant import catalog, present, source_view, transcript
 from assistant.answer import Answer, Exchange
-from assistant.audit import findings_for, run_audit
+from assistant.audit import audit_in_transaction, findings_for
 from assistant.engine import Assistant
 from assistant.examples import answered_examples
 from assistant.factory import engine_description, make_assistant
 from assistant.llm_config import LLMConfig, LLMConfigError, load_config
 from assistant.present import md
-from db.store import connect_writer
+from db.store import connect_writer, store_version
 from ingest import ocr, uploads
 from ingest.pipeline import ingest_paths
 from ingest.writer import KINDS, SCOPES, relabel_document, remove_document
@@ -52,7 +52,7 @@ UPLOADER_CSS = """
 
 
 @st.cache_resource(show_spinner=False)
-def load_assistant(db_path: str, version: float, llm_settings: str):
+def load_assistant(db_path: str, version: tuple, llm_settings: str):
     """One engine per database file version and LLM settings (re-created after an upload
     changes the file, or the settings change), and what to tell the user about it. Settings
     that cannot be used are said on the page and the built-in engine answers: the app keeps
@@ -65,7 +65,7 @@ def load_assistant(db_path: str, version: float, llm_settings: str):
 
 
 @st.cache_data(show_spinner=False)
-def examples(db_path: str, version: float) -> list[str]:
+def examples(db_path: str, version: tuple) -> list[str]:
     """Example questions that the built-in engine answers on this version of the database
     (checked offline: an LLM engine is never called for them)."""
     return answered_examples(Assistant(db_path))
@@ -89,14 +89,14 @@ def ensure_database() -> None:
         return
     DB_PATH.parent.mkdir(parents=True, exist_ok=True)
     with st.spinner("首次启动：正在载入随附的样例预算……"):
-        report = ingest_paths([SAMPLES], DB_PATH)
-        run_audit(DB_PATH)
+        report = ingest_paths([SAMPLES], DB_PATH, after_write=audit_in_transaction)
     for failure in report.failed:
         st.error(failure.message)
 
 
-def version() -> float:
-    return DB_PATH.stat().st_mtime
+def version() -> tuple:
+    """Changes with every committed write (WAL: the file's mtime alone may not)."""
+    return store_version(DB_PATH)
 
 
 def loaded():
@@ -443,7 +443,8 @@ def ingest_uploads(files) -> None:
     except Exception as exc:
         st.session_state.upload_messages = [("error", f"导入失败：{exc}")]
     else:
-        messages = [("error", r.message) for r in report.results if r.status == "failed"]
+        messages = [("error" if r.status == "failed" else "warning", r.message) for r in report.results
+                    if r.status in ("failed", "revision")]  # a revision is kept out, and says how to replace
         # What the file did not say for sure (no issuer, a year only from the file name …): the
         # user is asked to confirm it in the correction form, opened on that document.
         unsure = [r for r in report.results if r.status == "ingested" and r.uncertain]
@@ -461,19 +462,17 @@ def ingest_uploads(files) -> None:
 
 
 def _ingest_files(files):
-    """Keep the uploads beside the database (ingest/uploads.py), import them, drop those no
-    document came from, and check the new documents."""
+    """Keep the uploads beside the database (ingest/uploads.py), import them (each document
+    audited in its own transaction), and drop those no document came from."""
     paths = uploads.keep_uploads(UPLOAD_DIR, [(f.name, f.getvalue()) for f in files])
     bar = st.progress(0.0, text="正在导入……")
     ocr.configure(progress=lambda name, done, total: bar.progress(  # scanned pages: seconds each
         done / total if total else 1.0, text=f"OCR 识别 {name}：第 {done}/{total} 页"))
-    report = ingest_paths(paths, DB_PATH, progress=lambda done, total, name: bar.progress(
-        done / total if total else 1.0, text=f"{done}/{total} {name}"))
+    report = ingest_paths(paths, DB_PATH, after_write=audit_in_transaction,  # stored with its findings
+                          progress=lambda done, total, name: bar.progress(
+                              done / total if total else 1.0, text=f"{done}/{total} {name}"))
     with _writer() as conn:
         uploads.drop_unused(conn, UPLOAD_DIR, paths)
-    new = [r.doc_id for r in report.results if r.status == "ingested"]
-    if new:
-        run_audit(DB_PATH, new)
     return report
 
 

@@ -19,7 +19,8 @@ from ingest.textutil import squash
 
 from .rules import RULES, DocData, Finding
 
-__all__ = ["Finding", "RULES", "run_audit", "audit_document", "findings_for", "subject_matches", "audit_command"]
+__all__ = ["Finding", "RULES", "run_audit", "audit_document", "audit_in_transaction", "findings_for", "subject_matches",
+           "audit_command"]
 
 
 def audit_document(doc: DocData) -> list[Finding]:
@@ -45,16 +46,27 @@ def run_audit(db_path: str | Path, doc_ids: list[int] | None = None) -> list[Fin
         writer.close()
 
 
+def audit_in_transaction(writer: sqlite3.Connection, doc_id: int) -> None:
+    """Audit a document inside the transaction that is writing it (ingest's `after_write`):
+    the document and its findings are committed together, so a process that dies between
+    the two cannot leave a document that was never checked."""
+    _replace_findings(writer, doc_id, audit_document(DocData.load(writer, doc_id)))
+
+
+def _replace_findings(writer: sqlite3.Connection, doc_id: int, findings: list[Finding]) -> None:
+    writer.execute("DELETE FROM findings WHERE doc_id = ?", (doc_id,))
+    for f in findings:
+        f.finding_id = writer.execute(
+            "INSERT INTO findings (doc_id, rule_id, severity, subject, message, refs_json) VALUES (?,?,?,?,?,?)",
+            (f.doc_id, f.rule_id, f.severity, f.subject, f.message,
+             json.dumps(f.refs, ensure_ascii=False))).lastrowid
+
+
 def _store(writer: sqlite3.Connection, doc_id: int, findings: list[Finding]) -> None:
     """Replace the document's findings in one transaction: a reader sees the old set or the new."""
     writer.execute("BEGIN IMMEDIATE")
     try:
-        writer.execute("DELETE FROM findings WHERE doc_id = ?", (doc_id,))
-        for f in findings:
-            f.finding_id = writer.execute(
-                "INSERT INTO findings (doc_id, rule_id, severity, subject, message, refs_json) VALUES (?,?,?,?,?,?)",
-                (f.doc_id, f.rule_id, f.severity, f.subject, f.message,
-                 json.dumps(f.refs, ensure_ascii=False))).lastrowid
+        _replace_findings(writer, doc_id, findings)
         writer.execute("COMMIT")
     except BaseException:
         writer.execute("ROLLBACK")
@@ -92,8 +104,9 @@ def _subject_key(text: str) -> str:
 
 
 @click.command("audit")
-@click.option("--db", "db_path", default="data/budgets.db", show_default=True,
-              type=click.Path(dir_okay=False, path_type=Path), help="SQLite database file.")
+@click.option("--db", "db_path", default="data/budgets.db", show_default=True, envvar="BUDGETQA_DB",
+              type=click.Path(dir_okay=False, path_type=str),
+              help="SQLite database file, or a postgresql:// URL (env BUDGETQA_DB).")
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as a JSON list.")
 def audit_command(db_path: Path, as_json: bool) -> None:
     """Check every loaded document's tables and text against each other and store the findings."""

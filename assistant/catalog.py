@@ -49,12 +49,13 @@ class TableView:
 
 
 def list_documents(conn: sqlite3.Connection) -> list[DocumentSummary]:
+    # counted on the base tables by their doc_id indexes: the views would join every row again
     rows = conn.execute(
         """SELECT d.doc_id, d.title, d.issuer, d.year, d.kind, d.source_file,
                   (SELECT count(*) FROM source_tables t WHERE t.doc_id = d.doc_id),
-                  (SELECT count(*) FROM items_v i WHERE i.doc_id = d.doc_id),
-                  (SELECT count(*) FROM findings_v f WHERE f.doc_id = d.doc_id AND f.severity <> 'info'),
-                  (SELECT count(*) FROM findings_v f WHERE f.doc_id = d.doc_id AND f.severity = 'info'),
+                  (SELECT count(*) FROM line_items i WHERE i.doc_id = d.doc_id),
+                  (SELECT count(*) FROM findings f WHERE f.doc_id = d.doc_id AND f.severity <> 'info'),
+                  (SELECT count(*) FROM findings f WHERE f.doc_id = d.doc_id AND f.severity = 'info'),
                   d.scope, d.part, d.identity_json
            FROM documents d ORDER BY d.issuer, d.year, d.doc_id""").fetchall()
     out = []

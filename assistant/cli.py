@@ -6,6 +6,7 @@ app would decide differently.
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -14,8 +15,21 @@ import click
 from db.store import StoreError, connect_readonly
 
 DEFAULT_DB = "data/budgets.db"
-db_option = click.option("--db", "db_path", default=DEFAULT_DB, show_default=True,
-                         type=click.Path(dir_okay=False, path_type=Path), help="SQLite database file.")
+
+
+class StoreTarget(click.ParamType):
+    """A SQLite file (a Path) or a shared PostgreSQL store (a postgresql:// URL, kept as text)."""
+
+    name = "FILE|URL"
+
+    def convert(self, value, param, ctx):
+        from db.pg import is_pg_url
+        return value if is_pg_url(value) else Path(value)
+
+
+db_option = click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, envvar="BUDGETQA_DB",
+                         type=StoreTarget(),
+                         help="SQLite database file, or postgresql://user@host/db for a shared store (env BUDGETQA_DB).")
 
 
 @click.group()
@@ -34,43 +48,85 @@ def main() -> None:
 @click.option("--year", type=click.IntRange(1990, 2100), help="The budget year, when the file does not say it.")
 @click.option("--kind", type=click.Choice(["预算", "决算"]), help="预算 or 决算, when the file does not say it.")
 @click.option("--scope", type=click.Choice(["部门", "单位"]), help="部门 or 单位 budget, when the file does not say it.")
+@click.option("--replace", is_flag=True,
+              help="A revision of a loaded document (same issuer, year, kind, scope, part and title) replaces it.")
 def ingest(paths: tuple[Path, ...], db_path: Path, jobs: int, issuer: str | None, year: int | None,
-           kind: str | None, scope: str | None) -> None:
+           kind: str | None, scope: str | None, replace: bool) -> None:
     """Load budget files or folders (txt, pdf, xlsx, xls, csv, html, docx; scanned PDFs and png/jpg pages by OCR) into the database."""
+    from assistant.audit import audit_in_transaction
     from ingest import ocr
     from ingest.pipeline import ingest_paths
 
     ocr.configure(jobs=jobs, progress=ocr.stderr_progress)  # scanned pages: OCR, one line a page
     bar = _ProgressBar() if sys.stderr.isatty() else None
     overrides = {"issuer": issuer, "year": year, "kind": kind, "scope": scope}
-    report = ingest_paths(list(paths), db_path, jobs=jobs, progress=bar, overrides=overrides)
-    if bar:
-        bar.close()
+    try:
+        # each document is audited in its own transaction: stored with its findings, or not at all
+        report = ingest_paths(list(paths), db_path, jobs=jobs, progress=bar, overrides=overrides,
+                              replace=replace, after_write=audit_in_transaction)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        if bar:
+            bar.close()
     for result in report.results:
         if result.status == "ingested":
+            replaced = f"；{result.message}" if result.message else ""
             click.echo(f"已导入  {result.path.name}：{result.title}（{result.tables} 张表，{result.items} 个数；"
-                       f"说明文字 {result.text_figures} 个数）")
+                       f"说明文字 {result.text_figures} 个数）{replaced}")
             for note in result.uncertain:
                 click.echo(f"        注意：{note}")
         elif result.status == "unchanged":
             click.echo(f"未变化  {result.path.name}：{result.message}")
+        elif result.status == "revision":
+            click.echo(f"修订版  {result.path.name}：{result.message}")
         else:
             click.echo(f"失败    {result.message}", err=True)
     click.echo(f"完成：导入 {report.count('ingested')}，未变化 {report.count('unchanged')}，"
-               f"失败 {report.count('failed')}；用时 {report.seconds:.2f} 秒。数据库：{db_path}")
+               f"修订版未导入 {report.count('revision')}，失败 {report.count('failed')}；"
+               f"用时 {report.seconds:.2f} 秒。数据库：{db_path}")
     audit_ingested(db_path, report)
     if report.failed:
         sys.exit(1)
 
 
 def audit_ingested(db_path: Path, report) -> None:
-    """Check the documents just stored, so answers can warn about contradicted figures."""
-    from assistant.audit import run_audit
+    """Say what the audit (run as each document was stored) found in the documents just stored."""
+    from assistant.audit import findings_for
 
     new = [r.doc_id for r in report.results if r.status == "ingested"]
     if new:
-        findings = run_audit(db_path, new)
+        conn = _open(db_path)
+        try:
+            findings = findings_for(conn, new)
+        finally:
+            conn.close()
         click.echo(f"一致性检查：{len(findings)} 处发现（budgetqa audit 查看详情）。")
+
+
+@main.command()
+@click.argument("doc_id", type=int)
+@db_option
+def remove(doc_id: int, db_path: Path) -> None:
+    """Remove a loaded document (DOC_ID from budgetqa docs) with its tables, figures and findings."""
+    from db.store import connect_writer
+    from ingest.writer import DocumentNotFound, remove_document
+
+    try:
+        conn = connect_writer(db_path)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+    try:
+        title = conn.execute("SELECT title FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+        remove_document(conn, doc_id)
+    except DocumentNotFound as exc:
+        raise click.ClickException(str(exc)) from exc
+    except sqlite3.Error as exc:
+        from db.store import describe_error
+        raise click.ClickException(describe_error(exc, db_path)) from exc
+    finally:
+        conn.close()
+    click.echo(f"已删除文档 {doc_id}《{title[0]}》及其全部表格、数字和检查发现。")
 
 
 class _ProgressBar:
@@ -184,10 +240,11 @@ def ask(db_path: Path, question: str, as_json: bool) -> None:
 def chat(db_path: Path, as_json: bool) -> None:
     """Read questions from stdin, one per line; '/reset' starts a new conversation."""
     from assistant.answer import Exchange
+    from assistant.engine import recent
 
     assistant = _assistant(db_path)
     history: list[Exchange] = []
-    for raw in sys.stdin:
+    for raw in _bounded_lines(sys.stdin):
         question = raw.strip()
         if not question:
             continue
@@ -195,12 +252,30 @@ def chat(db_path: Path, as_json: bool) -> None:
             history = []
             continue
         answer = assistant.ask(question, history)
-        history.append(Exchange(question, answer))
+        history = recent(history + [Exchange(question, answer)])  # only what follow-ups need
         if as_json:
             sys.stdout.write(json.dumps(answer.to_json(), ensure_ascii=False) + "\n")
         else:
             sys.stdout.write(answer.answer + "\n")
         sys.stdout.flush()
+
+
+def _bounded_lines(stream):
+    """Lines of `stream`, each cut to a bounded length (the rest of an over-long line is read
+    and dropped in blocks): one pasted megabyte must not be held whole. A cut line is still
+    longer than the question limit, so the Assistant answers it with that limit."""
+    from db import limits
+
+    cap = limits.QUESTION_MAX_CHARS + 1
+    while True:
+        line = stream.readline(cap)
+        if not line:
+            return
+        if not line.endswith("\n"):
+            rest = line
+            while rest and not rest.endswith("\n"):
+                rest = stream.readline(64 * 1024)
+        yield line
 
 
 @main.command()

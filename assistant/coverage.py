@@ -100,6 +100,9 @@ def unknown_organisations(frame) -> list[str]:
             name = name.removeprefix(lead)
         if not name or _generic_office(name + m.group("office"), generic):
             continue
+        if frame.office_kind and (name + m.group("office")).endswith(frame.office_kind) \
+                and any(name.startswith(g) for g in generic):  # 哪个财政局: the kind of office ranked over
+            continue
         # "莲湖区人民法院": the loaded place before it was blanked; name the body in full
         start = m.start("name")
         while start > 0 and frame.rest[start - 1] == BLANK and not re.match(r"[\d年]", frame.read[start - 1]):

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 
-from db.store import connect_readonly
+from db import limits
+from db.pg import is_pg_url
+from db.store import ReadOnlyConnections, StoreError
 
 from . import coverage, handlers, queries
 from .handlers import resolvers
@@ -35,12 +38,26 @@ class Assistant:
     engine_name = "builtin"
 
     def __init__(self, db_path: str | Path):
-        self.db_path = Path(db_path)
-        self.conn = connect_readonly(self.db_path)
-        self.lexicon = Lexicon(self.conn)
+        self.db_path = db_path if is_pg_url(db_path) else Path(db_path)  # a file, or a shared PostgreSQL store
+        self._connections = ReadOnlyConnections(self.db_path)
+        try:
+            self.lexicon = Lexicon(self.conn)
+        except StoreError:
+            raise
+        except Exception as exc:  # damaged, written by another version: a message, not a traceback
+            raise StoreError(f"无法读取数据库 {self.db_path}（{exc}）：请稍后再试，或用 budgetqa ingest 重新生成。") from exc
         self.speller = Speller(self.lexicon)
 
+    @property
+    def conn(self) -> sqlite3.Connection:
+        """The calling thread's read-only connection: one Assistant may serve many threads
+        (the app's sessions), but no connection is ever used by two of them."""
+        return self._connections.get()
+
     def ask(self, question: str, history: Sequence[Exchange] = ()) -> Answer:
+        refused = too_long(question, self.engine_name)
+        if refused:
+            return refused
         parts = split_asks(question)
         if len(parts) == 1:
             parts = self._split_each(question)
@@ -63,7 +80,7 @@ class Assistant:
     def _ask_parts(self, parts: list[str], history: Sequence[Exchange]) -> Answer:
         """One answer for "A多少、B多少": every part answered, or the first part that is not (its
         status, no figure), so no part is ever dropped."""
-        answers, turns = [], list(history)
+        answers, turns = [], recent(history)  # only what follow-ups need
         for part in parts:
             answer = self._ask_one(part, turns)
             turns.append(Exchange(part, answer))
@@ -113,6 +130,12 @@ class Assistant:
         if frame.intent == "refuse":
             return Answer("refused", handlers.say(frame, "这个助手只读取已载入的预算，不会删除、修改或写入任何数据。",
                                                   "This assistant only reads the loaded budgets; it never deletes or changes data."))
+        if frame.ambiguous and not frame.unknown_bureau:  # "朝阳区财政局", Beijing's and Changchun's loaded
+            names = "；".join("、".join(b.issuer for b in group[:CLARIFY_NAMES]) + ("等" if len(group) > CLARIFY_NAMES else "")
+                             for group in frame.ambiguous)
+            return Answer("clarify", handlers.say(
+                frame, f"问题里的单位名称对应多个已载入的单位：{names}。请写明是哪个地方的哪个单位再问。",
+                f"The name fits several loaded bodies: {names}. Which one do you mean?"))
         gap = self._gap(frame)
         if gap:
             gap.resolver = "coverage"  # a part named back: final, not a question for a model either
@@ -124,15 +147,20 @@ class Assistant:
                 frame, f"已载入的预算中没有{frame.office_kind}。{self.loaded_summary()}",
                 f"No {frame.office_kind} is among the loaded budgets. {self.loaded_summary()}"))
         if frame.unanchored_year:  # "去年的基本工资" with no year to count back from
-            years = "；".join(f"{b.issuer}：" + "、".join(_year_text(d) for d in b.documents) for b in bureaus)
+            years = _years_loaded(bureaus)
             return Answer("clarify", handlers.say(
                 frame, f"“去年”是哪一年？问题里没有可以往前推的年份。已载入的是：{years}。请写明年份再问。",
                 f"Which year is 'last year'? The question gives no year to count back from. Loaded: {years}."))
-        documents = [d for b in bureaus for d in b.documents
-                     if d.year == frame.years_by_bureau.get(b.issuer, frame.year) or
-                     frame.years_by_bureau.get(b.issuer, frame.year) is None]
-        documents = [d for d in documents
-                     if all(getattr(d, key) == value for key, value in frame.document_filter.items())]
+        if frame.years_by_bureau:
+            documents = [d for b in bureaus for d in b.documents
+                         if d.year == frame.years_by_bureau.get(b.issuer, frame.year) or
+                         frame.years_by_bureau.get(b.issuer, frame.year) is None]
+        else:  # one year, or none, for every bureau: this runs over every loaded document
+            documents = [d for b in bureaus for d in b.documents if frame.year is None or d.year == frame.year]
+        if frame.document_filter:
+            documents = [d for d in documents
+                         if all(getattr(d, key) == value for key, value in frame.document_filter.items())]
+        documents = latest_revisions(documents)
         if not documents:
             return Answer("no_data", self._no_year(frame, bureaus))
         resolved = self._resolve(frame, documents)
@@ -150,11 +178,21 @@ class Assistant:
         if frame.intent in COMBINING and not frame.document_filter:
             documents, notes = one_per_department(documents, frame.english)
         trace = Trace(self.conn)
+        if not frame.bureaus and not frame.years_by_bureau:  # every department (of a kind), by this filter
+            trace.scope = queries.DocScope(
+                frozenset(d.doc_id for d in documents), frame.year, frame.office_kind,
+                tuple(sorted(frame.document_filter.items())),
+                frame.intent in COMBINING and not frame.document_filter)
         handler = handlers.HANDLERS.get(frame.intent, handlers.lookup)
         answer = handler(frame, documents, trace)
         cited = {f.source.document for f in answer.figures}
         notes = [note for title, note in notes if title in cited]  # only where the department is in the answer
         answer.warnings += notes + finding_warnings(trace, answer, documents)
+        if trace.capped:
+            answer.warnings.append(handlers.say(
+                frame, f"查询结果超过{queries.MAX_ROWS}行，只用了前{queries.MAX_ROWS}行：答案可能不完整，请限定单位或年份再问。",
+                f"A query returned more than {queries.MAX_ROWS} rows and only the first {queries.MAX_ROWS} were used: "
+                "the answer may be incomplete; name a department or a year."))
         answer.sql = trace.sql
         answer.columns, answer.rows = trace.columns, trace.rows
         if answer.status == "no_data" and not frame.english:
@@ -264,6 +302,10 @@ class Assistant:
         return f"已载入：{named}{more}（共{total}份文件，budgetqa docs 可列出）。"
 
 
+CLARIFY_NAMES = 6  # a clarify answer names this many of the bodies a name fits
+SUMMARY_TITLES = 8  # a list of loaded bureaus names this many, then how many there are
+
+
 # Questions that add, order, compare or count over documents: one document per department and year.
 COMBINING = ("sum", "rank", "difference", "ratio", "count")
 
@@ -279,15 +321,30 @@ def one_per_department(documents: list[Document], english: bool = False) -> tupl
         key = (doc.issuer, doc.year, doc.kind, doc.part)
         if key not in kept or (kept[key].scope == "单位" and doc.scope != "单位"):
             kept[key] = doc
+    kept_ids = {d.doc_id for d in kept.values()}  # a set: this runs over every loaded document
     notes = []
     for d in documents:
-        if d in kept.values():
+        if d.doc_id in kept_ids:
             continue
         used = kept[(d.issuer, d.year, d.kind, d.part)]
         notes.append((used.title, (f"{d.issuer} {d.year or ''} has two documents; only its department budget is used, "
                                    f"not '{d.title}', so its figures are not counted twice.") if english else
                       f"{d.issuer}{_year_text(d)}有部门预算和单位预算两份文件，这里只用部门预算，未计入《{d.title}》，以免重复计算。"))
-    return [d for d in documents if d in kept.values()], notes
+    return [d for d in documents if d.doc_id in kept_ids], notes
+
+
+def latest_revisions(documents: list[Document]) -> list[Document]:
+    """One document per (issuer, year, kind, scope, part, title): the one loaded last. A store that
+    holds two revisions of one budget (loaded before ingest refused revisions) must not state
+    each figure twice with the same citation."""
+    def key(doc: Document) -> tuple:
+        return (doc.issuer, doc.year, doc.kind, doc.scope, doc.part, doc.title) if doc.year is not None else (doc.doc_id,)
+
+    latest: dict[tuple, Document] = {}
+    for doc in documents:
+        if key(doc) not in latest or doc.doc_id > latest[key(doc)].doc_id:
+            latest[key(doc)] = doc
+    return [d for d in documents if latest[key(d)] is d]
 
 
 def finding_warnings(trace: Trace, answer: Answer, documents: list[Document]) -> list[str]:
@@ -306,8 +363,31 @@ def finding_warnings(trace: Trace, answer: Answer, documents: list[Document]) ->
     return warnings
 
 
+def _years_loaded(bureaus: list[Bureau]) -> str:
+    """'青海省医疗保障局：2021年；…' for the first few bureaus, then how many there are."""
+    shown = "；".join(f"{b.issuer}：" + "、".join(_year_text(d) for d in b.documents) for b in bureaus[:SUMMARY_TITLES])
+    return shown + (f"等{len(bureaus)}个单位" if len(bureaus) > SUMMARY_TITLES else "")
+
+
 def _year_text(doc: Document) -> str:
     return f"{doc.year}年" if doc.year else "年份未注明"
+
+
+def too_long(question: str, engine: str) -> Answer | None:
+    """A question past the length limit is answered with the limit, before any work is done
+    on it (matching subjects in a pasted document would take minutes)."""
+    if len(question) <= limits.QUESTION_MAX_CHARS:
+        return None
+    answer = Answer("error", f"问题太长（{len(question):,} 个字），超过问题长度上限 {limits.QUESTION_MAX_CHARS} 个字"
+                             f"（问题长度限制）。请一次只问一个预算数字，例如某单位某年某个科目是多少。")
+    answer.engine = engine
+    return answer
+
+
+def recent(history: Sequence[Exchange]) -> list[Exchange]:
+    """The exchanges a follow-up can need (the last CHAT_HISTORY_KEEP), without walking the
+    rest: a long conversation must not make every question slower."""
+    return list(history[max(0, len(history) - limits.CHAT_HISTORY_KEEP):])
 
 
 # "A多少、B多少", "A是多少，B是多少": two asks in one question (the second may leave out what the
@@ -346,6 +426,6 @@ def _may_be_misspelt(frame: Frame) -> bool:
 
 
 def _previous_frames(history: Sequence[Exchange]) -> list[Frame]:
-    """The frames of the conversation's questions, the last first."""
-    frames = [getattr(exchange.answer, "frame", None) for exchange in reversed(history)]
+    """The frames of the conversation's last questions, the last first."""
+    frames = [getattr(exchange.answer, "frame", None) for exchange in reversed(recent(history))]
     return [f for f in frames if isinstance(f, Frame)]

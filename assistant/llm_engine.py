@@ -34,7 +34,7 @@ from sqlglot import exp
 from . import prompts
 from .answer import Answer, Exchange, Figure, Source
 from .compose import exact, item_figures, show, text_value, value_in
-from .engine import Assistant, finding_warnings
+from .engine import Assistant, finding_warnings, recent, too_long
 from .llm_config import LLMConfig, build_chat_model, load_config
 from .queries import Trace
 from .sqlcheck import QueryInterrupted, QueryResult, SqlError, SqlRejected, run_sql
@@ -427,7 +427,10 @@ class LLMAssistant:
         return getattr(self.builtin, name)
 
     def ask(self, question: str, history: Sequence[Exchange] = ()) -> Answer:
-        turn = Turn(question, list(history))
+        refused = too_long(question, ENGINE)
+        if refused:
+            return refused
+        turn = Turn(question, recent(history))
         try:
             return self.chain.invoke(turn).answer
         except Exception as exc:  # a model or network failure reaches the user as a message

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from db.glossary import glossary
+from ingest.textutil import FEN_PER_UNIT
 
 from .sqlcheck import run_sql
 
@@ -23,17 +24,73 @@ TABLE_PRIORITY = {"expenditure": 0, "basic_expenditure": 1, "sangong": 1, "proje
                   "other": 6, "government_fund": 7, "state_capital": 7}
 
 
+MAX_ROWS = 200  # the checker's row cap: an answer built from a capped result says so
+INLINE_IDS = 200  # more documents than this are named by their filter in SQL, not id by id
+
+
+@dataclass(frozen=True)
+class DocScope:
+    """The documents a question over every department reads, said as a filter on `documents`
+    so that a query over thousands of them binds a few parameters, not one per document.
+
+    With `one_per_department`, a department that published both its 部门预算 and its 单位预算 of
+    a year is read once, through its 部门预算 (the engine's one_per_department, in SQL).
+    `doc_ids` are the documents the filter selects, so a handler's list can be matched to it."""
+
+    doc_ids: frozenset[int]
+    year: int | None = None
+    issuer_has: str | None = None  # "哪个医保局": the office kind every issuer named holds
+    filters: tuple[tuple[str, Any], ...] = ()  # (kind|scope, value) from the question's words
+    one_per_department: bool = True
+
+    def sql(self) -> tuple[str, tuple]:
+        where, params = ["1 = 1"], []
+        if self.year is not None:
+            where.append("year = ?")
+            params.append(self.year)
+        if self.issuer_has:
+            where.append("issuer LIKE ?")
+            params.append(f"%{self.issuer_has}%")
+        for column, value in self.filters:
+            assert column in ("kind", "scope", "year"), column
+            where.append(f"{column} = ?")
+            params.append(value)
+        condition = " AND ".join(where)
+        if not self.one_per_department:
+            return f"SELECT doc_id FROM documents WHERE {condition}", tuple(params)
+        return ("SELECT doc_id FROM (SELECT doc_id, row_number() OVER (PARTITION BY issuer, year, kind "
+                "ORDER BY CASE WHEN scope = '单位' THEN 1 ELSE 0 END, doc_id) AS pick FROM documents "
+                f"WHERE {condition}) AS scoped WHERE pick = 1"), tuple(params)
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """Ask a query for one row per document (its best citation), ordered by amount, first `limit`."""
+
+    descending: bool = True
+    limit: int = 10
+
+
 @dataclass
 class Trace:
     conn: sqlite3.Connection
     statements: list[str] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)
     rows: list[list[Any]] = field(default_factory=list)
+    scope: DocScope | None = None
+    scope_checked: bool | None = None  # whether the scope's filter selects exactly its documents
+    capped: bool = False  # a result reached the row cap: the answer may be missing rows
+    ranked: int = 0  # documents ranked by the Ranking queries run so far (their rows are the first few)
+    ranked_fen: int = 0  # the sum of those documents' amounts (table rows only), exact in 分
 
     def run(self, sql: str, params: tuple = (), main: bool = False) -> list[dict[str, Any]]:
-        result = run_sql(self.conn, sql, params)
-        self.statements.append(render(result.sql, params))
+        result = run_sql(self.conn, sql, params, max_rows=MAX_ROWS)
+        self.statements.append(render(result.sql, params, getattr(self.conn, "dialect", "sqlite")))
+        self.capped = self.capped or len(result.rows) >= MAX_ROWS
         out = [dict(zip(result.columns, row)) for row in result.rows]
+        if out and "ranked" in out[0]:
+            self.ranked += out[0]["ranked"]
+            self.ranked_fen += out[0].get("ranked_fen") or 0
         if main or not self.columns:
             self.columns = list(result.columns)
             self.rows = [list(row) for row in result.rows]
@@ -48,25 +105,71 @@ class Trace:
         return ";\n\n".join(seen)
 
 
-def render(sql: str, params: tuple) -> str:
+def render(sql: str, params: tuple, dialect: str = "sqlite") -> str:
     """The statement with its parameters written in, for people to read and re-run."""
+    if dialect == "postgres":  # psycopg's %s markers; a % of a literal was doubled for it
+        parts = sql.split("%s")
+        if len(parts) == len(params) + 1:
+            return "".join(p.replace("%%", "%") + (_literal(v) if k < len(params) else "")
+                           for k, (p, v) in enumerate(zip(parts, list(params) + [None])))
+        return sql
     out = sql
     for value in params:
-        literal = str(value) if isinstance(value, (int, float)) else "'" + str(value).replace("'", "''") + "'"
-        out = out.replace("?", literal, 1)
+        out = out.replace("?", _literal(value), 1)
     return out
+
+
+def _literal(value: Any) -> str:
+    return str(value) if isinstance(value, (int, float)) else "'" + str(value).replace("'", "''") + "'"
 
 
 def _in(values: list[Any]) -> str:
     return ", ".join("?" for _ in values) or "NULL"
 
 
-def items(trace: Trace, doc_ids: list[int], codes: list[str], names: list[str], measure: str | None,
-          main: bool = True, total_rows: bool = False) -> list[dict[str, Any]]:
-    """Line items of the documents whose code or name is asked, in the asked measure
-    (`total_rows`: the 合计/总计 rows named, e.g. 本年支出合计)."""
+def _docs(trace: Trace, doc_ids: list[int]) -> tuple[str, list[Any]]:
+    """`doc_id IN (…)` for the documents: their ids, or the question's filter when they are
+    the many documents it selects (see DocScope)."""
+    scope = trace.scope
+    if scope is not None and len(doc_ids) > INLINE_IDS and scope.doc_ids == frozenset(doc_ids):
+        sql, params = scope.sql()
+        if trace.scope_checked is None:  # the filter must select exactly these documents, or it is not used
+            trace.scope_checked = doc_ids_found(trace, f"SELECT doc_id FROM ({sql}) AS scope", params) == scope.doc_ids
+        if trace.scope_checked:
+            return f"doc_id IN ({sql})", list(params)
+    return f"doc_id IN ({_in(doc_ids)})", list(doc_ids)
+
+
+# One row per document, its best citation: certain first, a function 科目 first, the detail
+# table first (TABLE_PRIORITY), then as printed — what handlers.common._one_per_document keeps.
+_PRIORITY = "CASE table_kind " + " ".join(f"WHEN '{k}' THEN {v}" for k, v in TABLE_PRIORITY.items()) + " ELSE 6 END"
+_BEST_IN_DOCUMENT = (f"row_number() OVER (PARTITION BY doc_id ORDER BY uncertain, "
+                     f"CASE WHEN classification = 'function' THEN 0 ELSE 1 END, {_PRIORITY}, table_id, row_no)")
+
+
+def doc_ids_found(trace: Trace, sql: str, params: tuple) -> set[int]:
+    """The documents a query found rows in, however many (ids only, so not cut at the row cap)."""
+    result = run_sql(trace.conn, f"SELECT DISTINCT doc_id FROM ({sql}) AS found", params, max_rows=1_000_000)
+    trace.statements.append(render(result.sql, params, getattr(trace.conn, "dialect", "sqlite")))
+    return {row[0] for row in result.rows}
+
+
+def _ranked(sql: str, ranking: Ranking) -> str:
+    """`sql` (ITEM_COLUMNS rows, no ORDER BY) cut to each document's best row, ordered by amount,
+    the first `ranking.limit`, each carrying `ranked` (how many documents were ranked) and
+    `ranked_fen` (the sum of all their amounts)."""
+    order = "DESC" if ranking.descending else "ASC"
+    return (f"SELECT * FROM (SELECT {ITEM_COLUMNS}, count(*) OVER () AS ranked, "
+            "sum(amount_fen) OVER () AS ranked_fen FROM "
+            f"(SELECT {ITEM_COLUMNS}, {_BEST_IN_DOCUMENT} AS pick FROM ({sql}) AS found) AS picked "
+            f"WHERE pick = 1) AS best ORDER BY amount_fen {order}, doc_id LIMIT {int(ranking.limit)}")
+
+
+def items_sql(trace: Trace, doc_ids: list[int], codes: list[str], names: list[str], measure: str | None,
+              total_rows: bool = False) -> tuple[str, tuple]:
+    """The SELECT of `items` (no ORDER BY) and its parameters."""
     conditions = []
-    params: list[Any] = list(doc_ids)
+    in_docs, params = _docs(trace, doc_ids)
     # a 决算's tables print the 决算 total in their 合计 column: 决算数 asked is the default columns
     measures = [measure] if measure and measure != "决算数" else list(glossary()["default_measures"]["measures"])
     if codes:
@@ -75,10 +178,46 @@ def items(trace: Trace, doc_ids: list[int], codes: list[str], names: list[str], 
     if names:
         conditions.append(f"name IN ({_in(names)})")
         params += names
-    sql = (f"SELECT {ITEM_COLUMNS} FROM items_v WHERE doc_id IN ({_in(doc_ids)}) "
+    sql = (f"SELECT {ITEM_COLUMNS} FROM items_v WHERE {in_docs} "
            f"AND ({' OR '.join(conditions) or '0'}) AND measure IN ({_in(measures)}) "
-           f"AND is_total = {int(total_rows)} ORDER BY doc_id, uncertain, table_id, row_no")
-    return trace.run(sql, tuple(params + measures), main)
+           f"AND is_total = {int(total_rows)}")
+    return sql, tuple(params + measures)
+
+
+def items(trace: Trace, doc_ids: list[int], codes: list[str], names: list[str], measure: str | None,
+          main: bool = True, total_rows: bool = False, ranking: Ranking | None = None) -> list[dict[str, Any]]:
+    """Line items of the documents whose code or name is asked, in the asked measure
+    (`total_rows`: the 合计/总计 rows named, e.g. 本年支出合计); with `ranking`, each
+    document's best row, ranked in SQL over all of them."""
+    sql, params = items_sql(trace, doc_ids, codes, names, measure, total_rows)
+    sql = _ranked(sql, ranking) if ranking else sql + " ORDER BY doc_id, uncertain, table_id, row_no"
+    return trace.run(sql, params, main)
+
+
+# 分 per unit a text figure may state money in, for ordering text amounts in SQL (the exact
+# amount is computed from the stated decimal text, never from this float)
+_TEXT_FEN = "CASE unit " + " ".join(f"WHEN '{u}' THEN {int(f)}" for u, f in FEN_PER_UNIT.items()) + " END"
+_MONEY_UNITS = ", ".join(f"'{u}'" for u in FEN_PER_UNIT)
+
+
+def text_amounts_ranked(trace: Trace, doc_ids: list[int], subjects: list[str], ranking: Ranking,
+                        without: list[tuple[str, tuple]] = ()) -> list[dict[str, Any]]:
+    """Money amounts the text states for the subjects, the first of each document (in reading
+    order), ranked by amount, leaving out the documents the `without` queries found rows in;
+    each row carries `ranked`: how many documents were ranked."""
+    in_docs, params = _docs(trace, doc_ids)
+    params = params + list(subjects)
+    lacking = ""
+    for sql, more in without:
+        lacking += f" AND doc_id NOT IN (SELECT doc_id FROM ({sql}) AS found)"
+        params += list(more)
+    order = "DESC" if ranking.descending else "ASC"
+    sql = (f"SELECT * FROM (SELECT {TEXT_COLUMNS}, count(*) OVER () AS ranked FROM (SELECT {TEXT_COLUMNS}, "
+           "row_number() OVER (PARTITION BY doc_id ORDER BY line, figure_id) AS pick FROM text_figures_v "
+           f"WHERE {in_docs} AND subject IN ({_in(subjects)}) AND kind = 'amount' AND unit IN ({_MONEY_UNITS})"
+           f"{lacking}) AS stated WHERE pick = 1) AS best "
+           f"ORDER BY CAST(value AS REAL) * {_TEXT_FEN} {order}, doc_id LIMIT {int(ranking.limit)}")
+    return trace.run(sql, tuple(params))
 
 
 def items_in_any_column(trace: Trace, doc_ids: list[int], codes: list[str], names: list[str]) -> list[dict[str, Any]]:
@@ -92,16 +231,19 @@ def items_in_any_column(trace: Trace, doc_ids: list[int], codes: list[str], name
 
 def carrying_over(trace: Trace, doc_ids: list[int]) -> set[int]:
     """The documents that print a non-zero 上年结转 (carried over from last year)."""
-    sql = (f"SELECT DISTINCT doc_id FROM items_v WHERE doc_id IN ({_in(doc_ids)}) AND name LIKE '%上年结转%' "
-           "AND amount_fen <> 0")
-    return {r["doc_id"] for r in trace.run(sql, tuple(doc_ids))}
+    in_docs, params = _docs(trace, doc_ids)
+    sql = f"SELECT doc_id FROM items_v WHERE {in_docs} AND name LIKE '%上年结转%' AND amount_fen <> 0"
+    return doc_ids_found(trace, sql, tuple(params))
 
 
-def totals(trace: Trace, doc_ids: list[int], measure: str, kinds: tuple[str, ...]) -> list[dict[str, Any]]:
+def totals(trace: Trace, doc_ids: list[int], measure: str, kinds: tuple[str, ...],
+           ranking: Ranking | None = None) -> list[dict[str, Any]]:
     """Total rows (合计/总计) of the given table kinds in a measure: 项目支出合计, 人员经费 …"""
-    sql = (f"SELECT {ITEM_COLUMNS} FROM items_v WHERE doc_id IN ({_in(doc_ids)}) AND is_total = 1 "
-           f"AND measure = ? AND table_kind IN ({_in(list(kinds))}) ORDER BY doc_id, uncertain, table_id, row_no")
-    return trace.run(sql, tuple(doc_ids) + (measure,) + kinds, main=True)
+    in_docs, params = _docs(trace, doc_ids)
+    sql = (f"SELECT {ITEM_COLUMNS} FROM items_v WHERE {in_docs} AND is_total = 1 "
+           f"AND measure = ? AND table_kind IN ({_in(list(kinds))})")
+    sql = _ranked(sql, ranking) if ranking else sql + " ORDER BY doc_id, uncertain, table_id, row_no"
+    return trace.run(sql, tuple(params) + (measure,) + kinds, main=True)
 
 
 def table_totals(trace: Trace, doc_ids: list[int], titles: list[str]) -> list[dict[str, Any]]:

@@ -7,6 +7,7 @@ every check still cannot write or run forever.
 """
 from __future__ import annotations
 
+import re
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -15,6 +16,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import sqlglot
+
+from db import limits
 from sqlglot import exp
 from sqlglot.errors import ParseError
 
@@ -44,6 +47,10 @@ class SqlError(Exception):
     """SQLite refused the (checked) query."""
 
 
+class ResultTooLarge(SqlError):
+    """A value or the result as a whole went past its size limit (db/limits.py)."""
+
+
 @dataclass
 class QueryResult:
     sql: str  # the checked text that ran
@@ -52,8 +59,9 @@ class QueryResult:
 
 
 @lru_cache(maxsize=1024)  # the engine's statements repeat with different parameters
-def check_sql(sql: str, max_rows: int = 200) -> str:
-    """The statement to run, with a LIMIT; raises SqlRejected naming what is not allowed."""
+def check_sql(sql: str, max_rows: int = 200, dialect: str = "sqlite") -> str:
+    """The statement to run, with a LIMIT, written for `dialect` (sqlite or postgres); raises
+    SqlRejected naming what is not allowed. The SQL is read as SQLite's either way."""
     try:
         # A trailing comment comes back as an empty Semicolon "statement": not a second statement.
         statements = [s for s in sqlglot.parse(sql, read="sqlite")
@@ -68,13 +76,12 @@ def check_sql(sql: str, max_rows: int = 200) -> str:
     for node in tree.walk():
         if isinstance(node, _FORBIDDEN_NODES):
             raise SqlRejected(f"只允许只读 SELECT 查询：发现 {node.key.upper()} (only a read-only SELECT is allowed)")
-    ctes = {cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE)}
     for table in tree.find_all(exp.Table):
         if isinstance(table.this, exp.Func):  # FROM pragma_table_info(...), json_each(...)
             raise SqlRejected(f"不允许使用表值函数 {table.this.sql(dialect='sqlite')} "
                               f"(table-valued function not allowed)")
         name = table.name.lower()
-        if name not in ALLOWED_TABLES and name not in ctes:
+        if name not in ALLOWED_TABLES and name not in ctes_in_scope(table):
             raise SqlRejected(f"不允许查询表“{table.name}”：只能查询 {', '.join(sorted(ALLOWED_TABLES))} "
                               f"(table not allowed)")
         if table.db or table.catalog:
@@ -85,10 +92,54 @@ def check_sql(sql: str, max_rows: int = 200) -> str:
         name = (func.name if isinstance(func, exp.Anonymous) else func.sql_name()).lower()
         if name not in ALLOWED_FUNCTIONS:
             raise SqlRejected(f"不允许使用函数 {name}() (function not allowed)")
-    return _with_limit(tree, max_rows)
+        if name in ("printf", "format"):
+            _check_format(func)
+    return _with_limit(tree, max_rows, dialect)
 
 
-def _with_limit(tree: exp.Query, max_rows: int) -> str:
+# A printf conversion: flags, width, precision. SQLite repeats a character `precision` times one
+# at a time ('%.*c' with 999999990 runs 12 s inside one instruction, where neither the
+# progress handler nor the length limit can stop it), so widths and precisions are small
+# literals.
+_PRINTF_SPEC = re.compile(r"%[-+ 0#,!]*(\*|\d+)?(?:\.(\*|\d+))?")
+PRINTF_MAX_WIDTH = 100
+
+
+def _check_format(func: exp.Func) -> None:
+    fmt = func.this if isinstance(func, exp.Format) else (func.expressions[0] if func.expressions else None)
+    if not (isinstance(fmt, exp.Literal) and fmt.is_string):
+        raise SqlRejected("printf() 的格式必须是字面字符串 (the printf format must be a string literal)")
+    for width, precision in _PRINTF_SPEC.findall(fmt.this.replace("%%", "")):
+        for part in (width, precision):
+            if part == "*" or (part and int(part) > PRINTF_MAX_WIDTH):
+                raise SqlRejected(f"printf() 的宽度和精度必须是不超过 {PRINTF_MAX_WIDTH} 的数字 "
+                                  f"(printf width and precision must be literals up to {PRINTF_MAX_WIDTH})")
+
+
+def ctes_in_scope(node: exp.Expression) -> set[str]:
+    """The CTE names a table reference at `node` can mean: those of the WITH clauses of the
+    queries that enclose it (SQLite lets the CTEs of one WITH see each other, and a WITH
+    inside a subquery is seen only there). Collecting every CTE of the whole statement
+    instead would let `FROM sqlite_master, (WITH sqlite_master AS (…) …)` pass the real
+    table off as a CTE."""
+    names: set[str] = set()
+    parent = node.parent
+    while parent is not None:
+        with_ = parent.args.get("with_") or parent.args.get("with")  # the key sqlglot uses varies by version
+        if isinstance(with_, exp.With):
+            names |= {cte.alias_or_name.lower() for cte in with_.expressions}
+        parent = parent.parent
+    return names
+
+
+def _emit(tree: exp.Expression, dialect: str) -> str:
+    if dialect == "postgres":
+        from db.pg import native
+        return native(tree)
+    return tree.sql(dialect=dialect)
+
+
+def _with_limit(tree: exp.Query, max_rows: int, dialect: str = "sqlite") -> str:
     """Cap the rows: the query's own LIMIT when it is smaller, else max_rows (ORDER BY kept).
 
     A LIMIT that is not a plain number (`LIMIT ?`, `LIMIT -1`) stays and the query is wrapped, so
@@ -99,8 +150,8 @@ def _with_limit(tree: exp.Query, max_rows: int) -> str:
     if isinstance(tree, exp.Select) and (current is None or (isinstance(current, exp.Literal) and current.is_int)):
         if current is None or int(current.this) > max_rows:
             tree = tree.limit(max_rows)
-        return tree.sql(dialect="sqlite")
-    return f"SELECT * FROM ({tree.sql(dialect='sqlite')}) LIMIT {int(max_rows)}"
+        return _emit(tree, dialect)
+    return f"SELECT * FROM ({_emit(tree, dialect)}) AS capped LIMIT {int(max_rows)}"
 
 
 @contextmanager
@@ -118,18 +169,63 @@ def sqlite_timelimit(conn: sqlite3.Connection, seconds: float) -> Iterator[None]
         conn.set_progress_handler(None, 1000)
 
 
-def run_sql(conn: sqlite3.Connection, sql: str, params: dict | tuple = (), timeout_s: float = 2.0,
-            max_rows: int = 200) -> QueryResult:
-    """Check `sql`, then run it on `conn` (open it with db.store.connect_readonly)."""
+def run_sql(conn: sqlite3.Connection, sql: str, params: dict | tuple = (), timeout_s: float = limits.QUERY_SECONDS,
+            max_rows: int = 200, max_bytes: int | None = limits.RESULT_MAX_BYTES) -> QueryResult:
+    """Check `sql`, then run it on `conn` (open it with db.store.connect_readonly).
+
+    Bounded three ways: rows (LIMIT), time (progress handler) and size: one value cannot
+    exceed SQLITE_LIMIT_LENGTH (set on the connection), and the rows together stop at
+    `max_bytes` (None: the engine's own vocabulary reads, which may be large)."""
+    if getattr(conn, "dialect", "sqlite") == "postgres":
+        return _run_pg(conn, sql, params, max_rows)
     checked = check_sql(sql, max_rows)
     try:
         with sqlite_timelimit(conn, timeout_s):
             cursor = conn.execute(checked, params)
-            rows = cursor.fetchall()
+            rows = _fetch(cursor, max_bytes)
     except sqlite3.OperationalError as exc:
         if "interrupted" in str(exc):
             raise QueryInterrupted(f"查询超过 {timeout_s:g} 秒，已停止 (query took too long)") from exc
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise SqlError("数据库正被写入，请稍后再试 (the database is being written)") from exc
         raise SqlError(f"SQLite 拒绝了这个查询：{exc}") from exc
+    except sqlite3.DataError as exc:  # "string or blob too big": SQLITE_LIMIT_LENGTH
+        raise ResultTooLarge(f"查询产生的值超过 {limits.SQL_MAX_VALUE_BYTES // limits.MB} MB 的长度上限（值长度限制），"
+                             f"已停止 (a value exceeded the length limit)") from exc
     except sqlite3.DatabaseError as exc:
+        if "too big" in str(exc):
+            raise ResultTooLarge(f"查询产生的值超过 {limits.SQL_MAX_VALUE_BYTES // limits.MB} MB 的长度上限（值长度限制），"
+                                 f"已停止 (a value exceeded the length limit)") from exc
         raise SqlError(f"SQLite 拒绝了这个查询：{exc}") from exc
     return QueryResult(checked, [d[0] for d in cursor.description or ()], rows)
+
+
+def _run_pg(conn, sql: str, params, max_rows: int) -> QueryResult:
+    """The same check, the statement written for PostgreSQL; the connection is read-only and its
+    statement timeout stops a long query (db/pg.py)."""
+    import psycopg
+
+    checked = check_sql(sql, max_rows, "postgres")
+    try:
+        cursor = conn.execute_native(checked, params)
+        rows = [tuple(r) for r in cursor.fetchall()]
+    except psycopg.errors.QueryCanceled as exc:
+        raise QueryInterrupted("查询超时，已停止 (query took too long)") from exc
+    except psycopg.Error as exc:
+        raise SqlError(f"PostgreSQL 拒绝了这个查询：{str(exc).strip().splitlines()[0]}") from exc
+    return QueryResult(checked, [d[0] for d in cursor.description or ()], rows)
+
+
+def _fetch(cursor: sqlite3.Cursor, max_bytes: int | None) -> list[tuple]:
+    if max_bytes is None:
+        return cursor.fetchall()
+    rows: list[tuple] = []
+    size = 0
+    while batch := cursor.fetchmany(64):
+        for row in batch:
+            size += sum(len(v) if isinstance(v, (str, bytes)) else 8 for v in row)
+        if size > max_bytes:
+            raise ResultTooLarge(f"查询结果超过 {max_bytes // limits.MB} MB（结果大小限制），已停止；"
+                                 f"请缩小查询范围 (result too large)")
+        rows += batch
+    return rows

@@ -44,7 +44,7 @@ FROM_TEXT = re.compile(r"说明|文字|正文|文中")
 PROJECT_WORD = re.compile(r"项目")
 INDICATOR_WORD = re.compile(r"指标|目标值")
 ALL_BUREAUS = re.compile(r"哪个|哪家|哪一|各|所有|全部|每个|which|each|all")
-ORG_MENTION = re.compile(r"([\u4e00-\u9fff]{2,8}?(?:省|市|区|县|州))[\u4e00-\u9fff]{0,8}?(?:医疗保障局|医保局|局|委员会|办公室|政府)")
+ORG_MENTION = re.compile(r"([\u4e00-\u9fff]{2,8}?(?:省|市|区|县|州))[\u4e00-\u9fff]{0,8}?(?:医疗保障局|医保局|局|委员会|办公室|政府|委(?!托))")
 
 
 def _office_words() -> str:
@@ -98,6 +98,7 @@ class Frame:
     all_bureaus: bool = False
     office_kind: str | None = None  # "哪个医保局…": only bureaus whose name holds 医疗保障局
     unknown_bureau: str | None = None
+    ambiguous: list[list[Bureau]] = field(default_factory=list)  # a name that fits bureaus of several places
     english: bool = False
     followup: bool = False
     question: str = ""
@@ -148,12 +149,20 @@ def understand(question: str, lexicon: Lexicon, previous: Frame | None = None,
     mention = ORG_MENTION.search(text)
     if mention and "＿" not in mention.group(0):
         frame.unknown_bureau = mention.group(0)
-    for bureau, start, end in bureaus:
+    unknown_from: int | None = None  # where the unknown body's name starts
+    for bureau, start, end in sorted(bureaus, key=lambda h: -h[1]):  # right to left
         office = OFFICE_AFTER_PLACE.match(text, end)
-        if office and not re.search(OFFICE_WORDS + "$", named[start:end]):
-            # "青海省卫生健康委员会": the place is loaded, this office of it is not
+        if re.search(OFFICE_WORDS + "$", named[start:end]):
+            continue
+        if office:  # "青海省卫生健康委员会": the place is loaded, this office of it is not
             frame.unknown_bureau = named[start:end] + office.group(0)
-            frame.bureaus = [b for b in frame.bureaus if b is not bureau]
+        elif end == unknown_from and frame.unknown_bureau:  # "北京市" of "北京市朝阳区教育局": part of it
+            frame.unknown_bureau = named[start:end] + frame.unknown_bureau
+        else:
+            continue
+        unknown_from = start
+        frame.bureaus = [b for b in frame.bureaus if b is not bureau]
+    frame.ambiguous = lexicon.ambiguous([h for h in bureaus if h[0] in frame.bureaus], named)
     for intent, pattern in INTENTS:
         if pattern.search(text) or (frame.english and pattern.search(question.lower())):
             frame.intent = intent
@@ -338,7 +347,9 @@ def _office_kind(text: str) -> str | None:
         for word in sorted([long] + [s for s in shorts if s], key=len, reverse=True):
             if len(word) >= 2 and re.search(rf"(?:哪个|哪家|哪一个|哪一家|各个?|所有|全部|每个){re.escape(word)}", text):
                 return long
-    return None
+    # an office the glossary has no short form for (哪个财政局): the office as written
+    named = re.search(r"(?:哪个|哪家|哪一个|哪一家|各个?|所有|全部|每个)([\u4e00-\u9fff]{1,10}?(?:局|委员会|厅|办公室|办事处))", text)
+    return named.group(1) if named else None
 
 
 def _mask_document_word(text: str, word: str) -> str:

@@ -34,6 +34,8 @@ CREATE TABLE IF NOT EXISTS source_tables (
     note         TEXT
 );
 
+CREATE INDEX IF NOT EXISTS source_tables_doc ON source_tables(doc_id, seq);
+
 -- Every body row as printed, so a stored table can be shown back and a cited row seen in context.
 CREATE TABLE IF NOT EXISTS table_rows (
     table_id     INTEGER NOT NULL REFERENCES source_tables(table_id) ON DELETE CASCADE,
@@ -69,9 +71,14 @@ CREATE TABLE IF NOT EXISTS line_items (
     bbox           TEXT,                   -- JSON [x0, top, x1, bottom] of the cell on its page, PDF points; NULL without geometry
     ocr_confidence REAL                    -- NULL: printed text; else read by OCR with this engine confidence (0–1)
 );
-CREATE INDEX IF NOT EXISTS line_items_code ON line_items(code);
-CREATE INDEX IF NOT EXISTS line_items_name ON line_items(name);
+-- (name, doc_id) and (code, doc_id): a subject's rows in the documents asked, one seek each,
+-- whether one document is asked or a ranking reads thousands.
+DROP INDEX IF EXISTS line_items_code;
+DROP INDEX IF EXISTS line_items_name;
+CREATE INDEX IF NOT EXISTS line_items_code_doc ON line_items(code, doc_id);
+CREATE INDEX IF NOT EXISTS line_items_name_doc ON line_items(name, doc_id);
 CREATE INDEX IF NOT EXISTS line_items_doc ON line_items(doc_id, table_id);
+CREATE INDEX IF NOT EXISTS line_items_table ON line_items(table_id, row_no);
 
 CREATE TABLE IF NOT EXISTS projects (
     project_id    INTEGER PRIMARY KEY,
@@ -89,6 +96,8 @@ CREATE TABLE IF NOT EXISTS projects (
     line          INTEGER
 );
 CREATE INDEX IF NOT EXISTS projects_name ON projects(name);
+CREATE INDEX IF NOT EXISTS projects_doc ON projects(doc_id);
+CREATE INDEX IF NOT EXISTS projects_table ON projects(table_id);
 
 CREATE TABLE IF NOT EXISTS indicators (
     indicator_id  INTEGER PRIMARY KEY,
@@ -110,6 +119,10 @@ CREATE TABLE IF NOT EXISTS indicators (
     line          INTEGER
 );
 
+CREATE INDEX IF NOT EXISTS indicators_doc ON indicators(doc_id);
+CREATE INDEX IF NOT EXISTS indicators_project ON indicators(project_id);
+CREATE INDEX IF NOT EXISTS indicators_table ON indicators(table_id);
+
 -- Figures stated in the explanatory text.
 CREATE TABLE IF NOT EXISTS text_figures (
     figure_id     INTEGER PRIMARY KEY,
@@ -128,6 +141,7 @@ CREATE TABLE IF NOT EXISTS text_figures (
     ocr_confidence REAL                    -- NULL: printed text; else read by OCR with this engine confidence
 );
 CREATE INDEX IF NOT EXISTS text_figures_subject ON text_figures(subject);
+CREATE INDEX IF NOT EXISTS text_figures_doc ON text_figures(doc_id);
 
 -- Consistency findings (budgetqa audit), stored with the rows they involve.
 CREATE TABLE IF NOT EXISTS findings (
@@ -138,4 +152,24 @@ CREATE TABLE IF NOT EXISTS findings (
     subject       TEXT,
     message       TEXT NOT NULL,           -- short explanation in Chinese
     refs_json     TEXT NOT NULL            -- [{"kind": "item"|"text"|"project", "id": …}, …]
+);
+CREATE INDEX IF NOT EXISTS findings_doc ON findings(doc_id);
+
+-- Scale: the indexes above cover every foreign key, so loading, auditing or deleting one
+-- document reads that document's rows only (table_rows is keyed by table_id already).
+CREATE INDEX IF NOT EXISTS documents_issuer ON documents(issuer, year, kind);
+CREATE INDEX IF NOT EXISTS documents_source ON documents(source_file);
+CREATE INDEX IF NOT EXISTS documents_year ON documents(year);
+
+-- The question engine's vocabulary, written at ingest (ingest/vocabulary.py) so that start-up
+-- reads one small table instead of DISTINCT scans over every line item. kind: item | total |
+-- project | indicator | text | table | code | side_code; for a side code, `name` is the code and
+-- `detail` the name printed beside it; for pinyin, `name` is the issuer and `detail` one pinyin word
+-- (so start-up loads no pinyin dictionary). A name stays after its document is replaced: a term
+-- that finds no rows answers "not in the loaded budgets", never a figure.
+CREATE TABLE IF NOT EXISTS vocabulary (
+    kind         TEXT NOT NULL,
+    name         TEXT NOT NULL,
+    detail       TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (kind, name, detail)
 );

@@ -24,6 +24,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .guards import PdfBudget
 from .model import Box, IngestError, Paragraph, ParsedDocument, RawTable, union_box
 from .textutil import find_unit, parse_amount
 
@@ -805,7 +806,9 @@ def read_pdf(path: str | Path) -> ParsedDocument:
     ocr_runs: dict[int, list[tuple[str, float]]] = {}
     try:
         with pdf:
+            budget = PdfBudget(path, len(pdf.pages))
             for page_no, page in enumerate(pdf.pages, start=1):
+                budget.check_page(page, page_no)
                 chars = _page_chars(page)
                 ocr_tables = None
                 if scans.needs(page_no, len(chars), bool(page.images)):

@@ -1,24 +1,33 @@
 """Ingest files or folders: read → normalize in worker processes, write through one writer.
 
 Each file is its own transaction; a bad file gets one clear message naming it and the rest of
-the run goes on. A file already stored (same sha256) is skipped as unchanged.
+the run goes on. A file already stored (same sha256) is skipped as unchanged. A revision of a
+loaded document (same issuer, year, kind, scope and title, other content) is not stored beside it:
+it is reported as "revision" and the loaded one kept, unless `replace` is set, in which case
+it replaces the loaded one in the same transaction. Worker processes end with their parent.
 """
 from __future__ import annotations
 
 import hashlib
+import itertools
+import os
+import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from db.store import connect_writer
+from db.store import connect_writer, describe_error
 
+from .guards import check_input_file, check_xlsx_archive
 from .model import IngestError, ParsedDocument
 from .normalize import NormalizedDocument, normalize
 from .ocr import IMAGE_SUFFIXES
 from .ocr_checks import mark_ocr
-from .writer import find_existing, write_document
+from .vocabulary import backfill
+from .writer import AfterWrite, find_existing, find_revisions, write_document
 
 TEXT_SUFFIXES = {".txt", ".text"}
 PDF_SUFFIXES = {".pdf"}
@@ -35,7 +44,7 @@ Progress = Callable[[int, int, str], None]
 @dataclass
 class FileResult:
     path: Path
-    status: str  # "ingested" | "unchanged" | "failed"
+    status: str  # "ingested" | "unchanged" | "revision" (not stored: --replace to replace) | "failed"
     message: str = ""
     doc_id: int | None = None
     title: str | None = None
@@ -73,8 +82,7 @@ def expand(paths: Iterable[Path]) -> list[Path]:
 def read_any(path: Path) -> ParsedDocument:
     """The reader for the file's format."""
     suffix = path.suffix.lower()
-    if not path.is_file():
-        raise IngestError(f"{path}：文件不存在。")
+    check_input_file(path)
     if suffix in PDF_SUFFIXES | IMAGE_SUFFIXES:  # a page image is read as a scanned PDF page
         from .pdf_reader import read_pdf
         return read_pdf(path)
@@ -86,6 +94,7 @@ def read_any(path: Path) -> ParsedDocument:
         return read_spreadsheet(path)
     if suffix in WORD_SUFFIXES:
         from .docx_reader import read_docx
+        check_xlsx_archive(path)  # a .docx is a zip too
         return read_docx(path)
     if suffix in TEXT_SUFFIXES:
         from .text_reader import read_text
@@ -113,16 +122,27 @@ def parse_file(path: Path, overrides: dict | None = None) -> NormalizedDocument 
 
 
 def sha256_of(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """The file's sha256, read in blocks; only a regular file within its size limit is read."""
+    check_input_file(path)
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def ingest_paths(paths: Iterable[Path], db_path: Path, jobs: int = 1,
-                 progress: Progress | None = None, overrides: dict | None = None) -> IngestReport:
+                 progress: Progress | None = None, overrides: dict | None = None, replace: bool = False,
+                 after_write: AfterWrite | None = None) -> IngestReport:
+    """Ingest files and folders into the store at `db_path` (raises db.store.StoreError when the
+    store cannot be opened for writing). `replace`: a revision replaces the loaded document.
+    `after_write(conn, doc_id)` runs in each document's transaction (the CLI's audit)."""
     started = time.perf_counter()
     files = expand(paths)
     report = IngestReport()
     conn = connect_writer(db_path)
     try:
+        _backfill_vocabulary(conn)
         todo: list[tuple[Path, str]] = []
         first_with: dict[str, Path] = {}
         for path in files:
@@ -130,6 +150,9 @@ def ingest_paths(paths: Iterable[Path], db_path: Path, jobs: int = 1,
                 digest = sha256_of(path)
             except OSError as exc:
                 report.results.append(FileResult(path, "failed", f"{path}：无法读取（{exc.strerror}）。"))
+                continue
+            except IngestError as exc:
+                report.results.append(FileResult(path, "failed", str(exc)))
                 continue
             doc_id = find_existing(conn, digest)
             if doc_id is not None:
@@ -144,7 +167,7 @@ def ingest_paths(paths: Iterable[Path], db_path: Path, jobs: int = 1,
             progress(done, len(files), "")
         digests = dict(todo)
         for path, result in _parse_all([p for p, _ in todo], jobs, overrides):
-            report.results.append(_store(conn, path, digests[path], result))
+            report.results.append(_store(conn, db_path, path, digests[path], result, replace, after_write))
             done += 1
             if progress:
                 progress(done, len(files), path.name)
@@ -154,27 +177,85 @@ def ingest_paths(paths: Iterable[Path], db_path: Path, jobs: int = 1,
     return report
 
 
+def _backfill_vocabulary(conn) -> None:
+    """A store written before the vocabulary table existed gets it once, in one transaction."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        backfill(conn)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
 def _parse_all(paths: list[Path], jobs: int,
                overrides: dict | None = None) -> Iterator[tuple[Path, NormalizedDocument | str]]:
     """(path, parsed document or error message) as each file is done. Workers parse; the caller
-    is the one writer. The largest files go first so the workers finish together."""
+    is the one writer. The largest files go first so the workers finish together. At most a few
+    files per worker are in flight, and a result is dropped once stored, so memory stays flat
+    however many files there are."""
     if jobs <= 1 or len(paths) <= 1:
         yield from ((p, parse_file(p, overrides)) for p in paths)
         return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = {pool.submit(parse_file, p, overrides): p for p in sorted(paths, key=lambda p: -p.stat().st_size)}
-        for future in as_completed(futures):
-            yield futures[future], future.result()
+    queue = iter(sorted(paths, key=lambda p: -p.stat().st_size))
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_end_with_parent, initargs=(os.getpid(),)) as pool:
+        pending: dict = {}
+        while True:
+            for path in itertools.islice(queue, max(0, IN_FLIGHT_PER_JOB * jobs - len(pending))):
+                pending[pool.submit(parse_file, path, overrides)] = path
+            if not pending:
+                return
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                yield pending.pop(future), future.result()
 
 
-def _store(conn, path: Path, digest: str, result: NormalizedDocument | str) -> FileResult:
+IN_FLIGHT_PER_JOB = 4
+
+
+def _end_with_parent(parent: int) -> None:
+    """In each worker: end when the parent process is gone (killed, not only stopped cleanly),
+    instead of waiting forever for work that will never come."""
+    def watch() -> None:
+        first = os.getppid()
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != first or not _alive(parent):
+                os._exit(1)
+
+    threading.Thread(target=watch, name="end-with-parent", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _store(conn, db_path: Path, path: Path, digest: str, result: NormalizedDocument | str,
+           replace: bool = False, after_write: AfterWrite | None = None) -> FileResult:
     if isinstance(result, str):
         return FileResult(path, "failed", result)
+    source_file = str(path.resolve())
     try:
-        doc_id = write_document(conn, result, str(path.resolve()), digest)
+        revises = find_revisions(conn, result, source_file)
+        if revises and not replace:
+            doc_id, title = revises[-1]
+            return FileResult(path, "revision",
+                              f"是已载入的《{title}》（文档 {doc_id}）的修订版本（单位、年度、类别、范围和标题相同，内容不同），"
+                              f"未导入，已载入的保持不变。要用新文件替换它：budgetqa ingest --replace {path}",
+                              doc_id, result.title)
+        doc_id = write_document(conn, result, source_file, digest, [d for d, _ in revises], after_write)
+    except sqlite3.Error as exc:  # nothing of this document was kept: the transaction rolled back
+        return FileResult(path, "failed", f"{path.name}：写入数据库失败，未保存任何内容。{describe_error(exc, db_path)}")
     except Exception as exc:  # nothing of this document was kept: the transaction rolled back
         return FileResult(path, "failed", f"{path.name}：写入数据库失败（{exc}），未保存任何内容。")
     items = sum(len(t.items) for t in result.tables)
+    message = "替换了" + "、".join(f"《{title}》（文档 {d}）" for d, title in revises) if revises else ""
     uncertain = result.identity.uncertain if result.identity else []
-    return FileResult(path, "ingested", "", doc_id, result.title, len(result.tables), items, uncertain,
+    return FileResult(path, "ingested", message, doc_id, result.title, len(result.tables), items, uncertain,
                       len(result.text_figures))

@@ -15,6 +15,9 @@ import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from db import limits
+
+from .guards import CellBudget, check_csv_rows, check_input_file, check_xlsx_archive
 from .model import IngestError, ParsedDocument, RawTable
 from .pdf_reader import (Grid, _is_context, _is_title, grid_to_table, header_rows,
                          is_amount_cell, norm_text)
@@ -33,6 +36,7 @@ def read_spreadsheet(path: str | Path) -> ParsedDocument:
     path = Path(path)
     if not path.is_file():
         raise IngestError(f"{path}：文件不存在。请检查路径。")
+    check_input_file(path)
     data = path.read_bytes()
     if not data:
         raise IngestError(f"{path.name}：文件是空的（0 字节），可能下载或复制没有完成。请重新获取文件。")
@@ -80,7 +84,7 @@ def _read_sheets(path: Path, data: bytes) -> list[Sheet]:
     text = _decode(path, data)
     if re.match(r"\s*<(!doctype html|html|table)", text[:200], re.I):
         raise IngestError(f"{path.name}：这是网页（HTML），不是 Excel 表格。请在 Excel/WPS 中打开后另存为 .xlsx 再导入。")
-    return [(path.stem, _csv_rows(text), [])]
+    return [(path.stem, _csv_rows(text, path), [])]
 
 
 def _decode(path: Path, data: bytes) -> str:
@@ -94,24 +98,64 @@ def _decode(path: Path, data: bytes) -> str:
     raise IngestError(f"{path.name}：无法识别文字编码（既不是 UTF-8 也不是 GB18030）。请另存为 UTF-8 的 CSV。")
 
 
-def _csv_rows(text: str) -> list[list[str]]:
+def _csv_rows(text: str, path: Path | None = None) -> list[list[str]]:
     sample = text[:4096]
     delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
-    return [[norm_text(c).strip() for c in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    rows = []
+    for row in csv.reader(io.StringIO(text), delimiter=delimiter):
+        rows.append([norm_text(c).strip() for c in row])
+        if path is not None and len(rows) > limits.CSV_MAX_ROWS:
+            check_csv_rows(path, len(rows))
+    return rows
 
 
 def _xlsx_sheets(path: Path) -> list[Sheet]:
+    """Streamed (openpyxl read_only): only the rows the file holds, up to the cell cap. A
+    used range stretched to XFD1048576 would otherwise be materialised cell by cell."""
     from openpyxl import load_workbook
 
-    wb = load_workbook(path, data_only=True)
-    sheets = []
-    for ws in wb.worksheets:
-        if ws.sheet_state != "visible":
-            continue
-        rows = [[_display(c.value, c.number_format) for c in row] for row in ws.iter_rows()]
-        merges = [(m.min_row - 1, m.min_col - 1, m.max_row - 1, m.max_col - 1) for m in ws.merged_cells.ranges]
-        sheets.append((ws.title, rows, merges))
-    return sheets
+    check_xlsx_archive(path)
+    budget = CellBudget(path)
+    wb = load_workbook(path, data_only=True, read_only=True)
+    try:
+        sheets = []
+        for ws in wb.worksheets:
+            if ws.sheet_state != "visible":
+                continue
+            ws.reset_dimensions()  # the stored dimension may claim the whole sheet: read real rows
+            rows = []
+            for row in ws.iter_rows():
+                budget.take(len(row))
+                cells = [_display(c.value, getattr(c, "number_format", None)) for c in row]
+                while cells and cells[-1] == "":
+                    cells.pop()
+                rows.append(cells)
+            while rows and not rows[-1]:
+                rows.pop()
+            width = max((len(r) for r in rows), default=0)
+            rows = [r + [""] * (width - len(r)) for r in rows]
+            sheets.append((ws.title, rows, _xlsx_merges(wb, ws, len(rows), width)))
+        return sheets
+    finally:
+        wb.close()
+
+
+def _xlsx_merges(wb, ws, n_rows: int, width: int) -> list[tuple[int, int, int, int]]:
+    """Merged ranges of a read-only sheet (openpyxl keeps them only in full mode), read from the
+    sheet's XML as a stream and clipped to the rows and columns that hold cells."""
+    from xml.etree.ElementTree import iterparse
+
+    from openpyxl.utils import range_boundaries
+
+    merges = []
+    with wb._archive.open(ws._worksheet_path) as source:
+        for _, element in iterparse(source):
+            if element.tag.endswith("}mergeCell") and element.get("ref"):
+                c0, r0, c1, r1 = range_boundaries(element.get("ref"))
+                if r0 <= n_rows and c0 <= width:
+                    merges.append((r0 - 1, c0 - 1, min(r1, n_rows) - 1, min(c1, width) - 1))
+            element.clear()
+    return merges
 
 
 def _xls_sheets(path: Path) -> list[Sheet]:
@@ -119,9 +163,11 @@ def _xls_sheets(path: Path) -> list[Sheet]:
 
     book = xlrd.open_workbook(str(path), formatting_info=True)
     sheets = []
+    budget = CellBudget(path)
     for sh in book.sheets():
         if getattr(sh, "visibility", 0):
             continue
+        budget.take(sh.nrows * sh.ncols)
         rows = []
         for r in range(sh.nrows):
             row = []

@@ -1,18 +1,25 @@
-"""Store one normalized document in one transaction.
+"""Store, replace and remove documents, each in one transaction.
 
 The same file again (same sha256) is a no-op; a changed file with the same name replaces
-its old rows inside the same transaction, so a reader never sees half of a document.
+its old rows inside the same transaction, so a reader never sees half of a document. A file
+of the same issuer, year, kind, scope, part and title as a loaded one but with other content is a
+revision (`find_revisions`): it replaces the loaded one only when the caller passes it in
+`replaces` (`budgetqa ingest --replace`). `remove_document` takes a document out with
+everything that hangs on it (tables, rows, items, projects, indicators, text figures,
+findings: ON DELETE CASCADE).
 """
 from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 from decimal import Decimal
 
 from .identity import CUE_WEIGHTS, same_body
 from .normalize import NormalizedDocument
 from .textutil import FEN_PER_UNIT
+from .vocabulary import record_document
 
 
 def find_existing(conn: sqlite3.Connection, sha256: str) -> int | None:
@@ -20,13 +27,42 @@ def find_existing(conn: sqlite3.Connection, sha256: str) -> int | None:
     return row[0] if row else None
 
 
+class DocumentNotFound(KeyError):
+    """No loaded document has that id (a KeyError, so a LookupError, said without KeyError's quotes)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+def find_revisions(conn: sqlite3.Connection, doc: NormalizedDocument, source_file: str) -> list[tuple[int, str]]:
+    """(doc_id, title) of loaded documents that `doc` is a revision of: same issuer, year, kind
+    and scope, the same part (a budget's tables file and its text file are two halves, not
+    revisions) and the same title (a department's 绩效目标 published beside its 部门预算 is a
+    companion, not a revision), from another file (the same file changed is replaced anyway).
+    A document whose year is unknown is nobody's revision: two of them may be different years."""
+    if doc.year is None:
+        return []
+    return conn.execute(
+        "SELECT doc_id, title FROM documents WHERE issuer = ? AND year = ? AND kind = ? AND scope IS ? "
+        "AND part = ? AND title = ? AND source_file <> ? ORDER BY doc_id",
+        (doc.issuer, doc.year, doc.kind, doc.scope, doc.part, doc.title, source_file)).fetchall()
+
+
+AfterWrite = Callable[[sqlite3.Connection, int], None]
+
+
 def write_document(conn: sqlite3.Connection, doc: NormalizedDocument, source_file: str,
-                   sha256: str) -> int:
-    """Insert `doc`, replacing an earlier version of the same source file; returns doc_id."""
+                   sha256: str, replaces: Sequence[int] = (), after_write: AfterWrite | None = None) -> int:
+    """Insert `doc`, replacing an earlier version of the same source file and the documents in
+    `replaces`; returns doc_id. `after_write(conn, doc_id)` runs inside the same transaction
+    (the audit), so a process that dies leaves the document whole with its findings, or
+    nothing."""
     add_bbox_columns(conn)
     conn.execute("BEGIN IMMEDIATE")
     try:
         conn.execute("DELETE FROM documents WHERE source_file = ?", (source_file,))
+        for old in replaces:
+            conn.execute("DELETE FROM documents WHERE doc_id = ?", (old,))
         issuer, title, identity = _join_companion(conn, doc)
         cur = conn.execute(
             """INSERT INTO documents (issuer, year, kind, scope, title, source_file, sha256, layout,
@@ -63,11 +99,39 @@ def write_document(conn: sqlite3.Connection, doc: NormalizedDocument, source_fil
                    compared_to, page, line, bbox, ocr_confidence) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)""",
             [(doc_id, f.section, f.sentence, f.subject, f.code, f.kind, _decimal_text(f.value), f.unit,
               f.compared_to, f.page, f.line, _box_json(f.bbox), f.ocr_confidence) for f in doc.text_figures])
+        record_document(conn, doc_id)
+        if after_write is not None:
+            after_write(conn, doc_id)
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        _rollback(conn)
         raise
     return doc_id
+
+
+def remove_document(conn: sqlite3.Connection, doc_id: int) -> None:
+    """Remove a loaded document and everything that hangs on it, in one transaction.
+
+    `conn` is a writer (db.store.connect_writer). Raises DocumentNotFound for an unknown id."""
+    conn.execute("PRAGMA foreign_keys = ON")  # the cascade; a no-op on a writer connection
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        if conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,)).rowcount == 0:
+            raise DocumentNotFound(f"没有编号为 {doc_id} 的文档：用 budgetqa docs 查看已载入的文档。")
+        conn.execute("COMMIT")
+    except BaseException:
+        _rollback(conn)
+        raise
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    """Roll back if a transaction is still open: SQLite has already rolled back after some
+    errors (a full disk), and a second ROLLBACK would hide the first error behind its own."""
+    if conn.in_transaction:
+        try:
+            conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
 
 
 def _join_companion(conn: sqlite3.Connection, doc: NormalizedDocument) -> tuple[str, str, dict]:
@@ -132,22 +196,6 @@ def add_bbox_columns(conn: sqlite3.Connection) -> None:
         columns = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
         if "bbox" not in columns:
             conn.execute(f"ALTER TABLE {table} ADD COLUMN bbox TEXT")
-
-
-def remove_document(conn: sqlite3.Connection, doc_id: int) -> None:
-    """Delete a document with everything that hangs on it (tables, rows, figures, projects,
-    indicators, findings) in one transaction. Raises LookupError (KeyError) for an unknown id."""
-    conn.execute("PRAGMA foreign_keys = ON")  # the cascade does the work; a no-op inside a transaction
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        if conn.execute("SELECT 1 FROM documents WHERE doc_id = ?", (doc_id,)).fetchone() is None:
-            raise KeyError(f"没有编号为 {doc_id} 的文档")
-        conn.execute("DELETE FROM findings WHERE doc_id = ?", (doc_id,))
-        conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
 
 
 KINDS = ("预算", "决算")

@@ -158,22 +158,6 @@ def test_citation_says_ocr_beside_the_source():
     assert "ocr_confidence" not in Source("某某局2025年部门预算", table="支出总表").to_json()
 
 
-def test_a_store_made_before_ocr_gets_the_column(tmp_path):
-    import re
-
-    from db.store import connect_writer, schema_sql
-
-    path = tmp_path / "old.db"
-    old = sqlite3.connect(path)
-    old.executescript(re.sub(r",\s*ocr_confidence REAL[^\n]*\n", "\n", schema_sql())
-                      .replace(", li.ocr_confidence", "").replace(", f.ocr_confidence", ""))
-    old.close()
-    assert "ocr_confidence" not in {r[1] for r in sqlite3.connect(path).execute("PRAGMA table_info(items_v)")}
-    conn = connect_writer(path)
-    assert "ocr_confidence" in {r[1] for r in conn.execute("PRAGMA table_info(line_items)")}
-    assert "ocr_confidence" in {r[1] for r in conn.execute("PRAGMA table_info(items_v)")}
-
-
 # --- real pages, scanned and read (slow: ≈20–60 s of OCR on two shared cores) -----------------
 
 @pytest.fixture(scope="module")

@@ -15,19 +15,28 @@ from ..lexicon import Document
 from ..queries import Trace
 from ..text import normalize_question, squash
 from ..understand import WITHIN, Frame
-from .common import (GENERIC_TOTALS, _doc_ids, _entities, _fen_per, _not_found, _one_per_document,
+from .common import (GENERIC_TOTALS, _doc_ids, codes_of, _entities, _fen_per, _not_found, _one_per_document,
                      find_items, names_of, subject_label, say, uncertain_note)
 from .final import completion_rate, in_column
 from .lookup import lookup
 
+# A ranking lists every department when there are at most RANK_LISTED; past that, the first
+# RANK_SHOWN, and says how many were ranked.
+RANK_LISTED = 20
+RANK_SHOWN = 10
+
+
 def rank(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
     if len(frame.bureaus) == 1:  # "青海…商品和服务支出中哪一项最多": the rows under the 科目, ranked
         return _rank_children(frame, documents, trace)
-    rows = _one_per_document(frame, find_items(frame, documents, trace))
-    rows += _stated_only_in_text(frame, [d for d in documents if d.doc_id not in {r["doc_id"] for r in rows}], trace)
+    ranking = queries.Ranking(frame.descending, RANK_LISTED)
+    rows = find_items(frame, documents, trace, ranking)
+    rows += _stated_only_in_text(frame, documents, trace, ranking)
     if not rows:
         return _not_found(frame, documents)
-    rows.sort(key=lambda r: r["amount_fen"], reverse=frame.descending)
+    rows.sort(key=lambda r: (r["amount_fen"], -r["doc_id"]), reverse=frame.descending)
+    ranked = trace.ranked
+    rows = rows[:RANK_LISTED if ranked <= RANK_LISTED else RANK_SHOWN]
     subject = subject_label(frame) + (frame.measure or "" if frame.subjects else "")
     figures, parts = [], []
     for k, row in enumerate(rows, 1):
@@ -47,24 +56,31 @@ def rank(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
             parts.append(f"{k}. {row['issuer']}（{year}）{text}，{source.cite()}")
     top = rows[0]
     word = "最多" if frame.descending else "最少"
-    head = say(frame, f"{subject}{word}的是{top['issuer']}。按{subject}{'从高到低' if frame.descending else '从低到高'}：",
-               f"Highest {subject}: {top['issuer']}. Ranking: ")
+    order = "从高到低" if frame.descending else "从低到高"
+    first = say(frame, f"共{ranked}个单位，列出前{len(rows)}名", f"{ranked} ranked; the first {len(rows)}") \
+        if ranked > len(rows) else ""
+    head = say(frame, f"{subject}{word}的是{top['issuer']}。按{subject}{order}" + (f"（{first}）" if first else "") + "：",
+               f"Highest {subject}: {top['issuer']}. Ranking" + (f" ({first})" if first else "") + ": ")
     answer = Answer("answered", head + ("; ".join(parts) + "." if frame.english else "；".join(parts) + "。"), figures)
     answer.warnings = [f"{r['issuer']}：{uncertain_note(r)}" for r in rows if r["uncertain"]]
     return answer
 
 
-def _stated_only_in_text(frame: Frame, documents: list[Document], trace: Trace) -> list[dict[str, Any]]:
+def _stated_only_in_text(frame: Frame, documents: list[Document], trace: Trace,
+                         ranking: queries.Ranking) -> list[dict[str, Any]]:
     """Documents whose tables lack the subject but whose text states it as an amount
     (财政局's 机关运行经费支出 184.65万元): ranked with the table figures, cited to the text."""
     subjects = names_of(frame, "text")
     if not documents or not subjects or frame.measure:
         return []
-    out: dict[int, dict[str, Any]] = {}
-    for fig in queries.text_figures(trace, _doc_ids(documents), subjects, ("amount",)):
-        if fig["unit"] in MONEY and fig["doc_id"] not in out:
-            out[fig["doc_id"]] = {**fig, "amount_fen": int(text_fen(fig)), "uncertain": 0}
-    return list(out.values())
+    doc_ids = _doc_ids(documents)
+    found = []  # the queries find_items ran: a document with a table row is ranked by it
+    if codes_of(frame) or names_of(frame, "item"):
+        found.append(queries.items_sql(trace, doc_ids, codes_of(frame), names_of(frame, "item"), frame.measure))
+    elif names_of(frame, "total"):
+        found.append(queries.items_sql(trace, doc_ids, [], names_of(frame, "total"), frame.measure, total_rows=True))
+    return [{**fig, "amount_fen": int(text_fen(fig)), "uncertain": 0}
+            for fig in queries.text_amounts_ranked(trace, doc_ids, subjects, ranking, found)]
 
 
 def _one_per_subject(frame: Frame, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -99,6 +115,10 @@ def measure_rows(frame: Frame, documents: list[Document], trace: Trace) -> list[
 
 def total(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
     by_measure = measure_rows(frame, documents, trace)
+    if not by_measure and not frame.bureaus and len(documents) > 1:  # "各单位的基本工资合计"
+        summed = _sum_over_departments(frame, documents, trace)
+        if summed:
+            return summed
     if not by_measure and len(documents) == 1 and len({n for m in frame.subjects for n in m.names}) <= 1:
         # "单位预算的公用经费合计", "项目支出一共多少": one figure, printed in several tables (or
         # in two classifications) — adding those copies would count it twice
@@ -158,6 +178,30 @@ def difference(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
     figures.append(Figure(exact(value), unit, "两者之差", item_source(a)))
     return Answer("answered", say(frame, f"{parts[0]}，{parts[1]}，两者相差{show(value, unit)}。",
                                   f"{parts[0]}; {parts[1]}; difference {show(value, unit)}."), figures)
+
+
+def _sum_over_departments(frame: Frame, documents: list[Document], trace: Trace) -> Answer | None:
+    """The subject added over every department: each document's best row, summed in SQL over
+    all of them; the operands are listed when there are few, else the largest few."""
+    rows = find_items(frame, documents, trace, queries.Ranking(True, RANK_LISTED))
+    if len(rows) < 2:
+        return None
+    count, unit = trace.ranked, frame.unit or "万元"
+    value = Decimal(trace.ranked_fen) / _fen_per(unit)
+    subject = subject_label(frame) + (frame.measure or "" if frame.subjects else "")
+    shown = rows if count <= RANK_LISTED else rows[:RANK_SHOWN]
+    figures, parts = [], []
+    for row in shown:
+        label = label_for(row, subject, None, frame.english)
+        figs, text = item_figures(row, label, frame.unit)
+        figures += figs[:1]
+        year = f"{row['year']}年" if row["year"] else "年份未注明"
+        parts.append(f"{row['issuer']}（{year}）{text}（{item_source(row).cite()}）")
+    label = f"{count}个单位的{subject}合计"
+    figures.append(Figure(exact(value), unit, label, item_source(rows[0])))
+    listed = "：" + " + ".join(parts) if count <= RANK_LISTED else f"。其中最多的{len(shown)}个：" + "；".join(parts)
+    return Answer("answered", say(frame, f"{label}为{show(value, unit)}{listed}。",
+                                  f"Total over {count} departments: {show(value, unit)}."), figures)
 
 
 def _operand_label(frame: Frame, row: dict[str, Any], named_by_measure: bool) -> str:

@@ -67,22 +67,31 @@ def _entities(rows: list[dict[str, Any]]) -> "OrderedDict[tuple[int, str], list[
     return OrderedDict((k, queries.best_first(v)) for k, v in groups.items())
 
 
-def find_items(frame: Frame, documents: list[Document], trace: Trace) -> list[dict[str, Any]]:
+def find_items(frame: Frame, documents: list[Document], trace: Trace,
+               ranking: queries.Ranking | None = None) -> list[dict[str, Any]]:
+    """The rows the question asks for; with `ranking`, each document's best row, ranked in SQL
+    over every document (trace.ranked counts them) and only the first few returned."""
     codes, names = codes_of(frame), names_of(frame, "item")
     doc_ids = _doc_ids(documents)
     if codes or names:
-        return in_fund_asked(frame, queries.items(trace, doc_ids, codes, names, frame.measure))
+        return in_fund_asked(frame, queries.items(trace, doc_ids, codes, names, frame.measure, ranking=ranking))
     if names_of(frame, "total"):
-        rows = queries.items(trace, doc_ids, [], names_of(frame, "total"), frame.measure, total_rows=True)
-        return rows + _grand_total_instead(frame, [i for i in doc_ids if i not in {r["doc_id"] for r in rows}], trace)
+        rows = queries.items(trace, doc_ids, [], names_of(frame, "total"), frame.measure, total_rows=True,
+                             ranking=ranking)
+        if ranking:
+            found = queries.doc_ids_found(trace, *queries.items_sql(trace, doc_ids, [], names_of(frame, "total"),
+                                                                    frame.measure, total_rows=True))
+        else:
+            found = {r["doc_id"] for r in rows}
+        return rows + _grand_total_instead(frame, [i for i in doc_ids if i not in found], trace, ranking)
     if frame.measure and not frame.subjects:
         rows = queries.totals(trace, doc_ids, frame.measure,
-                              ("expenditure", "basic_expenditure", "project", "income_expenditure_summary"))
+                              ("expenditure", "basic_expenditure", "project", "income_expenditure_summary"), ranking)
         own_table = glossary()["measure_tables"].get(frame.measure)
         if not rows and own_table:  # 基本支出 printed only as the total of the 基本支出表
-            rows = queries.totals(trace, doc_ids, "合计", (own_table,))
+            rows = queries.totals(trace, doc_ids, "合计", (own_table,), ranking)
         if not rows:  # a 决算's 基本支出表 prints 人员经费 as a row '人员经费合计' in its 决算数 column
-            rows = queries.items(trace, doc_ids, [], [frame.measure + "合计"], None)
+            rows = queries.items(trace, doc_ids, [], [frame.measure + "合计"], None, ranking=ranking)
         return rows
     return []
 
@@ -101,7 +110,8 @@ def in_fund_asked(frame: Frame, rows: list[dict[str, Any]]) -> list[dict[str, An
     return kept
 
 
-def _grand_total_instead(frame: Frame, doc_ids: list[int], trace: Trace) -> list[dict[str, Any]]:
+def _grand_total_instead(frame: Frame, doc_ids: list[int], trace: Trace,
+                         ranking: queries.Ranking | None = None) -> list[dict[str, Any]]:
     """本年收入合计 asked of documents that print no such row: their 收入总计, where nothing is
     carried over from last year, is the same amount (收入总计 = 本年收入合计 + 上年结转)."""
     fallbacks = glossary()["total_row_fallbacks"]
@@ -109,7 +119,7 @@ def _grand_total_instead(frame: Frame, doc_ids: list[int], trace: Trace) -> list
     if not doc_ids or not names:
         return []
     plain = [i for i in doc_ids if i not in queries.carrying_over(trace, doc_ids)]
-    return queries.items(trace, plain, [], names, frame.measure, total_rows=True) if plain else []
+    return queries.items(trace, plain, [], names, frame.measure, total_rows=True, ranking=ranking) if plain else []
 
 
 # --- lookup --------------------------------------------------------------------------------
