@@ -81,20 +81,26 @@ def compare(pdf: Path, dpi: int, pages: int | None, show: int) -> dict:
     flagged = [k for k in wrong if got[k][1]]
     missing = [k for k in want if k not in got]
     uncertain_exact = sum(1 for k in exact if got[k][1])
+    # The same amount under the same table, column and row label, whatever its row number: a
+    # wrapped name the text layer splits into two rows shifts the numbers after it.
+    labelled_want = Counter((k[0], k[2], k[3], k[4], v[0]) for k, v in want.items())
+    labelled_got = Counter((k[0], k[2], k[3], k[4], v[0]) for k, v in got.items())
+    labelled = sum((labelled_want & labelled_got).values())
     text_want = Counter((f.page, f.kind, f.value, f.unit) for f in original.text_figures)
     text_got = Counter((f.page, f.kind, f.value, f.unit) for f in scanned.text_figures)
     text_exact = sum((text_want & text_got).values())
     print(f"{pdf.name}: {len(numbers)} pages in {seconds:.1f} s ({len(numbers) / seconds:.2f} pages/s); "
           f"table figures {len(exact)}/{len(want)} exact ({_pct(len(exact), len(want))}), "
           f"{len(wrong)} wrong of which {len(flagged)} flagged uncertain, {len(missing)} missing, "
-          f"{uncertain_exact} exact but flagged; text figures {text_exact}/{sum(text_want.values())}", flush=True)
+          f"{uncertain_exact} exact but flagged; same value under the same row label (any row number) "
+          f"{labelled}/{len(want)}; text figures {text_exact}/{sum(text_want.values())}", flush=True)
     for k in [k for k in wrong if not got[k][1]][:show]:
         print(f"   unflagged wrong: {k} → {got[k][0]} (text layer: {want.get(k, ('—',))[0]})")
     for k in missing[:show]:
         print(f"   missing: {k} = {want[k][0]}")
     return {"expected": len(want), "exact": len(exact), "wrong": len(wrong), "wrong_flagged": len(flagged),
             "pages": len(numbers), "seconds": seconds, "text_expected": sum(text_want.values()),
-            "text_exact": text_exact, "uncertain_exact": uncertain_exact}
+            "text_exact": text_exact, "uncertain_exact": uncertain_exact, "labelled": labelled}
 
 
 def _pct(a: int, b: int) -> str:
@@ -120,7 +126,8 @@ def main() -> None:
           f"({totals['pages'] / max(totals['seconds'], 1e-9):.2f} pages/s, {args.dpi} dpi, --jobs {args.jobs}); "
           f"table figures exact {totals['exact']}/{totals['expected']} ({_pct(totals['exact'], totals['expected'])}); "
           f"wrong {totals['wrong']}, flagged uncertain {totals['wrong_flagged']}; "
-          f"exact but flagged uncertain {totals['uncertain_exact']}; "
+          f"exact but flagged uncertain {totals['uncertain_exact']}; same value under the same row label "
+          f"{totals['labelled']}/{totals['expected']} ({_pct(totals['labelled'], totals['expected'])}); "
           f"text figures exact {totals['text_exact']}/{totals['text_expected']} "
           f"({_pct(totals['text_exact'], totals['text_expected'])})")
 
