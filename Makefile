@@ -10,7 +10,7 @@ SAMPLES := $(wildcard data/samples/*.txt)
 $(BIN)/budgetqa: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test,llm,pg]'
+	$(BIN)/pip install --quiet -e '.[test,llm,pg,ocr]'
 	touch $@
 
 setup: $(BIN)/budgetqa

@@ -23,7 +23,7 @@ from assistant.factory import engine_description, make_assistant
 from assistant.llm_config import LLMConfig, LLMConfigError, load_config
 from assistant.present import md
 from db.store import connect_writer, store_version
-from ingest import uploads
+from ingest import ocr, uploads
 from ingest.pipeline import ingest_paths
 from ingest.writer import KINDS, SCOPES, relabel_document, remove_document
 
@@ -404,8 +404,10 @@ def upload_section() -> None:
     st.header("载入新的预算文件")
     st.session_state.setdefault("upload_round", 0)
     st.markdown(UPLOADER_CSS, unsafe_allow_html=True)
-    files = st.file_uploader("选择预算文件（txt / pdf / xlsx / xls / csv / html / docx）", accept_multiple_files=True,
-                             type=["txt", "pdf", "xlsx", "xls", "csv", "html", "htm", "mht", "mhtml", "docx", "doc"],
+    files = st.file_uploader("选择预算文件（txt / pdf / xlsx / xls / csv / html / docx，扫描件 png / jpg）",
+                             accept_multiple_files=True,
+                             type=["txt", "pdf", "xlsx", "xls", "csv", "html", "htm", "mht", "mhtml", "docx", "doc",
+                                   "png", "jpg", "jpeg"],
                              key=f"uploads-{st.session_state.upload_round}")
     if files and st.button("导入", type="primary"):
         ingest_uploads(files)
@@ -464,6 +466,8 @@ def _ingest_files(files):
     audited in its own transaction), and drop those no document came from."""
     paths = uploads.keep_uploads(UPLOAD_DIR, [(f.name, f.getvalue()) for f in files])
     bar = st.progress(0.0, text="正在导入……")
+    ocr.configure(progress=lambda name, done, total: bar.progress(  # scanned pages: seconds each
+        done / total if total else 1.0, text=f"OCR 识别 {name}：第 {done}/{total} 页"))
     report = ingest_paths(paths, DB_PATH, after_write=audit_in_transaction,  # stored with its findings
                           progress=lambda done, total, name: bar.progress(
                               done / total if total else 1.0, text=f"{done}/{total} {name}"))

@@ -25,6 +25,15 @@ class Source:
     table_id: int | None = None  # store ids, so the app can show the row in its table
     item_id: int | None = None
     ref_kind: str | None = None  # what item_id points at: "item" | "text" | "project" | "indicator"
+    ocr_confidence: float | None = None  # the figure was read by OCR from a scanned page
+
+    def ocr_note(self, english: bool = False) -> str:
+        """'OCR识别，置信度0.98' beside a figure read from a scanned page; '' for printed text."""
+        if self.ocr_confidence is None:
+            return ""
+        if english:
+            return f"OCR-read, confidence {self.ocr_confidence:.2f}"
+        return f"OCR识别，置信度{self.ocr_confidence:.2f}"
 
     def cite(self, english: bool = False) -> str:
         """Human citation: 《文档》表名，第5页，第3行 / 《文档》说明“节名” (or the English form)."""
@@ -32,7 +41,8 @@ class Source:
             where = f"table “{self.table}”" if self.table else f"text section “{self.section}”"
             extra = "".join(f", {name} {value}" for name, value in
                             (("page", self.page), ("row", self.row)) if value)
-            return f"《{self.document}》, {where}{extra}"
+            ocr = f" ({self.ocr_note(True)})" if self.ocr_confidence is not None else ""
+            return f"《{self.document}》, {where}{extra}{ocr}"
         parts = [f"《{self.document}》"]
         if self.table:
             parts.append(self.table)
@@ -44,11 +54,15 @@ class Source:
             parts.append(f"第{self.row}行")
         elif self.line and not self.page:
             parts.append(f"原文第{self.line}行")
-        return "，".join([parts[0] + parts[1]] + parts[2:]) if len(parts) > 1 else parts[0]
+        text = "，".join([parts[0] + parts[1]] + parts[2:]) if len(parts) > 1 else parts[0]
+        return text + (f"（{self.ocr_note()}）" if self.ocr_confidence is not None else "")
 
     def to_json(self) -> dict[str, Any]:
-        return {"document": self.document, "table": self.table, "section": self.section,
-                "page": self.page, "row": self.row}
+        out = {"document": self.document, "table": self.table, "section": self.section,
+               "page": self.page, "row": self.row}
+        if self.ocr_confidence is not None:  # only for scanned sources: the protocol stays as it was
+            out["ocr_confidence"] = self.ocr_confidence
+        return out
 
 
 @dataclass

@@ -42,7 +42,8 @@ def main() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @db_option
 @click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 64),
-              help="Worker processes that parse files in parallel (one writer stores them).")
+              help="Worker processes that parse files in parallel (one writer stores them); "
+                   "for one scanned file, its pages are OCR-read in parallel.")
 @click.option("--issuer", help="The issuing body, when the file does not say it (or says it wrongly).")
 @click.option("--year", type=click.IntRange(1990, 2100), help="The budget year, when the file does not say it.")
 @click.option("--kind", type=click.Choice(["预算", "决算"]), help="预算 or 决算, when the file does not say it.")
@@ -51,10 +52,12 @@ def main() -> None:
               help="A revision of a loaded document (same issuer, year, kind, scope, part and title) replaces it.")
 def ingest(paths: tuple[Path, ...], db_path: Path, jobs: int, issuer: str | None, year: int | None,
            kind: str | None, scope: str | None, replace: bool) -> None:
-    """Load budget files or folders (txt, pdf, xlsx, xls, csv, html, docx) into the database."""
+    """Load budget files or folders (txt, pdf, xlsx, xls, csv, html, docx; scanned PDFs and png/jpg pages by OCR) into the database."""
     from assistant.audit import audit_in_transaction
+    from ingest import ocr
     from ingest.pipeline import ingest_paths
 
+    ocr.configure(jobs=jobs, progress=ocr.stderr_progress)  # scanned pages: OCR, one line a page
     bar = _ProgressBar() if sys.stderr.isatty() else None
     overrides = {"issuer": issuer, "year": year, "kind": kind, "scope": scope}
     try:

@@ -51,13 +51,14 @@ def item_source(row: dict[str, Any]) -> Source:
     kind = next((k for k in ("item", "project", "indicator") if row.get(f"{k}_id")), None)
     return Source(document=row["document"], table=row.get("source_table"), page=row.get("page"),
                   row=row.get("row_no"), line=row.get("line"), table_id=row.get("table_id"),
-                  item_id=row.get(f"{kind}_id") if kind else None, ref_kind=kind)
+                  item_id=row.get(f"{kind}_id") if kind else None, ref_kind=kind,
+                  ocr_confidence=row.get("ocr_confidence"))
 
 
 def text_source(row: dict[str, Any]) -> Source:
     return Source(document=row["document"], section=row.get("section") or "说明", page=row.get("page"),
                   line=row.get("line"), item_id=row.get("figure_id"),
-                  ref_kind="text" if row.get("figure_id") else None)
+                  ref_kind="text" if row.get("figure_id") else None, ocr_confidence=row.get("ocr_confidence"))
 
 
 def item_figures(row: dict[str, Any], label: str, unit: str | None) -> tuple[list[Figure], str]:

@@ -15,9 +15,10 @@ from ingest.textutil import FEN_PER_UNIT
 from .sqlcheck import run_sql
 
 ITEM_COLUMNS = ("item_id, doc_id, document, issuer, year, table_id, source_table, table_kind, page, "
-                "line, row_no, code, name, classification, measure, amount_fen, unit, uncertain, is_total")
+                "line, row_no, code, name, classification, measure, amount_fen, unit, uncertain, is_total, "
+                "ocr_confidence")
 TEXT_COLUMNS = ("figure_id, doc_id, document, issuer, year, section, sentence, subject, code, kind, value, unit, "
-                "compared_to, page, line")
+                "compared_to, page, line, ocr_confidence")
 TABLE_PRIORITY = {"expenditure": 0, "basic_expenditure": 1, "sangong": 1, "project": 2,
                   "income_expenditure_summary": 3, "income": 4, "procurement": 5, "assets": 5,
                   "other": 6, "government_fund": 7, "state_capital": 7}

@@ -113,7 +113,7 @@ def to_json(exchanges: Sequence[Exchange], findings: Sequence[DocumentFinding] =
 
 
 CSV_COLUMNS = ["record", "turn", "question", "status", "answer", "label", "value", "unit", "document", "table",
-               "section", "page", "row", "line", "warnings"]
+               "section", "page", "row", "line", "warnings", "ocr_confidence"]
 RECORDS = {"figure": "数字", "answer": "回答", "finding": "一致性检查"}
 
 
@@ -130,12 +130,13 @@ def to_csv(exchanges: Sequence[Exchange], findings: Sequence[DocumentFinding] = 
         for f in a.figures:
             s = f.source
             writer.writerow([RECORDS["figure"], *common, f.label, _exact(f.value), f.unit, s.document,
-                             s.table or "", s.section or "", s.page or "", s.row or "", s.line or "", warnings])
+                             s.table or "", s.section or "", s.page or "", s.row or "", s.line or "", warnings,
+                             "" if s.ocr_confidence is None else f"{s.ocr_confidence:.2f}"])
         if not a.figures:
-            writer.writerow([RECORDS["answer"], *common, "", "", "", "", "", "", "", "", "", warnings])
+            writer.writerow([RECORDS["answer"], *common, "", "", "", "", "", "", "", "", "", warnings, ""])
     for f in findings:
         writer.writerow([RECORDS["finding"], "", "", present.severity_name(f.severity), f.message, f.rule_id, "", "",
-                         f.document, "", "", "", "", "", ""])
+                         f.document, "", "", "", "", "", "", ""])
     return out.getvalue()
 
 

@@ -68,7 +68,8 @@ CREATE TABLE IF NOT EXISTS line_items (
     raw_text       TEXT NOT NULL,          -- the row as printed
     page           INTEGER,
     line           INTEGER,
-    bbox           TEXT                    -- JSON [x0, top, x1, bottom] of the cell on its page, PDF points; NULL without geometry
+    bbox           TEXT,                   -- JSON [x0, top, x1, bottom] of the cell on its page, PDF points; NULL without geometry
+    ocr_confidence REAL                    -- NULL: printed text; else read by OCR with this engine confidence (0–1)
 );
 -- (name, doc_id) and (code, doc_id): a subject's rows in the documents asked, one seek each,
 -- whether one document is asked or a ranking reads thousands.
@@ -136,7 +137,8 @@ CREATE TABLE IF NOT EXISTS text_figures (
     compared_to   TEXT,                    -- 上年 for changes and growth rates
     page          INTEGER,
     line          INTEGER,
-    bbox          TEXT                     -- JSON [x0, top, x1, bottom] of the sentence on its page, PDF points
+    bbox          TEXT,                    -- JSON [x0, top, x1, bottom] of the sentence on its page, PDF points
+    ocr_confidence REAL                    -- NULL: printed text; else read by OCR with this engine confidence
 );
 CREATE INDEX IF NOT EXISTS text_figures_subject ON text_figures(subject);
 CREATE INDEX IF NOT EXISTS text_figures_doc ON text_figures(doc_id);

@@ -37,7 +37,7 @@ _READ_ONLY_PRAGMAS = {"table_info", "table_xinfo", "index_list", "index_info", "
 # Bump when db/schema.sql or db/views.sql change what a stored file holds: a store written
 # with another version is refused with a message to re-ingest (CREATE ... IF NOT EXISTS adds
 # no column to an existing table, so an old store would fail later, in the middle of a question).
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: line_items and text_figures keep ocr_confidence
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 

@@ -7,7 +7,7 @@ SELECT li.item_id, d.doc_id, d.issuer, d.year, d.kind AS doc_kind, d.title AS do
        t.table_id, t.title AS source_table, t.table_kind, li.row_no, li.page, li.line,
        li.code, li.name, li.classification, li.side, li.parent_code, li.level, li.is_total,
        li.measure, li.column_label, li.amount_fen, li.amount_text, li.unit, li.uncertain,
-       li.raw_text
+       li.raw_text, li.ocr_confidence
 FROM line_items li
 JOIN documents d ON d.doc_id = li.doc_id
 JOIN source_tables t ON t.table_id = li.table_id;
@@ -33,7 +33,7 @@ LEFT JOIN source_tables t ON t.table_id = i.table_id;
 CREATE VIEW IF NOT EXISTS text_figures_v AS
 SELECT f.figure_id, d.doc_id, d.issuer, d.year, d.kind AS doc_kind, d.title AS document,
        f.section, f.sentence, f.subject, f.code, f.kind, f.value, f.unit, f.compared_to,
-       f.page, f.line
+       f.page, f.line, f.ocr_confidence
 FROM text_figures f
 JOIN documents d ON d.doc_id = f.doc_id;
 

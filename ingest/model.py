@@ -90,6 +90,7 @@ class ParsedDocument:
     context_lines: list[str] = field(default_factory=list)  # lines printed above tables: 部门：X 单位：万元
     has_cover: bool = False  # heading_lines are a cover page of their own
     pages: int | None = None
+    ocr: dict[int, list[tuple[str, float]]] = field(default_factory=dict)  # OCR-read page → (text, confidence) runs
 
 
 class IngestError(Exception):

@@ -54,6 +54,7 @@ class Item:
     line: int | None = None
     printed_at: int | None = None  # index of the raw cell the amount was read from
     bbox: tuple[float, float, float, float] | None = None  # that cell (or the row) on its page
+    ocr_confidence: float | None = None  # read by OCR: the engine's confidence (ingest/ocr_checks.py)
 
 
 @dataclass

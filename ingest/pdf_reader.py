@@ -432,13 +432,17 @@ class Fragment:
         return _cluster([x for c in self.cells for x in (c[0], c[2])])
 
 
-def _fragments(page, chars: list[Char], page_no: int) -> tuple[list[Fragment], list[Char]]:
-    """Ruled tables of a page, and the characters outside them."""
-    objects = page.objects
-    if not (objects.get("rect") or objects.get("line") or objects.get("curve")):
-        return [], chars
+def _fragments(page, chars: list[Char], page_no: int, tables: list | None = None
+               ) -> tuple[list[Fragment], list[Char]]:
+    """Ruled tables of a page (`tables`: cell groups found elsewhere, e.g. in a scanned page's
+    image), and the characters outside them."""
+    if tables is None:
+        objects = page.objects
+        if not (objects.get("rect") or objects.get("line") or objects.get("curve")):
+            return [], chars
+        tables = page.find_tables()
     found = []
-    for table in page.find_tables():
+    for table in tables:
         xs = _cluster([x for c in table.cells for x in (c[0], c[2])])
         if len(xs) >= 3:  # two columns at least: a one-column box is a frame or a list
             found.append(table)
@@ -777,12 +781,18 @@ def read_pdf(path: str | Path) -> ParsedDocument:
     Raises IngestError, naming the file, for anything that is not a readable text PDF with
     budget tables."""
     path = Path(path)
-    _check_file(path)
+    from . import ocr
+
+    if path.suffix.lower() in ocr.IMAGE_SUFFIXES:
+        source = ocr.image_as_pdf(path)  # a page photo or scan: read as an image-only PDF
+    else:
+        _check_file(path)
+        source = path
     import pdfplumber
     from pdfplumber.utils.exceptions import PdfminerException
 
     try:
-        pdf = pdfplumber.open(path)
+        pdf = pdfplumber.open(source)
     except PdfminerException as exc:
         raise _open_error(path, exc) from None
     except Exception as exc:
@@ -792,16 +802,22 @@ def read_pdf(path: str | Path) -> ParsedDocument:
     cover: list[Line] = []
     n_chars = n_images = scanned_pages = 0
     page_no = 0
+    scans = ocr.scans_of(source, path.name)  # pages with an image and no text layer
+    ocr_runs: dict[int, list[tuple[str, float]]] = {}
     try:
         with pdf:
             budget = PdfBudget(path, len(pdf.pages))
             for page_no, page in enumerate(pdf.pages, start=1):
                 budget.check_page(page, page_no)
                 chars = _page_chars(page)
+                ocr_tables = None
+                if scans.needs(page_no, len(chars), bool(page.images)):
+                    scan = scans.page(page_no)
+                    chars, ocr_tables, ocr_runs[page_no] = list(scan.chars), scan.tables, scan.runs
                 n_chars += len(chars)
                 n_images += len(page.images)
                 scanned_pages += bool(page.images) and len(chars) < 20
-                frags, free = _fragments(page, chars, page_no)
+                frags, free = _fragments(page, chars, page_no, ocr_tables)
                 lines = [ln for ln in group_lines(free, page_no) if ln.text]
                 lines = _strip_margins(lines, page.height)
                 if lines and _squash(lines[0].text) in ("目录", "目次"):
@@ -817,10 +833,11 @@ def read_pdf(path: str | Path) -> ParsedDocument:
     except Exception as exc:
         raise IngestError(f"{path.name}：第 {page_no} 页无法解析（{type(exc).__name__}），"
                           f"文件可能已损坏。请重新下载或重新导出 PDF 后再导入。") from None
+    finally:
+        scans.close()
     if n_chars == 0:
         if n_images:
-            raise IngestError(f"{path.name}：这个 PDF 没有文字层（像是扫描件或图片），需要先做 OCR，"
-                              f"转成带文字的 PDF 后再导入。")
+            raise IngestError(f"{path.name}：这个 PDF 没有文字层（像是扫描件或图片）。{ocr.missing_hint()}")
         raise IngestError(f"{path.name}：这个 PDF 里没有任何文字，无法读取预算数字。")
     tables = [t for t in (_finish_table(t) for t in state.tables) if t is not None]
     paragraphs = _paragraphs(state.prose)
@@ -828,14 +845,13 @@ def read_pdf(path: str | Path) -> ParsedDocument:
     tables = [t for t in tables if t not in lists]
     paragraphs = _with_lists(paragraphs, lists)
     if not any(_is_budget_table(t) for t in tables) and scanned_pages >= max(1, pages // 2):
-        raise IngestError(f"{path.name}：大部分页面是图片、没有文字层（像是扫描件），需要先做 OCR，"
-                          f"转成带文字的 PDF 后再导入。")
+        raise IngestError(f"{path.name}：大部分页面是图片、没有文字层（像是扫描件）。{ocr.missing_hint()}")
     if not any(_is_budget_table(t) for t in tables) and not any(is_budget_prose(p.text) for p in paragraphs):
         raise IngestError(f"{path.name}：没有找到预算表格（收支总表、支出表、“三公”经费表等），说明文字里也没有"
                           f"预算金额，看起来不是部门预算/决算文件。请确认文件内容。")
     heading = [ln.text for ln in (cover or state.prose[:3])][:8]
     return ParsedDocument(str(path), "pdf", tables, paragraphs, heading_lines=heading,
-                          context_lines=state.context, has_cover=bool(cover), pages=pages)
+                          context_lines=state.context, has_cover=bool(cover), pages=pages, ocr=ocr_runs)
 
 
 def _check_file(path: Path) -> None:

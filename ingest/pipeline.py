@@ -24,6 +24,8 @@ from db.store import connect_writer, describe_error
 from .guards import check_input_file, check_xlsx_archive
 from .model import IngestError, ParsedDocument
 from .normalize import NormalizedDocument, normalize
+from .ocr import IMAGE_SUFFIXES
+from .ocr_checks import mark_ocr
 from .vocabulary import backfill
 from .writer import AfterWrite, find_existing, find_revisions, write_document
 
@@ -32,6 +34,8 @@ PDF_SUFFIXES = {".pdf"}
 SHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml", ".mht", ".mhtml"}
 WORD_SUFFIXES = {".docx", ".docm", ".doc"}  # .doc: read when it is really .docx or a web page, else told to convert
+# Page images (IMAGE_SUFFIXES) are read when named, not gathered from folders: a folder's logos
+# and screenshots are no budgets.
 SUPPORTED = TEXT_SUFFIXES | PDF_SUFFIXES | SHEET_SUFFIXES | HTML_SUFFIXES | WORD_SUFFIXES
 
 Progress = Callable[[int, int, str], None]
@@ -79,7 +83,7 @@ def read_any(path: Path) -> ParsedDocument:
     """The reader for the file's format."""
     suffix = path.suffix.lower()
     check_input_file(path)
-    if suffix in PDF_SUFFIXES:
+    if suffix in PDF_SUFFIXES | IMAGE_SUFFIXES:  # a page image is read as a scanned PDF page
         from .pdf_reader import read_pdf
         return read_pdf(path)
     if suffix in HTML_SUFFIXES or (suffix in SHEET_SUFFIXES and _is_web_page(path)):
@@ -96,7 +100,7 @@ def read_any(path: Path) -> ParsedDocument:
         from .text_reader import read_text
         return read_text(path)
     raise IngestError(f"{path.name}：不支持的文件类型“{suffix or '无扩展名'}”。"
-                      f"可导入 .txt、.pdf、.xlsx、.xls、.csv、.html、.htm、.mht、.docx。")
+                      f"可导入 .txt、.pdf、.xlsx、.xls、.csv、.html、.htm、.mht、.docx，以及扫描页图片 .png、.jpg。")
 
 
 def _is_web_page(path: Path) -> bool:
@@ -109,7 +113,8 @@ def parse_file(path: Path, overrides: dict | None = None) -> NormalizedDocument 
     """Read and normalize one file; a failure comes back as its message (picklable).
     `overrides`: issuer/year/kind/scope the user stated, which win over the document's cues."""
     try:
-        return normalize(read_any(path), overrides)
+        parsed = read_any(path)
+        return mark_ocr(normalize(parsed, overrides), parsed)
     except IngestError as exc:
         return str(exc)
     except Exception as exc:  # a reader bug must not stop the other files

@@ -24,6 +24,7 @@ class TextFigure:
     page: int | None = None
     line: int | None = None
     bbox: tuple[float, float, float, float] | None = None  # the sentence on its page (PDF)
+    ocr_confidence: float | None = None  # read by OCR: the engine's confidence
 
 
 @dataclass

@@ -85,18 +85,20 @@ def write_document(conn: sqlite3.Connection, doc: NormalizedDocument, source_fil
             conn.executemany(
                 """INSERT INTO line_items (doc_id, table_id, row_no, code, name, classification, side,
                        parent_code, level, is_total, measure, column_label, amount_fen, amount_text, unit,
-                       uncertain, raw_text, page, line, bbox) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                       uncertain, raw_text, page, line, bbox, ocr_confidence)
+                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
                 [(doc_id, table_id, it.row_no, it.code, it.name, it.classification, it.side,
                   it.parent_code, it.level, int(it.is_total), it.measure, it.column_label, it.amount_fen,
-                  it.amount_text, it.unit, int(it.uncertain), it.raw_text, it.page, it.line, _box_json(it.bbox))
+                  it.amount_text, it.unit, int(it.uncertain), it.raw_text, it.page, it.line, _box_json(it.bbox),
+                  it.ocr_confidence)
                  for it in table.items])
             for project in table.projects:
                 _write_project(conn, doc_id, table_id, project, table.page)
         conn.executemany(
             """INSERT INTO text_figures (doc_id, section, sentence, subject, code, kind, value, unit,
-                   compared_to, page, line, bbox) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)""",
+                   compared_to, page, line, bbox, ocr_confidence) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)""",
             [(doc_id, f.section, f.sentence, f.subject, f.code, f.kind, _decimal_text(f.value), f.unit,
-              f.compared_to, f.page, f.line, _box_json(f.bbox)) for f in doc.text_figures])
+              f.compared_to, f.page, f.line, _box_json(f.bbox), f.ocr_confidence) for f in doc.text_figures])
         _write_text_lines(conn, doc_id, doc)  # before the audit, which reads the text
         record_document(conn, doc_id)
         if after_write is not None:

@@ -15,8 +15,8 @@ from ..lexicon import Document
 from ..queries import Trace
 from ..text import normalize_question, squash
 from ..understand import WITHIN, Frame
-from .common import (GENERIC_TOTALS, UNCERTAIN_NOTE, _doc_ids, codes_of, _entities, _fen_per, _not_found, _one_per_document,
-                     find_items, names_of, subject_label, say)
+from .common import (GENERIC_TOTALS, _doc_ids, codes_of, _entities, _fen_per, _not_found, _one_per_document,
+                     find_items, names_of, subject_label, say, uncertain_note)
 from .final import completion_rate, in_column
 from .lookup import lookup
 
@@ -62,7 +62,7 @@ def rank(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
     head = say(frame, f"{subject}{word}的是{top['issuer']}。按{subject}{order}" + (f"（{first}）" if first else "") + "：",
                f"Highest {subject}: {top['issuer']}. Ranking" + (f" ({first})" if first else "") + ": ")
     answer = Answer("answered", head + ("; ".join(parts) + "." if frame.english else "；".join(parts) + "。"), figures)
-    answer.warnings = [f"{r['issuer']}：{UNCERTAIN_NOTE}" for r in rows if r["uncertain"]]
+    answer.warnings = [f"{r['issuer']}：{uncertain_note(r)}" for r in rows if r["uncertain"]]
     return answer
 
 

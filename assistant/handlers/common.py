@@ -16,6 +16,12 @@ from ..understand import Frame
 
 
 UNCERTAIN_NOTE = "这个数所在的栏目在原文中没有印出空白格，勾稽关系也无法确定，请对照原表核实。"
+OCR_UNCERTAIN_NOTE = "这个数由 OCR 从扫描件识别，识别置信度低或与表内勾稽关系不符，请对照原件核实。"
+
+
+def uncertain_note(row: dict[str, Any]) -> str:
+    """Why a stored figure is flagged uncertain: a lost column, or an unconfirmed OCR reading."""
+    return OCR_UNCERTAIN_NOTE if row.get("ocr_confidence") is not None else UNCERTAIN_NOTE
 
 
 def say(frame: Frame, zh: str, en: str) -> str:

@@ -16,8 +16,8 @@ from ..compose import (MONEY, exact, item_figures, item_source, label_for, show,
 from ..lexicon import Document, Match
 from ..queries import Trace
 from ..understand import Frame
-from .common import (GENERIC_TOTALS, UNCERTAIN_NOTE, _doc_ids, _entities, _not_found, codes_of, find_items,
-                     names_of, say)
+from .common import (GENERIC_TOTALS, _doc_ids, _entities, _not_found, codes_of, find_items,
+                     names_of, say, uncertain_note)
 from .final import blank_column, column_subjects, in_column, in_the_column_asked
 from .funds import empty_fund_tables, fund_named, fund_rows
 from .side_codes import side_code_total
@@ -151,7 +151,7 @@ def _answer_items(frame: Frame, rows: list[dict[str, Any]], trace: Trace) -> Ans
                                  f"But {item_source(other).cite(True)} gives {otext}: the two differ."))
             warnings.append(f"{label}在同一文档的两张表中数值不同：{text} 与 {otext}。")
         if best["uncertain"]:
-            warnings.append(f"{label}：{UNCERTAIN_NOTE}")
+            warnings.append(f"{label}：{uncertain_note(best)}")
     _compare_with_text(frame, rows, trace, figures, sentences, warnings)
     return Answer("answered", "".join(sentences), figures, warnings=warnings)
 

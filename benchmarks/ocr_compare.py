@@ -1,0 +1,136 @@
+"""Scanned copies of the published PDFs, read by OCR, against their text layers.
+
+For each PDF (default: every one in ../shared/real and ../shared/real2) an image-only copy is
+made (each page rendered at --dpi, no text layer), both are read and normalized, and the table
+figures compared: a text-layer figure is reproduced exactly when the scanned copy has the same
+amount at the same (table title, row, column). Every figure of the copy that is not exact is
+wrong; the benchmark says how many of those the identities flagged `uncertain`. It prints the
+share of exact figures and OCR pages per second.
+
+    .venv/bin/python benchmarks/ocr_compare.py                      # all published PDFs
+    .venv/bin/python benchmarks/ocr_compare.py FILE.pdf --pages 3   # the first 3 pages of one
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from ingest import ocr  # noqa: E402
+from ingest.model import IngestError  # noqa: E402
+from ingest.normalize import normalize  # noqa: E402
+from ingest.ocr_checks import mark_ocr  # noqa: E402
+from ingest.pdf_reader import read_pdf  # noqa: E402
+
+SHARED = ROOT.parent / "shared"
+
+
+def figures(doc) -> dict[tuple, tuple[int, bool, str]]:
+    """(table title, row, column, side, occurrence) → (amount in 分, uncertain, name)."""
+    out: dict[tuple, tuple[int, bool, str]] = {}
+    seen: Counter = Counter()
+    for table in doc.tables:
+        for item in table.items:
+            key = (table.title, item.row_no, item.column_label, item.side, item.name if not item.code else item.code)
+            seen[key] += 1
+            out[key + (seen[key],)] = (item.amount_fen, item.uncertain, item.name)
+    return out
+
+
+def read(path: Path):
+    parsed = read_pdf(path)
+    return mark_ocr(normalize(parsed), parsed), parsed
+
+
+def compare(pdf: Path, dpi: int, pages: int | None, show: int) -> dict:
+    import pypdfium2 as pdfium
+
+    n_pages = len(pdfium.PdfDocument(str(pdf)))
+    numbers = list(range(1, min(n_pages, pages or n_pages) + 1))
+    with tempfile.TemporaryDirectory() as folder:
+        original_path = pdf
+        if pages:  # the same pages as a text PDF, so both sides hold the same tables
+            original_path = Path(folder) / "original.pdf"
+            src = pdfium.PdfDocument(str(pdf))
+            part = pdfium.PdfDocument.new()
+            part.import_pages(src, [n - 1 for n in numbers])
+            part.save(str(original_path))
+        scan = ocr.scanned_copy(original_path, Path(folder) / f"{pdf.stem}-scan.pdf", dpi=dpi)
+        try:
+            original, _ = read(original_path)
+        except IngestError as exc:  # nothing to compare with: the text layer is not read either
+            print(f"{pdf.name}: skipped, its text layer is not read ({exc})", flush=True)
+            return {}
+        started = time.perf_counter()
+        try:
+            scanned, parsed = read(scan)
+        except IngestError as exc:
+            print(f"{pdf.name}: the scanned copy failed: {exc}")
+            return {"expected": len(figures(original)), "exact": 0, "wrong": 0, "wrong_flagged": 0,
+                    "pages": len(numbers), "seconds": time.perf_counter() - started}
+        seconds = time.perf_counter() - started
+    want, got = figures(original), figures(scanned)
+    exact = [k for k, v in want.items() if k in got and got[k][0] == v[0]]
+    wrong = [k for k, v in got.items() if k not in want or want[k][0] != v[0]]
+    flagged = [k for k in wrong if got[k][1]]
+    missing = [k for k in want if k not in got]
+    uncertain_exact = sum(1 for k in exact if got[k][1])
+    # The same amount under the same table, column and row label, whatever its row number: a
+    # wrapped name the text layer splits into two rows shifts the numbers after it.
+    labelled_want = Counter((k[0], k[2], k[3], k[4], v[0]) for k, v in want.items())
+    labelled_got = Counter((k[0], k[2], k[3], k[4], v[0]) for k, v in got.items())
+    labelled = sum((labelled_want & labelled_got).values())
+    text_want = Counter((f.page, f.kind, f.value, f.unit) for f in original.text_figures)
+    text_got = Counter((f.page, f.kind, f.value, f.unit) for f in scanned.text_figures)
+    text_exact = sum((text_want & text_got).values())
+    print(f"{pdf.name}: {len(numbers)} pages in {seconds:.1f} s ({len(numbers) / seconds:.2f} pages/s); "
+          f"table figures {len(exact)}/{len(want)} exact ({_pct(len(exact), len(want))}), "
+          f"{len(wrong)} wrong of which {len(flagged)} flagged uncertain, {len(missing)} missing, "
+          f"{uncertain_exact} exact but flagged; same value under the same row label (any row number) "
+          f"{labelled}/{len(want)}; text figures {text_exact}/{sum(text_want.values())}", flush=True)
+    for k in [k for k in wrong if not got[k][1]][:show]:
+        print(f"   unflagged wrong: {k} → {got[k][0]} (text layer: {want.get(k, ('—',))[0]})")
+    for k in missing[:show]:
+        print(f"   missing: {k} = {want[k][0]}")
+    return {"expected": len(want), "exact": len(exact), "wrong": len(wrong), "wrong_flagged": len(flagged),
+            "pages": len(numbers), "seconds": seconds, "text_expected": sum(text_want.values()),
+            "text_exact": text_exact, "uncertain_exact": uncertain_exact, "labelled": labelled}
+
+
+def _pct(a: int, b: int) -> str:
+    return f"{100 * a / b:.1f}%" if b else "—"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("pdfs", nargs="*", type=Path)
+    parser.add_argument("--dpi", type=int, default=ocr.DPI, help="resolution of the scanned copy")
+    parser.add_argument("--pages", type=int, default=None, help="only the first N pages of each PDF")
+    parser.add_argument("--jobs", type=int, default=1, help="OCR worker processes across pages")
+    parser.add_argument("--show", type=int, default=5, help="wrong/missing figures to list per PDF")
+    args = parser.parse_args()
+    if not ocr.available():
+        sys.exit(ocr.INSTALL_HINT)
+    ocr.configure(jobs=args.jobs)
+    pdfs = args.pdfs or sorted((SHARED / "real").glob("*.pdf")) + sorted((SHARED / "real2").glob("*.pdf"))
+    totals: Counter = Counter()
+    for pdf in pdfs:
+        totals.update(compare(pdf, args.dpi, args.pages, args.show))
+    print(f"\nall: {totals['pages']} pages, {totals['seconds']:.0f} s of OCR reading "
+          f"({totals['pages'] / max(totals['seconds'], 1e-9):.2f} pages/s, {args.dpi} dpi, --jobs {args.jobs}); "
+          f"table figures exact {totals['exact']}/{totals['expected']} ({_pct(totals['exact'], totals['expected'])}); "
+          f"wrong {totals['wrong']}, flagged uncertain {totals['wrong_flagged']}; "
+          f"exact but flagged uncertain {totals['uncertain_exact']}; same value under the same row label "
+          f"{totals['labelled']}/{totals['expected']} ({_pct(totals['labelled'], totals['expected'])}); "
+          f"text figures exact {totals['text_exact']}/{totals['text_expected']} "
+          f"({_pct(totals['text_exact'], totals['text_expected'])})")
+
+
+if __name__ == "__main__":
+    main()
