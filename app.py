@@ -23,7 +23,8 @@ from assistant.factory import engine_description, make_assistant
 from assistant.llm_config import LLMConfig, LLMConfigError, load_config
 from assistant.present import md
 from db.store import connect_writer, store_version
-from ingest import ocr, uploads
+from ingest.readers import ocr
+from ingest import uploads
 from ingest.pipeline import ingest_paths
 from ingest.writer import KINDS, SCOPES, relabel_document, remove_document
 

@@ -30,7 +30,7 @@ class DocumentSummary:
     @property
     def identity_basis(self) -> str:
         """'发布单位：封面；年度：标题行；…' — which cue decided each field."""
-        from ingest.identity import CUE_WORDS
+        from ingest.recognise.identity import CUE_WORDS
         names = {"issuer": "发布单位", "year": "年度", "kind": "类型", "scope": "范围"}
         return "；".join(f"{names[k]}：{CUE_WORDS.get(v, '没有线索')}" for k, v in self.decided_by.items()
                         if k in names) or "（旧版导入，未记录）"

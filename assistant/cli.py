@@ -54,7 +54,7 @@ def ingest(paths: tuple[Path, ...], db_path: Path, jobs: int, issuer: str | None
            kind: str | None, scope: str | None, replace: bool) -> None:
     """Load budget files or folders (txt, pdf, xlsx, xls, csv, html, docx; scanned PDFs and png/jpg pages by OCR) into the database."""
     from assistant.audit import audit_in_transaction
-    from ingest import ocr
+    from ingest.readers import ocr
     from ingest.pipeline import ingest_paths
 
     ocr.configure(jobs=jobs, progress=ocr.stderr_progress)  # scanned pages: OCR, one line a page

@@ -25,12 +25,12 @@ def timed(fn, *args) -> tuple[object, float]:
 def main() -> None:
     from fixtures_build import BudgetTable, make_workbook
     from fixtures_flow import make_budget_docx, make_budget_page, printable_tables
-    from ingest.docx_reader import read_docx
-    from ingest.html_reader import read_html
+    from ingest.readers.docx_reader import read_docx
+    from ingest.readers.html_reader import read_html
     from ingest.model import ParsedDocument, RawTable
-    from ingest.normalize import normalize
-    from ingest.sheet_reader import read_spreadsheet
-    from ingest.text_reader import read_text
+    from ingest.normalise.normalize import normalize
+    from ingest.readers.sheet_reader import read_spreadsheet
+    from ingest.readers.text_reader import read_text
 
     n_rows = int(sys.argv[1]) if len(sys.argv) > 1 else 3000
     folder = Path(tempfile.mkdtemp())

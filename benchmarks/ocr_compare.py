@@ -24,9 +24,9 @@ sys.path.insert(0, str(ROOT))
 
 from ingest import ocr  # noqa: E402
 from ingest.model import IngestError  # noqa: E402
-from ingest.normalize import normalize  # noqa: E402
-from ingest.ocr_checks import mark_ocr  # noqa: E402
-from ingest.pdf_reader import read_pdf  # noqa: E402
+from ingest.normalise.normalize import normalize  # noqa: E402
+from ingest.normalise.ocr_checks import mark_ocr  # noqa: E402
+from ingest.readers.pdf_reader import read_pdf  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 

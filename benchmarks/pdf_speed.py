@@ -31,7 +31,7 @@ def bare(path: Path) -> int:
 
 
 def reader(path: Path) -> int:
-    from ingest.pdf_reader import read_pdf
+    from ingest.readers.pdf_reader import read_pdf
 
     return read_pdf(path).pages or 0
 

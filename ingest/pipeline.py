@@ -21,13 +21,13 @@ from pathlib import Path
 
 from db.store import connect_writer, describe_error
 
-from .guards import check_input_file, check_xlsx_archive
-from .model import IngestError, ParsedDocument
-from .normalize import NormalizedDocument, normalize
-from .ocr import IMAGE_SUFFIXES
-from .ocr_checks import mark_ocr
-from .vocabulary import backfill
-from .writer import AfterWrite, find_existing, find_revisions, write_document
+from ingest.readers.guards import check_input_file, check_xlsx_archive
+from ingest.model import IngestError, ParsedDocument
+from ingest.normalise.normalize import NormalizedDocument, normalize
+from ingest.readers.ocr import IMAGE_SUFFIXES
+from ingest.normalise.ocr_checks import mark_ocr
+from ingest.vocabulary import backfill
+from ingest.writer import AfterWrite, find_existing, find_revisions, write_document
 
 TEXT_SUFFIXES = {".txt", ".text"}
 PDF_SUFFIXES = {".pdf"}
@@ -84,20 +84,20 @@ def read_any(path: Path) -> ParsedDocument:
     suffix = path.suffix.lower()
     check_input_file(path)
     if suffix in PDF_SUFFIXES | IMAGE_SUFFIXES:  # a page image is read as a scanned PDF page
-        from .pdf_reader import read_pdf
+        from ingest.readers.pdf_reader import read_pdf
         return read_pdf(path)
     if suffix in HTML_SUFFIXES or (suffix in SHEET_SUFFIXES and _is_web_page(path)):
-        from .html_reader import read_html  # many sites serve an HTML table as '.xls'
+        from ingest.readers.html_reader import read_html  # many sites serve an HTML table as '.xls'
         return read_html(path)
     if suffix in SHEET_SUFFIXES:
-        from .sheet_reader import read_spreadsheet
+        from ingest.readers.sheet_reader import read_spreadsheet
         return read_spreadsheet(path)
     if suffix in WORD_SUFFIXES:
-        from .docx_reader import read_docx
+        from ingest.readers.docx_reader import read_docx
         check_xlsx_archive(path)  # a .docx is a zip too
         return read_docx(path)
     if suffix in TEXT_SUFFIXES:
-        from .text_reader import read_text
+        from ingest.readers.text_reader import read_text
         return read_text(path)
     raise IngestError(f"{path.name}：不支持的文件类型“{suffix or '无扩展名'}”。"
                       f"可导入 .txt、.pdf、.xlsx、.xls、.csv、.html、.htm、.mht、.docx，以及扫描页图片 .png、.jpg。")

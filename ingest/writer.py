@@ -16,10 +16,10 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 from decimal import Decimal
 
-from .identity import CUE_WEIGHTS, same_body
-from .normalize import NormalizedDocument
-from .textutil import FEN_PER_UNIT
-from .vocabulary import record_document
+from ingest.recognise.identity import CUE_WEIGHTS, same_body
+from ingest.normalise.normalize import NormalizedDocument
+from ingest.textutil import FEN_PER_UNIT
+from ingest.vocabulary import record_document
 
 
 def find_existing(conn: sqlite3.Connection, sha256: str) -> int | None:
@@ -226,7 +226,7 @@ def relabel_document(conn: sqlite3.Connection, doc_id: int, issuer: str | None =
         raise ValueError(f"类型只能是{'或'.join(KINDS)}")
     if scope is not None and scope not in SCOPES:
         raise ValueError(f"范围只能是{'或'.join(SCOPES)}")
-    from .identity import Identity, document_title
+    from ingest.recognise.identity import Identity, document_title
 
     conn.execute("BEGIN IMMEDIATE")
     try:

@@ -32,7 +32,7 @@ def printable_tables(doc: ParsedDocument, understood: set[int]) -> ParsedDocumen
     """`doc` without the tables the text layout garbled: figures in their rows but no line
     item or project read from them (`understood`: indexes of the tables that gave some).
     Printed again they would be garbage in, garbage out."""
-    from ingest.pdf_reader import is_amount_cell
+    from ingest.readers.pdf_reader import is_amount_cell
 
     keep = [t for i, t in enumerate(doc.tables)
             if i in understood or not any(is_amount_cell(c) for row in t.rows for c in row)]

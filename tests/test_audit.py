@@ -625,7 +625,7 @@ REAL = SHARED / "real"
 def real_db(tmp_path_factory):
     if not REAL.is_dir():
         pytest.skip("the real PDFs are not here")
-    pytest.importorskip("ingest.pdf_reader", reason="the PDF reader is not written yet")
+    pytest.importorskip("ingest.readers.pdf_reader", reason="the PDF reader is not written yet")
     from ingest.pipeline import ingest_paths
 
     path = tmp_path_factory.mktemp("real") / "real.db"

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from fixtures_build import BUDGET, ISSUER, PARAGRAPH, TITLE, make_workbook
-from ingest.docx_reader import read_docx
+from ingest.readers.docx_reader import read_docx
 from ingest.model import IngestError
-from ingest.sheet_reader import read_spreadsheet
+from ingest.readers.sheet_reader import read_spreadsheet
 
 docx = pytest.importorskip("docx")
 
@@ -213,6 +213,6 @@ def test_headings_numbered_by_word_read_with_their_numbers(tmp_path):
 @pytest.mark.parametrize("n, shown", [(1, "一"), (10, "十"), (12, "十二"), (20, "二十"), (35, "三十五"),
                                       (100, "一百"), (105, "一百零五"), (115, "一百一十五")])
 def test_chinese_counting_as_word_shows_it(n, shown):
-    from ingest.docx_numbering import chinese_count
+    from ingest.readers.docx_numbering import chinese_count
 
     assert chinese_count(n) == shown

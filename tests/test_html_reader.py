@@ -7,9 +7,9 @@ import pytest
 
 from fixtures_build import BUDGET, ISSUER, PARAGRAPH, TITLE, make_workbook
 from fixtures_flow import NOISE_FOOTER, NOISE_HIDDEN, NOISE_SCRIPT, make_text_only_page
-from ingest.html_reader import read_html
+from ingest.readers.html_reader import read_html
 from ingest.model import IngestError
-from ingest.sheet_reader import read_spreadsheet
+from ingest.readers.sheet_reader import read_spreadsheet
 
 HEADER = ('<tr><th rowspan="2">科目编码</th><th rowspan="2">科目名称</th><th colspan="3">支出预算</th></tr>'
           '<tr><th>合计</th><th>基本支出</th><th>项目支出</th></tr>')

@@ -1,7 +1,7 @@
 """The identity solver places numbers whose blank cells were lost, or says it cannot."""
 from __future__ import annotations
 
-from ingest.identities import SolverRow, solve
+from ingest.normalise.identities import SolverRow, solve
 
 # Columns: 0 合计, 1 基本支出, 2 项目支出
 WIDTH = 3

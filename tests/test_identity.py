@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from fixtures_build import BUDGET, FONT, HEADING, ISSUER, PARAGRAPH, _canvas, _draw_table, _wrap
-from ingest.identity import UNKNOWN_ISSUER, org_name, recognise_identity
+from ingest.recognise.identity import UNKNOWN_ISSUER, org_name, recognise_identity
 from ingest.model import Paragraph, ParsedDocument, RawTable
 
 

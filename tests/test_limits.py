@@ -223,7 +223,7 @@ def test_each_crafted_file_is_refused_naming_its_limit(crafted_run, key, limit):
 
 
 def test_a_pdf_past_the_page_limit_is_refused(tmp_path, monkeypatch):
-    from ingest.pdf_reader import read_pdf
+    from ingest.readers.pdf_reader import read_pdf
 
     path = tmp_path / "pages.pdf"
     path.write_bytes(minimal_pdf(b"0 0 m 1 1 l S\n", pages=3))
@@ -233,7 +233,7 @@ def test_a_pdf_past_the_page_limit_is_refused(tmp_path, monkeypatch):
 
 
 def test_a_pdf_past_the_time_limit_is_stopped(tmp_path, monkeypatch):
-    from ingest.pdf_reader import read_pdf
+    from ingest.readers.pdf_reader import read_pdf
 
     path = tmp_path / "slow.pdf"
     path.write_bytes(minimal_pdf(b"0 0 m 1 1 l S\n", pages=2))
@@ -255,7 +255,7 @@ def test_a_workbook_still_reads_its_merged_header_in_streaming_mode(tmp_path):
     """read_only openpyxl keeps no merged ranges; they are read from the sheet's XML."""
     from openpyxl import Workbook
 
-    from ingest.sheet_reader import _xlsx_sheets
+    from ingest.readers.sheet_reader import _xlsx_sheets
 
     wb = Workbook()
     ws = wb.active

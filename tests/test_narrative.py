@@ -11,9 +11,9 @@ from functools import lru_cache
 import pytest
 
 from ingest.model import Paragraph
-from ingest.narrative import extract_text_figures
+from ingest.recognise.narrative import extract_text_figures
 from ingest.records import TextFigure
-from ingest.text_reader import read_text
+from ingest.readers.text_reader import read_text
 
 from conftest import SAMPLES
 

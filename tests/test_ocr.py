@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from conftest import SHARED
-from ingest import ocr
+from ingest.readers import ocr
 from ingest.model import IngestError, ParsedDocument, RawTable
-from ingest.normalize import normalize
-from ingest.ocr_checks import mark_ocr
+from ingest.normalise.normalize import normalize
+from ingest.normalise.ocr_checks import mark_ocr
 
 QZFBAN = SHARED / "real" / "putuo-qzfban-2025-dept-budget.pdf"
 INCOME_PAGES = [9, 10]  # 2025年部门收入预算总表, running on to its second page
@@ -167,7 +167,7 @@ def scanned_store(tmp_path_factory):
         pytest.skip("../shared/real is not present")
     if not ocr.available():
         pytest.skip("the [ocr] extra is not installed")
-    from ingest.pdf_reader import read_pdf
+    from ingest.readers.pdf_reader import read_pdf
     from ingest.pipeline import ingest_paths
 
     folder = tmp_path_factory.mktemp("scan")
@@ -245,7 +245,7 @@ def test_cli_progress_is_one_stderr_line_per_page(capsys):
 def test_a_photographed_page_image_is_read_like_a_scanned_page(tmp_path):
     import pypdfium2 as pdfium
 
-    from ingest.pdf_reader import read_pdf
+    from ingest.readers.pdf_reader import read_pdf
 
     page = pdfium.PdfDocument(str(QZFBAN))[INCOME_PAGES[0] - 1]
     image = page.render(scale=150 / 72).to_pil()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ingest.identity import recognise_identity
+from ingest.recognise.identity import recognise_identity
 
 import pytest
 
@@ -16,7 +16,7 @@ from fixtures_build import (BUDGET, HEADING, ISSUER, PARAGRAPH, SANGONG, TITLE, 
                             make_encrypted_pdf, make_image_only_pdf, make_poem_pdf, make_ruled_pdf,
                             make_truncated_pdf, make_two_tables_pdf, make_unruled_pdf)
 from ingest.model import IngestError
-from ingest.pdf_reader import read_pdf
+from ingest.readers.pdf_reader import read_pdf
 
 REAL = Path(__file__).resolve().parents[1].parent / "shared" / "real"
 QZFBAN = "putuo-qzfban-2025-dept-budget.pdf"

@@ -7,8 +7,8 @@ import pytest
 
 from conftest import SAMPLES
 from ingest.model import RawTable
-from ingest.performance import extract_projects, is_project_table, parse_value
-from ingest.text_reader import read_text
+from ingest.recognise.performance import extract_projects, is_project_table, parse_value
+from ingest.readers.text_reader import read_text
 
 
 def projects_of(name):

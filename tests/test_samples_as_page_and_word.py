@@ -21,8 +21,8 @@ PRINTERS = {"html": make_budget_page, "docx": make_budget_docx}
 
 def _source(sample: str) -> ParsedDocument:
     """The sample as the text reader reads it, without the tables its layout garbled."""
-    from ingest.normalize import normalize
-    from ingest.text_reader import read_text
+    from ingest.normalise.normalize import normalize
+    from ingest.readers.text_reader import read_text
 
     doc = read_text(SAMPLES / sample)
     ref = normalize(doc)

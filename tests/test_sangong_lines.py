@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ingest.sangong_lines import ABROAD, PURCHASE, RECEPTION, RUNNING, TOTAL, VEHICLES, place, year_groups
+from ingest.normalise.sangong_lines import ABROAD, PURCHASE, RECEPTION, RUNNING, TOTAL, VEHICLES, place, year_groups
 
 
 def numbers(text: str) -> list[Decimal]:

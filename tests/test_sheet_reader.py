@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.identity import recognise_identity
+from ingest.recognise.identity import recognise_identity
 
 from fixtures_build import (BUDGET, ISSUER, TITLE, BudgetTable, make_csv, make_ruled_pdf,
                             make_unrelated_workbook, make_workbook, make_xls)
 from ingest.model import IngestError
-from ingest.pdf_reader import read_pdf
-from ingest.sheet_reader import _format_number, read_spreadsheet
+from ingest.readers.pdf_reader import read_pdf
+from ingest.readers.sheet_reader import _format_number, read_spreadsheet
 
 
 def only_table(doc):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.table_families import classify_table, plain_title
+from ingest.recognise.table_families import classify_table, plain_title
 
 
 @pytest.mark.parametrize("title, kind", [

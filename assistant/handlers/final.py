@@ -25,7 +25,7 @@ from ..understand import Frame
 from .common import _doc_ids, _entities, codes_of, names_of
 
 FINAL = "决算数"
-# How a 决算 text names a row's column after the row (see ingest/narrative.py): 行政运行决算.
+# How a 决算 text names a row's column after the row (see ingest/recognise/narrative.py): 行政运行决算.
 TEXT_COLUMN = {None: "决算", FINAL: "决算", "年初预算数": "年初预算", "全年预算数": "全年预算"}
 
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .model import ParsedDocument, RawTable
-from .text_reader import paragraphs_from_lines
-from .textutil import clean_cell, find_unit, is_code, parse_amount
+from ingest.model import ParsedDocument, RawTable
+from ingest.readers.text_reader import paragraphs_from_lines
+from ingest.textutil import clean_cell, find_unit, is_code, parse_amount
 
 GROUP_LABELS = {"收入", "支出", "本年收入", "资金性质", "一般公共预算基本支出", "绩效目标"}
 NAME_LABELS = {"项目", "科目名称", "单位名称"}

@@ -16,9 +16,9 @@ from pathlib import Path
 
 from db.glossary import glossary
 
-from .model import Paragraph, ParsedDocument, RawTable
-from .text_reader import is_heading
-from .textutil import clean_cell, find_unit, nfkc, parse_amount
+from ingest.model import Paragraph, ParsedDocument, RawTable
+from ingest.readers.text_reader import is_heading
+from ingest.textutil import clean_cell, find_unit, nfkc, parse_amount
 
 TABLE_MARK = re.compile(r"^部门公开表\s*\d+")
 TITLE_END = re.compile(r"(表|总表|明细表|公开表)$")

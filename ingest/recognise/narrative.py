@@ -20,9 +20,9 @@ from decimal import Decimal
 
 from db.glossary import glossary
 
-from .model import Paragraph
-from .records import TextFigure
-from .textutil import chinese_number, is_code, parse_amount
+from ingest.model import Paragraph
+from ingest.records import TextFigure
+from ingest.textutil import chinese_number, is_code, parse_amount
 
 MONEY_UNITS = ("万元", "亿元", "千元", "元")
 

@@ -10,11 +10,11 @@ paragraph that anchors it; field codes, deleted text and page headers/footers ar
 
 Headings: Word's 标题/Heading styles (and outline levels) mark sections, its Title style the
 document's title; numbered short lines (一、…) are headings as in every other format, with the
-number Word's automatic numbering shows put in front (ingest/docx_numbering.py).
+number Word's automatic numbering shows put in front (ingest/readers/docx_numbering.py).
 
-What the lines and grids are is decided by ingest/blocks.py, the same as for web pages; a
+What the lines and grids are is decided by ingest/readers/blocks.py, the same as for web pages; a
 Word file has no fixed pages, so provenance is the paragraph index, the table index and the
-row number inside the table (see ingest/blocks.py). An old binary .doc is refused with what
+row number inside the table (see ingest/readers/blocks.py). An old binary .doc is refused with what
 to do (save it as .docx); a .doc that is really a web page (Word's "save as web page") is read
 as one.
 """
@@ -25,10 +25,10 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .blocks import Block, GridBlock, Placed, TextBlock, assemble, grid_from_cells
-from .docx_numbering import Numbering
-from .model import IngestError, ParsedDocument
-from .pdf_reader import join_wrapped
+from ingest.readers.blocks import Block, GridBlock, Placed, TextBlock, assemble, grid_from_cells
+from ingest.readers.docx_numbering import Numbering
+from ingest.model import IngestError, ParsedDocument
+from ingest.readers.pdf_reader import join_wrapped
 
 SUFFIXES = (".docx", ".docm", ".doc")
 
@@ -65,10 +65,10 @@ def _not_a_docx(path: Path, data: bytes) -> ParsedDocument:
     if data.startswith(b"{\\rtf"):
         raise IngestError(f"{path.name}：这是 RTF 格式，不是 .docx。请用 Word 或 WPS 打开，“另存为” .docx 格式后再导入。")
     if re.match(rb"(?i)(<!doctype html|<html|<\?xml[^>]*>\s*<html)", head) or re.search(rb"(?i)<html[\s>]", head):
-        from .html_reader import read_html  # Word's "save as web page", named .doc
+        from ingest.readers.html_reader import read_html  # Word's "save as web page", named .doc
         return read_html(path)
     if head.startswith(b"MIME-Version") and b"text/html" in data[:65536].lower():
-        from .html_reader import read_html  # Word's "save as single file web page", named .doc
+        from ingest.readers.html_reader import read_html  # Word's "save as single file web page", named .doc
         return read_html(path)
     raise IngestError(f"{path.name}：扩展名是 {path.suffix}，但内容不是 Word 文档。"
                       f"请确认文件；如果是 Word 文件，请用 Word 或 WPS 打开后另存为 .docx 再导入。")

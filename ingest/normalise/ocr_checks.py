@@ -1,6 +1,6 @@
 """OCR-read figures: their engine confidence, and the budget identities that check their digits.
 
-A figure read by OCR (a page without a text layer, see ingest/ocr.py) keeps the confidence the
+A figure read by OCR (a page without a text layer, see ingest/readers/ocr.py) keeps the confidence the
 engine gave the text box it was read from (`ocr_confidence`, stored with the figure and quoted
 beside its source). Then the identities a budget table holds check the digits:
 
@@ -21,9 +21,9 @@ import re
 from collections import defaultdict
 from decimal import Decimal
 
-from .model import ParsedDocument
-from .normalize import Item, NormalizedDocument
-from .textutil import FEN_PER_UNIT
+from ingest.model import ParsedDocument
+from ingest.normalise.normalize import Item, NormalizedDocument
+from ingest.textutil import FEN_PER_UNIT
 
 LOW_CONFIDENCE = 0.9  # below this, an unconfirmed OCR figure is flagged uncertain
 

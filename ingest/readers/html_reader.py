@@ -8,18 +8,18 @@ Then the page is walked in order: block elements (<p>, <div>, <li>, <h2> …) an
 line; a <table> without tables inside it and with two columns or more is a grid (rowspan and
 colspan expanded); any other table is page layout and its cells are read as text.
 
-What the lines and grids are is decided by ingest/blocks.py, the same as for Word files; a
+What the lines and grids are is decided by ingest/readers/blocks.py, the same as for Word files; a
 page has no pages, so provenance is the text line index, the table index and the row number
-inside the table (see ingest/blocks.py).
+inside the table (see ingest/readers/blocks.py).
 """
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-from .blocks import Block, GridBlock, Placed, TextBlock, assemble, clean_line, grid_from_cells
-from .model import IngestError, ParsedDocument
-from .pdf_reader import join_wrapped
+from ingest.readers.blocks import Block, GridBlock, Placed, TextBlock, assemble, clean_line, grid_from_cells
+from ingest.model import IngestError, ParsedDocument
+from ingest.readers.pdf_reader import join_wrapped
 
 SUFFIXES = (".html", ".htm", ".xhtml", ".shtml", ".mht", ".mhtml")
 

@@ -3,7 +3,7 @@ sheet), merged header cells turned into leaf labels and spanning groups, the tit
 taken from the rows above the header, every body row keeping its sheet row number.
 
 Cells are handed on as the sheet displays them ("1,566.45" for 1566.45 under '#,##0.00'), never
-interpreted: ingest/normalize.py reads the amounts. Header analysis is shared with the PDF
+interpreted: ingest/normalise/normalize.py reads the amounts. Header analysis is shared with the PDF
 reader (`grid_to_table`), so a table reads the same from a PDF and from its workbook.
 """
 from __future__ import annotations
@@ -17,11 +17,11 @@ from pathlib import Path
 
 from db import limits
 
-from .guards import CellBudget, check_csv_rows, check_input_file, check_xlsx_archive
-from .model import IngestError, ParsedDocument, RawTable
-from .pdf_reader import (Grid, _is_context, _is_title, grid_to_table, header_rows,
+from ingest.readers.guards import CellBudget, check_csv_rows, check_input_file, check_xlsx_archive
+from ingest.model import IngestError, ParsedDocument, RawTable
+from ingest.readers.pdf_reader import (Grid, _is_context, _is_title, grid_to_table, header_rows,
                          is_amount_cell, norm_text)
-from .textutil import find_unit
+from ingest.textutil import find_unit
 
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
 

@@ -2,9 +2,9 @@
 
 Per table: its kind (db/glossary.json), its unit, the role of each column (code, name,
 amount), full codes (joining 类/款/项 parts), then one line item per (row, amount column) with
-the amount in exact 分. Rows whose blank cells were lost go through ingest/identities.py.
-Projects and performance targets go to ingest/performance.py, explanatory text to
-ingest/narrative.py.
+the amount in exact 分. Rows whose blank cells were lost go through ingest/normalise/identities.py.
+Projects and performance targets go to ingest/recognise/performance.py, explanatory text to
+ingest/recognise/narrative.py.
 """
 from __future__ import annotations
 
@@ -15,14 +15,14 @@ from decimal import Decimal
 
 from db.glossary import canonical_measure, glossary
 
-from . import identities, sangong_lines
-from .identity import Identity, document_title, recognise_identity
-from .table_families import classify_table
-from .narrative import extract_text_figures
-from .performance import extract_projects, is_project_table
-from .model import IngestError, Paragraph, ParsedDocument, RawTable
-from .records import ProjectRecord, TextFigure
-from .textutil import FEN_PER_UNIT, clean_cell, is_code, nfkc, parse_amount
+from ingest.normalise import identities, sangong_lines
+from ingest.recognise.identity import Identity, document_title, recognise_identity
+from ingest.recognise.table_families import classify_table
+from ingest.recognise.narrative import extract_text_figures
+from ingest.recognise.performance import extract_projects, is_project_table
+from ingest.model import IngestError, Paragraph, ParsedDocument, RawTable
+from ingest.records import ProjectRecord, TextFigure
+from ingest.textutil import FEN_PER_UNIT, clean_cell, is_code, nfkc, parse_amount
 
 TOTAL_NAMES = {"合计", "总计", "总合计", "本年收入合计", "本年支出合计", "收入总计", "支出总计", "金额合计"}
 ORG_NAME = re.compile(r"(局|委员会|办公室|办事处|中心|本级|街道)[)）]?$")
@@ -54,7 +54,7 @@ class Item:
     line: int | None = None
     printed_at: int | None = None  # index of the raw cell the amount was read from
     bbox: tuple[float, float, float, float] | None = None  # that cell (or the row) on its page
-    ocr_confidence: float | None = None  # read by OCR: the engine's confidence (ingest/ocr_checks.py)
+    ocr_confidence: float | None = None  # read by OCR: the engine's confidence (ingest/normalise/ocr_checks.py)
 
 
 @dataclass
@@ -549,7 +549,7 @@ def _wide_sangong_items(table: NormalizedTable, raw: RawTable) -> list[Item]:
 
 def _lost_cell_sangong_items(table: NormalizedTable, raw: RawTable, row_no: int, cells: list[str],
                              page: int | None, line: int | None) -> list[Item]:
-    """The PDF-text 三公 row: numbers only, placed by the table's identities (ingest/sangong_lines.py)."""
+    """The PDF-text 三公 row: numbers only, placed by the table's identities (ingest/normalise/sangong_lines.py)."""
     groups = sangong_lines.year_groups(raw.columns)
     at = [i for i, c in enumerate(cells) if parse_amount(c) is not None]
     numbers = [cells[i] for i in at]

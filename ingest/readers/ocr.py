@@ -5,7 +5,7 @@ The PDF reader's recogniser then sees no difference: OCR text boxes become `Char
 (one per character, its box from the engine's per-character positions), ruling lines found in
 the image become the cells of ruled tables, and the unruled-table and paragraph steps work on
 the lines as they do for born-digital pages. What the reader cannot carry, the engine's
-confidence, is kept per page as (text, confidence) runs in `ParsedDocument.ocr`; ingest/ocr_checks.py
+confidence, is kept per page as (text, confidence) runs in `ParsedDocument.ocr`; ingest/normalise/ocr_checks.py
 gives each stored figure its confidence from them and checks OCR digits against the budget
 identities.
 
@@ -25,8 +25,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .model import IngestError
-from .pdf_reader import Char, norm_text
+from ingest.model import IngestError
+from ingest.readers.pdf_reader import Char, norm_text
 
 DPI = 200  # scanned budgets print 9–12 pt figures: ≥ 20 px tall at this resolution
 MIN_TEXT_CHARS = 20  # a page with fewer text-layer characters than this and an image is scanned

@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from .model import RawTable
-from .records import IndicatorRecord, ProjectRecord
-from .textutil import clean_cell, nfkc, parse_amount
+from ingest.model import RawTable
+from ingest.records import IndicatorRecord, ProjectRecord
+from ingest.textutil import clean_cell, nfkc, parse_amount
 
 LEVEL1 = ("产出指标", "效益指标", "满意度指标", "成本指标")
 OPERATORS = {"≥": "≥", "≤": "≤", "=": "=", "＝": "=", ">": ">", "<": "<", "定性": "定性"}

@@ -21,8 +21,8 @@ from pathlib import Path
 
 from db.glossary import glossary
 
-from .model import ParsedDocument
-from .textutil import chinese_number, nfkc
+from ingest.model import ParsedDocument
+from ingest.textutil import chinese_number, nfkc
 
 UNKNOWN_ISSUER = "发布单位不明"
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from db import limits
 
-from .model import IngestError
+from ingest.model import IngestError
 
 PDF_SUFFIXES = {".pdf"}
 SHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv"}

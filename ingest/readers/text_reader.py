@@ -12,15 +12,15 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .model import IngestError, Paragraph, ParsedDocument, RawTable
-from .headers import leaf_columns, split_header
-from .textutil import clean_cell, find_unit
+from ingest.model import IngestError, Paragraph, ParsedDocument, RawTable
+from ingest.readers.headers import leaf_columns, split_header
+from ingest.textutil import clean_cell, find_unit
 
 # Section headings cited as the source of a text figure: 第一部分 / 一、 / （一） / 1、 (short).
 HEADING = re.compile(r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|\d{1,2}、)")
 META = re.compile(r"^(部门/单位|部门名称|单位名称|单位[:：]|金额单位|预算年度|保密审查|部门主要负责人|填报日期|填报人"
                   r"|[（(]\s*\d{4}\s*年度?\s*[)）]$)")
-# Forms (绩效目标申报表 …) are label/value grids, not column tables: kept whole for ingest/performance.py.
+# Forms (绩效目标申报表 …) are label/value grids, not column tables: kept whole for ingest/recognise/performance.py.
 FORM_START = re.compile(r"^(项目名称|部门[(（]单位[)）]名称)")
 
 
@@ -55,10 +55,10 @@ def read_text(path: str | Path) -> ParsedDocument:
     lines = text.splitlines()
     layout = detect_layout(lines)
     if layout == "cell-per-line":
-        from .text_cells import read_cell_per_line
+        from ingest.readers.text_cells import read_cell_per_line
         doc = read_cell_per_line(path, lines)
     elif layout == "pdf-text":
-        from .text_pdflike import read_pdf_text
+        from ingest.readers.text_pdflike import read_pdf_text
         doc = read_pdf_text(path, lines)
     else:
         doc = read_tabbed(path, lines)

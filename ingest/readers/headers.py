@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .textutil import clean_cell, is_code, parse_amount
+from ingest.textutil import clean_cell, is_code, parse_amount
 
 TOTAL_WORDS = ("合计", "总计", "合 计", "总 计", "小计")
 

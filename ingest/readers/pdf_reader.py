@@ -2,7 +2,7 @@
 the explanatory text as paragraphs under their section headings.
 
 Nothing here interprets amounts: a cell stays as printed and a blank cell stays "" in its
-column; ingest/normalize.py decides what the cells mean. The steps, each inspectable:
+column; ingest/normalise/normalize.py decides what the cells mean. The steps, each inspectable:
 
 1. characters → text lines, grouped by vertical overlap rather than by baseline, so a figure
    that its font sets a few points lower (财政局's Times New Roman digits inside FangSong text)
@@ -24,9 +24,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .guards import PdfBudget
-from .model import Box, IngestError, Paragraph, ParsedDocument, RawTable, union_box
-from .textutil import find_unit, parse_amount
+from ingest.readers.guards import PdfBudget
+from ingest.model import Box, IngestError, Paragraph, ParsedDocument, RawTable, union_box
+from ingest.textutil import find_unit, parse_amount
 
 # --- text normalization --------------------------------------------------------------------
 
@@ -781,7 +781,7 @@ def read_pdf(path: str | Path) -> ParsedDocument:
     Raises IngestError, naming the file, for anything that is not a readable text PDF with
     budget tables."""
     path = Path(path)
-    from . import ocr
+    from ingest.readers import ocr
 
     if path.suffix.lower() in ocr.IMAGE_SUFFIXES:
         source = ocr.image_as_pdf(path)  # a page photo or scan: read as an image-only PDF

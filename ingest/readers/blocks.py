@@ -1,7 +1,7 @@
 """Documents that arrive as a flow of text blocks and tables (saved web pages, Word files):
 one assembly for every such format.
 
-A reader (ingest/html_reader.py, ingest/docx_reader.py) only turns its file into `Block`s in
+A reader (ingest/readers/html_reader.py, ingest/readers/docx_reader.py) only turns its file into `Block`s in
 reading order: a line of text, or a table as a grid of cells with its merged ranges. It never
 decides what a table is or whose document it is. `assemble` does the rest the same way for
 every such format:
@@ -29,10 +29,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .model import IngestError, Paragraph, ParsedDocument, RawTable
-from .pdf_reader import _LEADER, _TABLE_NUMBER, _is_context, _is_title, _squash_title, is_amount_cell, norm_text
-from .sheet_reader import _blocks, _table
-from .text_reader import FORM_START, is_heading
+from ingest.model import IngestError, Paragraph, ParsedDocument, RawTable
+from ingest.readers.pdf_reader import _LEADER, _TABLE_NUMBER, _is_context, _is_title, _squash_title, is_amount_cell, norm_text
+from ingest.readers.sheet_reader import _blocks, _table
+from ingest.readers.text_reader import FORM_START, is_heading
 
 Merge = tuple[int, int, int, int]  # (r0, c0, r1, c1), 0-based, inclusive
 
@@ -156,7 +156,7 @@ def assemble(path: Path, layout: str, blocks: list[Block], title_lines: list[str
 def _title_above(lines: list[_Line], since: int) -> tuple[str, str | None, set[int]]:
     """The title, table number and unit/编制部门 lines directly above a table (nearest first),
     among the lines after the grid before it (`since`)."""
-    from .textutil import find_unit
+    from ingest.textutil import find_unit
 
     title, label, unit = "", "", None
     taken: set[int] = set()
@@ -224,7 +224,7 @@ def _grid_tables(grid: GridBlock, seq: int, title: str) -> list[RawTable]:
 
 def _form(grid: GridBlock, seq: int) -> RawTable | None:
     """A label/value form (绩效目标申报表: 项目名称 | … first) kept whole, as the text reader keeps
-    it, for ingest/performance.py: it has no header row to read."""
+    it, for ingest/recognise/performance.py: it has no header row to read."""
     first = next((c for row in grid.rows for c in row if c), "")
     if not FORM_START.match(first):
         return None

@@ -15,7 +15,7 @@ import re
 
 from db.glossary import glossary
 
-from .textutil import nfkc
+from ingest.textutil import nfkc
 
 # Most specific first: a title holding words of two families belongs to the earlier one.
 ORDER = ["performance", "sangong", "operating_costs", "government_fund", "state_capital", "basic_expenditure",
