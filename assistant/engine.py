@@ -271,12 +271,15 @@ class Assistant:
 
     def near_matches(self, name: str, limit: int = 3, english: bool = False) -> str:
         """A few loaded issuers that look like `name` (same place or office), never the whole list."""
-        from rapidfuzz import fuzz
+        from rapidfuzz import fuzz, process
 
-        # a loaded body of the same place first (莲湖区人民法院 → 莲湖区医疗保障局), then look-alikes
-        scored = sorted(((any(p in name for p in b.places[-1:]), fuzz.partial_ratio(name, b.issuer), b.issuer)
-                         for b in self.lexicon.bureaus), reverse=True)
-        near = [issuer for same_place, score, issuer in scored[:limit] if same_place or score >= 50]
+        # a loaded body of the same place first (莲湖区人民法院 → 莲湖区医疗保障局), then look-alikes;
+        # rapidfuzz scores all issuers in one C loop (thousands of issuers in well under a millisecond)
+        same_place = [b.issuer for b in self.lexicon.bureaus if b.places and b.places[-1] in name]
+        ranked = [issuer for issuer, _, _ in process.extract(name, same_place, scorer=fuzz.partial_ratio, limit=limit)]
+        ranked += [issuer for issuer, _, _ in process.extract(
+            name, [b.issuer for b in self.lexicon.bureaus], scorer=fuzz.partial_ratio, limit=limit, score_cutoff=50)]
+        near = list(dict.fromkeys(ranked))[:limit]
         total = len(self.lexicon.documents)
         if english:
             return (f"Loaded bodies nearby: {', '.join(near)}. " if near else "") + \
