@@ -228,7 +228,27 @@ def unplaced_terms(frame) -> list[str]:
             own = own.replace(word, "")
         if len(run) >= 3 and run.endswith(endings) and len(own) >= 2 and squash(run) == run:
             out.append(run)
-    return out + ([] if frame.side_code else _unplaced_modifiers(frame, rest))
+    return out + ([] if frame.side_code else _unplaced_modifiers(frame, rest)) + _parts_of_a_table(frame, rest, generic)
+
+
+def _parts_of_a_table(frame, rest: str, generic: set[str]) -> list[str]:
+    """"政府采购货物": words right after a table's name ask for a part of the table, not its total
+    (which is what a table named alone is answered with); they are named back, never dropped."""
+    out = []
+    for m in frame.subjects:
+        if m.kind != "table" or frame.read[m.start:m.end] != m.term:
+            continue
+        after = re.match(rf"[^{re.escape(_STOP)}\d]+", rest[m.end:])
+        if not after:
+            continue
+        words = re.sub(r"(?:是多少|多少钱?|是几|几|为|呢|吗|是|有|合计|总计|总额|总金额|金额|一共|总共|共计|分别|情况)+$", "",
+                       after.group(0))
+        own = words
+        for word in sorted(generic | {"表", "预算表", "明细", "明细表"}, key=len, reverse=True):
+            own = own.replace(word, "")
+        if len(own) >= 2:
+            out.append(m.term + words)
+    return out
 
 
 def _unplaced_modifiers(frame, rest: str) -> list[str]:

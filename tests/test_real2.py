@@ -135,3 +135,9 @@ def test_a_party_body_is_named_without_its_party_prefix(real2, question):
 def test_a_ranking_over_two_publishers_formats(real2):
     answer = real2.ask("2019年哪个单位的三公经费最多？")
     assert [f.value for f in answer.figures][:2] == [Decimal("513.75"), Decimal("508.20")], answer.answer
+
+
+def test_a_part_of_a_table_asked_by_name_is_never_the_tables_total(real2):
+    answer = real2.ask("江苏高院2019年政府采购货物是多少？")
+    assert answer.status == "no_data" and not answer.figures
+    assert "政府采购货物" in answer.answer
