@@ -257,5 +257,7 @@ def _store(conn, db_path: Path, path: Path, digest: str, result: NormalizedDocum
     items = sum(len(t.items) for t in result.tables)
     message = "替换了" + "、".join(f"《{title}》（文档 {d}）" for d, title in revises) if revises else ""
     uncertain = result.identity.uncertain if result.identity else []
-    return FileResult(path, "ingested", message, doc_id, result.title, len(result.tables), items, uncertain,
+    # The title as stored: the half of a two-file budget takes the issuer's fuller spelling.
+    title = conn.execute("SELECT title FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()[0]
+    return FileResult(path, "ingested", message, doc_id, title, len(result.tables), items, uncertain,
                       len(result.text_figures))
