@@ -293,7 +293,7 @@ def recognise_identity(doc: ParsedDocument, overrides: dict | None = None) -> Id
         uncertain += notes
     if issuer is None:
         issuer, issuer_source = UNKNOWN_ISSUER, None
-        uncertain.append("文件里没有找到发布单位：请用 --issuer 指定（或在上传时填写）")
+        uncertain.append("文件里没有找到发布单位：请用 --issuer 指定，或在应用的更正表单中填写")
     decided["issuer"] = issuer_source or "none"
     values: dict[str, object] = {}
     for name in ("year", "kind", "scope"):
@@ -303,10 +303,10 @@ def recognise_identity(doc: ParsedDocument, overrides: dict | None = None) -> Id
         uncertain += notes
     year = int(values["year"]) if values["year"] is not None else None
     if year is None:
-        uncertain.append("文件没有写明预算年度：可用 --year 指定")
+        uncertain.append("文件没有写明预算年度：可用 --year 指定，或在应用的更正表单中填写")
     kind = str(values["kind"] or "预算")
     if values["kind"] is None:
-        uncertain.append("文件没有写明是预算还是决算，按预算处理：可用 --kind 指定")
+        uncertain.append("文件没有写明是预算还是决算，按预算处理：可用 --kind 指定，或在应用的更正表单中填写")
     scope = str(values["scope"] or "部门")
     return Identity(str(issuer), year, kind, scope, decided, uncertain)
 
