@@ -93,19 +93,30 @@ def unknown_organisations(frame) -> list[str]:
         return []
     org = glossary()["organisation_words"]
     generic = sorted(org["generic_before"], key=len, reverse=True)
+    # 莲湖区人民法院: '法院' is also a 科目 name (20405) and was placed as a subject; an office word
+    # placed that way is read back here as part of the body's name.
+    rest = frame.rest
+    for s in frame.subjects:
+        word = frame.read[s.start:s.end]
+        if s.kind != "code" and word.endswith(tuple(org["words"])) and s.start > 0 and rest[s.start - 1] != BLANK:
+            rest = rest[:s.start] + word + rest[s.end:]
     found = []
-    for m in _org_pattern().finditer(frame.rest):
+    for m in _org_pattern().finditer(rest):
         name = m.group("name")
         for lead in sorted(org["lead_in"], key=len, reverse=True):
             name = name.removeprefix(lead)
-        if not name or _generic_office(name + m.group("office"), generic):
+        # 江苏省人民检察院: a loaded place (blanked) right before the office names one body of
+        # that place, never a kind of office — even when the office word alone is one.
+        after_place = m.start("name") > 0 and rest[m.start("name") - 1] == BLANK \
+            and not re.match(r"[\d年]", frame.read[m.start("name") - 1])
+        if not name or (_generic_office(name + m.group("office"), generic) and not after_place):
             continue
         if frame.office_kind and (name + m.group("office")).endswith(frame.office_kind) \
                 and any(name.startswith(g) for g in generic):  # 哪个财政局: the kind of office ranked over
             continue
         # "莲湖区人民法院": the loaded place before it was blanked; name the body in full
         start = m.start("name")
-        while start > 0 and frame.rest[start - 1] == BLANK and not re.match(r"[\d年]", frame.read[start - 1]):
+        while start > 0 and rest[start - 1] == BLANK and not re.match(r"[\d年]", frame.read[start - 1]):
             start -= 1
         found.append(frame.read[start:m.start("name")] + name + m.group("office"))
     return found + [p for p in _placeholders(frame.rest) if not any(p in f or f in p for f in found)]

@@ -141,3 +141,32 @@ def test_a_part_of_a_table_asked_by_name_is_never_the_tables_total(real2):
     answer = real2.ask("江苏高院2019年政府采购货物是多少？")
     assert answer.status == "no_data" and not answer.figures
     assert "政府采购货物" in answer.answer
+
+
+@pytest.mark.parametrize("question", ["江苏省人民检察院2019年三公经费是多少？", "江苏省财政厅2019年三公经费是多少？"])
+def test_another_body_of_a_loaded_place_gets_no_figure(real2, question):
+    answer = real2.ask(question)
+    assert answer.status == "no_data" and not answer.figures, answer.answer
+
+
+def test_an_office_word_that_is_also_a_subject_still_names_a_body(real_and_samples):
+    """莲湖区人民法院: '法院' is 江苏高院's 科目 20405 too; the question is about a court of 莲湖区."""
+    answer = real_and_samples.ask("莲湖区人民法院2024年住房公积金是多少？")
+    assert answer.status == "no_data" and not answer.figures, answer.answer
+
+
+def test_the_subject_named_like_an_office_is_still_answered(real2):
+    answer = real2.ask("江苏高院2019年法院支出是多少？")
+    assert values(answer) == {Decimal("27488.23")}, answer.answer
+
+
+@pytest.fixture(scope="module")
+def real_and_samples(tmp_path_factory):
+    from assistant.engine import Assistant
+    from conftest import SAMPLES
+    from ingest.pipeline import ingest_paths
+
+    path = tmp_path_factory.mktemp("mixed") / "mixed.db"
+    report = ingest_paths([REAL2, SAMPLES], path, jobs=2)
+    assert not report.failed, [r.message for r in report.failed]
+    return Assistant(path)
