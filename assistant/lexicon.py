@@ -206,10 +206,6 @@ _SCANS = (
 )
 
 
-def _rows(conn: sqlite3.Connection, sql: str) -> list[tuple]:
-    return run_sql(conn, sql, max_rows=100_000, max_bytes=None).rows  # our own vocabulary reads
-
-
 def read_vocabulary(conn: sqlite3.Connection) -> dict[str, list]:
     """kind → names (for side codes: (code, name) pairs), from the table ingest writes.
 

@@ -17,8 +17,9 @@ import csv
 import json
 import random
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
+
+from db.places import county_places
 
 OFFICES = ("财政局", "教育局", "卫生健康委员会", "医疗保障局", "发展和改革委员会", "人力资源和社会保障局",
            "民政局", "公安局", "自然资源局", "生态环境局", "交通运输局", "农业农村局")
@@ -87,16 +88,7 @@ class Budget:
 
 def places() -> list[str]:
     """County-level places with their province and city: 福建省福州市鼓楼区 …"""
-    names: dict[str, str] = {}
-    for line in resources.files("db").joinpath("places.tsv").read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#"):
-            code, name = line.split("\t")
-            names[code] = name
-    out = []
-    for code, name in names.items():
-        if not code.endswith("00"):
-            out.append(names[code[:2] + "0000"] + names.get(code[:4] + "00", "") + name)
-    return out
+    return county_places()
 
 
 def _wan(rng: random.Random, low: int, high: int) -> int:

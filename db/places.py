@@ -19,10 +19,23 @@ _OFFICE_END = re.compile(r"(?:街道办事处|办事处|委员会|办公室|局|
 
 
 @lru_cache(maxsize=1)
-def known_places() -> frozenset[str]:
-    """China's province, city and county names (db/places.tsv, built from public division codes)."""
+def division_names() -> dict[str, str]:
+    """Division code → name (db/places.tsv, built from public division codes): 350102 → 鼓楼区."""
     text = resources.files("db").joinpath("places.tsv").read_text(encoding="utf-8")
-    return frozenset(line.split("\t")[1] for line in text.splitlines() if line and not line.startswith("#"))
+    return dict(line.split("\t") for line in text.splitlines() if line and not line.startswith("#"))
+
+
+def county_places() -> list[str]:
+    """County-level places with their province and city, in code order: 福建省福州市鼓楼区 …"""
+    names = division_names()
+    return [names[code[:2] + "0000"] + names.get(code[:4] + "00", "") + name
+            for code, name in names.items() if not code.endswith("00")]
+
+
+@lru_cache(maxsize=1)
+def known_places() -> frozenset[str]:
+    """China's province, city and county names."""
+    return frozenset(division_names().values())
 
 
 @lru_cache(maxsize=1)

@@ -7,29 +7,15 @@ from __future__ import annotations
 
 import sqlite3
 from decimal import Decimal
-from importlib import resources
 
+from db.places import county_places
 from ingest.vocabulary import record_document
 
 
 def county_bodies(office: str, count: int) -> list[str]:
     """`count` real county-level places with their city, as bodies of one office:
     福建省福州市鼓楼区 + office … (db/places.tsv), in code order."""
-    names: dict[str, str] = {}
-    for line in resources.files("db").joinpath("places.tsv").read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#"):
-            code, name = line.split("\t")
-            names[code] = name
-    out = []
-    for code, name in names.items():
-        if code.endswith("00"):
-            continue
-        city = names.get(code[:4] + "00")
-        province = names[code[:2] + "0000"]
-        out.append(province + (city or "") + name + office)
-        if len(out) == count:
-            break
-    return out
+    return [place + office for place in county_places()[:count]]
 
 
 def copy_document(conn: sqlite3.Connection, doc_id: int, issuer: str, multiplier: int,

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from db.glossary import canonical_measure, glossary
+from db.glossary import canonical_measure
 
 from ingest.normalise import identities, sangong_lines
 from ingest.recognise.identity import Identity, document_title, recognise_identity

@@ -185,7 +185,6 @@ def _text_cues(text: str) -> list[Cue]:
     cues = []
     # 'X2019年部门预算情况说明' / 'X2019年度部门预算公开' stated in a sentence or heading
     for m in re.finditer(r"([\u4e00-\u9fff（）()]{3,40}?)" + _YEAR_WORD + _KIND_WORD + r"(?:情况说明|公开|说明)", t):
-        start = m.start(1)
         # the name runs back to the start of the clause
         name = org_name(re.split(r"[，。；：、]", t[:m.end(1)])[-1][-40:])
         if name:
@@ -194,7 +193,6 @@ def _text_cues(text: str) -> list[Cue]:
         cues.append(Cue("kind", m.group(4), "text", m.group(0)))
         if m.group(3):
             cues.append(Cue("scope", m.group(3), "text", m.group(0)))
-        del start
     # 'X是……的部门/单位/机构' at the start of a sentence
     for m in re.finditer(r"(?:^|[。；])([\u4e00-\u9fff（）()]{3,40}?)(?:是|为|系)[^。]{2,80}?的(?:部门|单位|机构|机关|高校|学校)", t):
         if (name := org_name(m.group(1))):
