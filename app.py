@@ -454,6 +454,8 @@ def ingest_uploads(files) -> None:
     else:
         messages = [("error" if r.status == "failed" else "warning", r.message) for r in report.results
                     if r.status in ("failed", "revision")]  # a revision is kept out, and says how to replace
+        # A replaced revision, or the other half of a two-file budget joined (and renamed)
+        messages += [("info", f"《{r.title}》：{r.message}。") for r in report.results if r.status == "ingested" and r.message]
         # What the file did not say for sure (no issuer, a year only from the file name …): the
         # user is asked to confirm it in the correction form, opened on that document.
         unsure = [r for r in report.results if r.status == "ingested" and r.uncertain]
