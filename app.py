@@ -79,8 +79,10 @@ def load_assistant(db_path: str, version: tuple, llm_settings: str):
 @st.cache_data(show_spinner=False)
 def examples(db_path: str, version: tuple) -> list[str]:
     """Example questions that the built-in engine answers on this version of the database
-    (checked offline: an LLM engine is never called for them)."""
-    return answered_examples(Assistant(db_path))
+    (checked offline: an LLM engine is never called for them). The app's own engine is used
+    when it is the built-in one: a second one would read the whole vocabulary again."""
+    engine = assistant()
+    return answered_examples(engine if engine.engine_name == "builtin" else Assistant(db_path))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
