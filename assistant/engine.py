@@ -197,6 +197,8 @@ class Assistant:
         answer.columns, answer.rows = trace.columns, trace.rows
         if answer.status == "no_data" and not frame.english:
             answer.answer += self.loaded_summary([d for d in documents])
+        elif answer.status == "answered":
+            answer.answer += _without_the_year(frame, documents)
         return answer
 
     def _resolve(self, frame: Frame, documents: list[Document]) -> Answer | None:
@@ -364,6 +366,21 @@ def finding_warnings(trace: Trace, answer: Answer, documents: list[Document]) ->
         if refs & cited and finding["severity"] != "info" and message not in answer.warnings + warnings:
             warnings.append(message)
     return warnings
+
+
+def _without_the_year(frame: Frame, documents: list[Document]) -> str:
+    """'东城区医保局和西城区医保局2025年…' with 西城区's 2025 not loaded: the answer names the body
+    it could not include and the years it has, instead of leaving it out unsaid."""
+    if len(frame.bureaus) < 2 or frame.year is None:
+        return ""
+    used = {d.issuer for d in documents}
+    missing = [b for b in frame.bureaus if b.issuer not in used]
+    if not missing:
+        return ""
+    return handlers.say(frame, "另：" + "；".join(f"{b.issuer}没有载入{frame.year}年的预算（已载入："
+                                                 + "、".join(_year_text(d) for d in b.documents) + "）"
+                                                 for b in missing) + "。",
+                        " " + "; ".join(f"No {frame.year} budget of {b.issuer} is loaded" for b in missing) + ".")
 
 
 def _years_loaded(bureaus: list[Bureau]) -> str:

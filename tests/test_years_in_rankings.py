@@ -58,3 +58,11 @@ def test_a_year_asked_ranks_that_year_without_a_note(years_store):
     answer = assistant.ask("2023年哪个单位的基本工资最多？")
     assert answer.answer.startswith(f"基本工资最多的是{x}")
     assert answer.figures[0].value == wan(9)
+
+
+def test_two_bodies_asked_for_a_year_one_lacks_names_the_missing_one(years_store):
+    assistant, (x, _, z) = years_store
+    answer = assistant.ask(f"{x}和{z}2024年基本工资分别是多少？")
+    assert answer.status == "answered"
+    assert [f.value for f in answer.figures if f.unit == "万元"] == [wan(2)]
+    assert answer.answer.endswith(f"另：{z}没有载入2024年的预算（已载入：2023年）。")
