@@ -9,6 +9,8 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
+from db.glossary import glossary
+
 from .. import queries
 from ..answer import Answer, Figure
 from ..compose import (MONEY, exact, item_figures, item_source, label_for, show, text_source, text_states,
@@ -17,7 +19,7 @@ from ..lexicon import Document, Match
 from ..queries import Trace
 from ..understand import Frame
 from .common import (GENERIC_TOTALS, _doc_ids, _entities, _not_found, codes_of, find_items,
-                     names_of, say, uncertain_note)
+                     names_of, say, subject_label, uncertain_note)
 from .final import blank_column, column_subjects, in_column, in_the_column_asked
 from .funds import empty_fund_tables, fund_named, fund_rows
 from .side_codes import side_code_total
@@ -76,11 +78,24 @@ def lookup(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
                                    documents, trace)
         if as_task.status == "answered":
             return as_task
+    if frame.subjects and frame.measure and frame.measure not in glossary()["default_measures"]["measures"] \
+            and not any(frame.measure.removesuffix("数") in n for n in names_of(frame, "text")):
+        # "一般公共服务支出的年初预算" where no table prints that column: the text states the line's
+        # own amount, which is not the column asked — say what is missing, never give that amount
+        return _column_not_found(frame, documents)
     if names_of(frame, "text") or frame.measure:
         return _answer_text(frame, documents, trace, ("amount", "count"))
     if names_of(frame, "table"):
         return _answer_table_total(frame, documents, trace)
     return _not_found(frame, documents)
+
+
+def _column_not_found(frame: Frame, documents: list[Document]) -> Answer:
+    where = "、".join(f"《{d.title}》" for d in documents[:3])
+    line = subject_label(frame)
+    return Answer("no_data", say(frame, f"在{where}中没有找到“{line}”的{frame.measure}（没有表格印出它这一列的数），"
+                                        f"无法给出数字；{line}本身的金额不是所问的数。",
+                                 f"No {frame.measure} of '{line}' in {where}: no table prints that column for it."))
 
 
 def _indicator_named_alone(frame: Frame) -> bool:
