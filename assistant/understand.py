@@ -201,6 +201,11 @@ def understand(question: str, lexicon: Lexicon, previous: Frame | None = None,
         for word in glossary()["qualifiers"]["words"]:
             text = re.sub(word + r"(?=＿)", "＿" * len(word), text)
     frame.subjects = [m for m in lexicon.find_subjects(text) if not _is_measure_word(m.term)]
+    if not frame.measure and frame.intent == "lookup":
+        frame.measure, frame.subjects = _income_column(text, frame.subjects)
+        if frame.measure:
+            at = text.find(frame.measure)
+            text = text[:at] + "＿" * len(frame.measure) + text[at + len(frame.measure):]
     if frame.intent in ("difference", "change") and len({m.term for m in frame.subjects}) == 1:
         frame.subjects += _compared_sibling(text, frame.subjects, lexicon)
     placed = [(m.start, m.end) for m in frame.subjects]  # a container (三公经费中…) is placed too
@@ -310,6 +315,19 @@ def _measure_words(text: str, longer: list[tuple[int, int]]) -> list[tuple[int, 
                 if not inside and not overlaps and not re.match(r"(绩效|的项目|项目)", text[m.end():]):
                     found.append((m.start(), canonical, word))
     return found
+
+
+def _income_column(text: str, subjects: list[Match]) -> tuple[str | None, list[Match]]:
+    """"高等教育事业收入": a source of income (glossary income_columns) written right after a line
+    (or after 中的 / 的) is the column of that line asked — not a second line of its own."""
+    for word in sorted(glossary()["income_columns"]["words"], key=len, reverse=True):
+        for at in (m.start() for m in re.finditer(re.escape(word), text)):
+            end = at + len(word)
+            before = [s for s in subjects if s.end <= at and not (s.start >= at)
+                      and re.fullmatch(r"(?:中的|里的|的|中|其中)?", text[s.end:at])]
+            if before:
+                return word, [s for s in subjects if s.end <= at or s.start >= end]
+    return None, subjects
 
 
 def _measure(text: str, longer: list[tuple[int, int]]) -> tuple[str | None, str]:
