@@ -17,6 +17,7 @@ from ..compose import (MONEY, exact, item_figures, item_source, label_for, show,
                        text_value)
 from ..lexicon import Document, Match
 from ..queries import Trace
+from ..text import squash
 from ..understand import Frame
 from .common import (GENERIC_TOTALS, _doc_ids, _entities, _not_found, codes_of, find_items,
                      names_of, say, subject_label, uncertain_note)
@@ -79,6 +80,7 @@ def lookup(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
         if as_task.status == "answered":
             return as_task
     if frame.subjects and frame.measure and frame.measure not in glossary()["default_measures"]["measures"] \
+            and frame.measure != LAST_YEAR \
             and not any(frame.measure.removesuffix("数") in n for n in names_of(frame, "text")):
         # "一般公共服务支出的年初预算" where no table prints that column: the text states the line's
         # own amount, which is not the column asked — say what is missing, never give that amount
@@ -88,6 +90,20 @@ def lookup(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
     if names_of(frame, "table"):
         return _answer_table_total(frame, documents, trace)
     return _not_found(frame, documents)
+
+
+def _as_typed(frame: Frame, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """"收入支出总计" also reads as 财政拨款收入支出 (a money source is dropped when matching), but a
+    document whose text states the subject under the very words asked answers with that one only:
+    the qualified subject (财政拨款…) is another figure."""
+    typed = {squash(frame.read[m.start:m.end]) for m in frame.subjects if m.kind == "text"}
+    if not typed:
+        return rows
+    out = []
+    for doc_id in dict.fromkeys(r["doc_id"] for r in rows):
+        mine = [r for r in rows if r["doc_id"] == doc_id]
+        out += [r for r in mine if squash(r["subject"] or "") in typed] or mine
+    return out
 
 
 def _column_not_found(frame: Frame, documents: list[Document]) -> Answer:
@@ -295,7 +311,8 @@ def _answer_text(frame: Frame, documents: list[Document], trace: Trace, kinds: t
     if frame.measure == LAST_YEAR and names_of(frame, "text"):
         return _last_year_from_text(frame, documents, trace, subjects)
     subjects += in_column(frame, documents, subjects)
-    rows = queries.text_figures(trace, _doc_ids(documents), subjects, kinds, codes_of(frame), main=True)
+    rows = _as_typed(frame, queries.text_figures(trace, _doc_ids(documents), subjects, kinds, codes_of(frame),
+                                                 main=True))
     if not rows:
         return _not_found(frame, documents)
     if WANTS_MONEY.search(frame.question) and not any(r["unit"] in MONEY for r in rows):
