@@ -42,7 +42,7 @@ WANTS_WAN = re.compile(r"万元|in (?:ten )?thousands? (?:of )?yuan")
 WANTS_YI = re.compile(r"(多少|几)亿|亿元|hundred million")
 FROM_TEXT = re.compile(r"说明|文字|正文|文中")
 PROJECT_WORD = re.compile(r"项目")
-INDICATOR_WORD = re.compile(r"指标|目标值")
+INDICATOR_WORD = re.compile(r"指标|目标值|绩效目标(?=有哪些|是什么|有什么|都有|清单|列出)")
 ALL_BUREAUS = re.compile(r"哪个|哪家|哪一|各|所有|全部|每个|which|each|all")
 ORG_MENTION = re.compile(r"([\u4e00-\u9fff]{2,8}?(?:省|市|区|县|州))[\u4e00-\u9fff]{0,8}?(?:医疗保障局|医保局|局|委员会|办公室|政府|委(?!托))")
 
@@ -138,10 +138,14 @@ def understand(question: str, lexicon: Lexicon, previous: Frame | None = None,
     _year_dimension(frame, text, years, bureaus)
     if frame.english:
         words = re.findall(r"[a-z]+", question.lower())
+        words += _english_name_pinyin(words)  # Southwest University → xinandaxue
         # "Putuo District Commerce Commission": the office named picks one of the place's bureaus
         named_places = {p for h in bureaus for p in h[0].pinyin}
-        bureaus += [(b, 0, 0) for b in lexicon.bureau_by_pinyin(words)
-                    if all(b is not h[0] for h in bureaus) and not (b.pinyin & named_places)]
+        hits = [b for b in lexicon.bureau_by_pinyin(words)
+                if all(b is not h[0] for h in bureaus) and not (b.pinyin & named_places)]
+        # "Jiangsu High People's Court": the body whose own name is named too, not every body of Jiangsu
+        most = max((len(b.pinyin & set(words)) for b in hits), default=0)
+        bureaus += [(b, 0, 0) for b in hits if len(b.pinyin & set(words)) == most]
     frame.bureaus = [b for b, _, _ in bureaus]
     named = text
     for _, start, end in bureaus:
@@ -315,6 +319,22 @@ def _measure_words(text: str, longer: list[tuple[int, int]]) -> list[tuple[int, 
                 if not inside and not overlaps and not re.match(r"(绩效|的项目|项目)", text[m.end():]):
                     found.append((m.start(), canonical, word))
     return found
+
+
+def _english_name_pinyin(words: list[str]) -> list[str]:
+    """The pinyin of each run of English words the glossary translates (High People's Court →
+    gaoji + renmin + fayuan): every word, and every run of consecutive ones joined."""
+    table = glossary()["english_place_words"]["words"]
+    out, run = [], []
+    for word in words + [""]:
+        if word in table:
+            run.append(table[word])
+            continue
+        if word == "s" and run:  # people's → people + s
+            continue
+        out += ["".join(run[i:j]) for i in range(len(run)) for j in range(i + 1, len(run) + 1)]
+        run = []
+    return out
 
 
 def _income_column(text: str, subjects: list[Match]) -> tuple[str | None, list[Match]]:
