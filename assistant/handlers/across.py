@@ -2,6 +2,7 @@
 Arithmetic runs in SQL or in Decimal on integer 分, never on floats."""
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -24,6 +25,11 @@ from .lookup import lookup
 # RANK_SHOWN, and says how many were ranked.
 RANK_LISTED = 20
 RANK_SHOWN = 10
+# "哪个单位的三公经费最多" asks for one department: it and the next WHICH_SHOWN - 1 are shown, and
+# how many were ranked; "排名" / "从高到低排列" asks for the whole ranking.
+WHICH_SHOWN = 3
+WHICH_ONE = re.compile(r"哪个|哪家|哪一|\bwhich\b", re.I)
+WHOLE_RANKING = re.compile(r"排名|排序|排列|名次|列出|前\s*\d+|前[一二三四五六七八九十]+|\brank", re.I)
 
 
 def rank(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
@@ -37,6 +43,8 @@ def rank(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
     rows.sort(key=lambda r: (r["amount_fen"], -r["doc_id"]), reverse=frame.descending)
     ranked = trace.ranked
     rows = rows[:RANK_LISTED if ranked <= RANK_LISTED else RANK_SHOWN]
+    if WHICH_ONE.search(frame.question) and not WHOLE_RANKING.search(frame.question):
+        rows = rows[:WHICH_SHOWN]  # "哪个单位最多": the one asked for and the next few, not every department
     subject = subject_label(frame) + (frame.measure or "" if frame.subjects else "")
     figures, parts = [], []
     for k, row in enumerate(rows, 1):
