@@ -116,6 +116,11 @@ class Assistant:
             answer = Answer("error", f"查询没有完成：{exc}")
         except Exception as exc:  # an engine bug must reach the user as a message, not a traceback
             answer = Answer("error", f"处理这个问题时出错（{type(exc).__name__}）。请换个问法，或把问题报告给维护者。")
+        if answer.status == "answered" and _money_for_a_count(question, answer):
+            answer = Answer("no_data", handlers.say(
+                frame, f"问题问的是人数或个数（“{COUNT_ASKED.search(question).group(0)}”），已载入的预算中只找到金额："
+                       f"{answer.answer}这不是所问的数，所以不作为答案。",
+                "The question asks for a count; the loaded budgets give only an amount of money for it."))
         if OPINION.search(question) and answer.status == "answered":
             answer.answer += handlers.say(frame, "（这个助手只报告预算中写明的数字和出处，不评价是否合理。）",
                                           " (This assistant reports what the budgets state; it gives no opinion.)")
@@ -303,6 +308,16 @@ class Assistant:
         named = "；".join(f"《{d.title}》" for d in docs[:limit])
         more = f"等{len(docs)}份" if len(docs) > limit else ""
         return f"已载入：{named}{more}（共{total}份文件，budgetqa docs 可列出）。"
+
+
+# A count asked for ("培训人数", "多少辆"): an answer holding only money answers something else.
+COUNT_ASKED = re.compile(r"人数|人次|多少人|几人|多少辆|几辆|多少台|几台|多少家|几家|多少次|几次|how many", re.I)
+MONEY_UNITS = ("元", "万元", "亿元", "千元")
+
+
+def _money_for_a_count(question: str, answer: Answer) -> bool:
+    return bool(COUNT_ASKED.search(question)) and bool(answer.figures) \
+        and all(f.unit in MONEY_UNITS for f in answer.figures)
 
 
 CLARIFY_NAMES = 6  # a clarify answer names this many of the bodies a name fits

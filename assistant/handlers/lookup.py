@@ -54,6 +54,10 @@ def lookup(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
         answer = _answer_text(replace(frame, subjects=in_a_column), documents, trace, ("amount",))
         if answer.status == "answered":
             return answer
+    in_a_table_column = None if wants_other or frame.measure else _line_in_a_column(frame, documents, trace)
+    if in_a_table_column:  # "行政运行的工资福利支出": the cell of that row in that column
+        frame, rows = in_a_table_column
+        return _answer_items(frame, rows, trace)
     rows = [] if wants_other else find_items(frame, documents, trace)
     if rows:
         return _answer_items(frame, rows, trace)
@@ -90,6 +94,24 @@ def lookup(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
     if names_of(frame, "table"):
         return _answer_table_total(frame, documents, trace)
     return _not_found(frame, documents)
+
+
+def _line_in_a_column(frame: Frame, documents: list[Document], trace: Trace):
+    """"拉萨医保局行政运行的工资福利支出": two lines written one after the other (or joined by
+    的 / 中的), where a table prints the second as a column beside the first (支出总表: 行政运行 |
+    工资福利支出 793.93), ask for that cell — not for the two lines' own totals.
+    (frame with the column as its measure, rows) or None."""
+    lines = sorted((m for m in frame.subjects if m.kind in ("item", "code")), key=lambda m: m.start)
+    read = frame.read
+    for first, second in zip(lines, lines[1:]):
+        if second.start < first.end or not re.fullmatch(r"(?:中的|里的|的|中)?", read[first.end:second.start]):
+            continue
+        cell = replace(frame, subjects=[m for m in frame.subjects if (m.start, m.end) == (first.start, first.end)])
+        for column in sorted(second.names, key=len, reverse=True):
+            rows = find_items(replace(cell, measure=column), documents, trace)
+            if rows:
+                return replace(cell, measure=column), rows
+    return None
 
 
 def _as_typed(frame: Frame, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
