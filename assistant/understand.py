@@ -156,6 +156,8 @@ def understand(question: str, lexicon: Lexicon, previous: Frame | None = None,
         frame.unknown_bureau = mention.group(0)
     unknown_from: int | None = None  # where the unknown body's name starts
     for bureau, start, end in sorted(bureaus, key=lambda h: -h[1]):  # right to left
+        if start == end:  # found by the pinyin of an English question: no Chinese name to read on from
+            continue
         office = OFFICE_AFTER_PLACE.match(text, end)
         if re.search(OFFICE_WORDS + "$", named[start:end]):
             continue
