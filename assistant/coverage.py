@@ -203,6 +203,28 @@ def granularity(frame) -> Gap | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def _unprinted() -> list[tuple[str, re.Pattern]]:
+    kinds = glossary()["unprinted_parts"]["kinds"]
+    return [(kind, re.compile("|".join(f"(?:{p})" for p in patterns), re.I)) for kind, patterns in kinds.items()]
+
+
+def unprinted_part(frame) -> Gap | None:
+    """A part or state of a line no budget prints ("差旅费的中央部分", "追加的差旅费", "实际支出"):
+    answering with the line's own amount would answer something else."""
+    if frame.english:
+        return None
+    final = frame.document_filter.get("kind") == "决算" or any(
+        d.kind == "决算" for b in frame.bureaus for d in b.documents)
+    for kind, pattern in _unprinted():
+        if kind == "实际执行数" and final:
+            continue
+        m = pattern.search(frame.rest)
+        if m:
+            return Gap("unprinted", m.group(0), kind)
+    return None
+
+
 def _side_names(frame) -> list[tuple[str, str]]:
     """(code, printed name) of a side code, read from the question itself: the name next to it."""
     m = re.search(rf"([\u4e00-\u9fff]+)[（(]?{frame.side_code}", frame.rest)

@@ -256,6 +256,12 @@ class Assistant:
                        f"要看全年数，可以问：“{annual}”",
                 f"The budgets print annual amounts only; there is no figure {step.text}. "
                 f"Ask for the annual amount instead."))
+        part = coverage.unprinted_part(frame)
+        if part:
+            return Answer("no_data", handlers.say(
+                frame, f"预算表只列每一项的预算数，不分“{part.detail}”（问题中的“{part.text}”），已载入的预算中没有这个数；"
+                       "该项本身的金额不是所问的数。",
+                f"The budgets print each line's budgeted amount only, not '{part.text}'."))
         terms = coverage.unplaced_terms(frame)
         if terms:
             names = "、".join(f"“{t}”" for t in terms)
@@ -297,6 +303,13 @@ class Assistant:
         loaded = "；".join(f"{b.issuer}：" + "、".join(_year_text(d) for d in b.documents) for b in bureaus[:3])
         if len(bureaus) > 3:
             loaded += f"等{len(bureaus)}个单位"
+        kind = frame.document_filter.get("kind") or ""
+        scope = frame.document_filter.get("scope") or ""
+        if (kind or scope) and any(d.year == frame.year for b in bureaus for d in b.documents):
+            # "2024年决算" of a body whose 2024 预算 alone is loaded: say which document is missing
+            what = f"{scope}{kind}" if kind else f"{scope}预算"
+            return handlers.say(frame, f"已载入的文件中没有{frame.year or ''}年的{what}（问题中问的是{what}）。已载入的是：{_doc_list(bureaus)}。",
+                                f"No {frame.year} {what} of that bureau is loaded. Loaded: {_doc_list(bureaus)}.")
         return handlers.say(frame, f"已载入的预算中没有{frame.year}年的这份预算。已载入的是：{loaded}。",
                             f"No {frame.year} budget of that bureau is loaded. Loaded: {loaded}.")
 
@@ -318,6 +331,10 @@ MONEY_UNITS = ("元", "万元", "亿元", "千元")
 def _money_for_a_count(question: str, answer: Answer) -> bool:
     return bool(COUNT_ASKED.search(question)) and bool(answer.figures) \
         and all(f.unit in MONEY_UNITS for f in answer.figures)
+
+
+def _doc_list(bureaus: list[Bureau]) -> str:
+    return "；".join("、".join(f"《{d.title}》" for d in b.documents[:3]) for b in bureaus[:3])
 
 
 CLARIFY_NAMES = 6  # a clarify answer names this many of the bodies a name fits

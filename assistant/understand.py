@@ -370,6 +370,8 @@ def _part_and_whole(text: str, longer: list[tuple[int, int]]) -> tuple[tuple[str
     for start, _, word in found:
         text = text[:start] + "＿" * len(word) + text[start + len(word):]
     measures = [canonical for _, canonical, _ in found]
+    if len(found) == 1 and re.search(r"占(?:了|到)?(?:本单位|全部|总)?$", text[:found[0][0]]):
+        measures = [None, measures[0]]  # "办公费占公用经费的比例": the one measure named is the whole
     return (measures + [None, None])[:2], text
 
 

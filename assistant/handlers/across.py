@@ -352,6 +352,12 @@ def _whole(frame: Frame, part_frame: Frame, part: dict[str, Any], trace: Trace) 
         wanted = frame.whole_measure or "合计"
         named = [r for r in named if r["measure"] == wanted] or [r for r in named if r["measure"] != part["measure"]]
         return queries.best_first(named)[0] if named else None
+    if frame.whole_measure and not frame.measure and part_frame.subjects and not part["is_total"]:
+        # "办公费占公用经费的比例": a line over a column's total (the document's 公用经费), not over
+        # the line's own cell in that column
+        wholes = find_items(replace(frame, subjects=[], measure=frame.whole_measure), [_doc(part)], trace)
+        wholes = [r for r in queries.best_first(wholes) if r["item_id"] != part["item_id"]]
+        return {**wholes[0], "measure": frame.whole_measure} if wholes else None
     if frame.whole_measure or (frame.measure and part["measure"] != "合计"):
         for measure in ([frame.whole_measure] if frame.whole_measure else []) + ["合计"]:
             # 基本支出 printed only as the 合计 of the 基本支出表

@@ -58,6 +58,10 @@ def lookup(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
     if in_a_table_column:  # "行政运行的工资福利支出": the cell of that row in that column
         frame, rows = in_a_table_column
         return _answer_items(frame, rows, trace)
+    inner = None if wants_other else _line_within(frame, documents, trace)
+    if inner:  # "三公经费中公务用车购置及运行费": the line inside the one named first, not both
+        frame, rows = inner
+        return _answer_items(frame, rows, trace)
     rows = [] if wants_other else find_items(frame, documents, trace)
     if rows:
         return _answer_items(frame, rows, trace)
@@ -111,6 +115,21 @@ def _line_in_a_column(frame: Frame, documents: list[Document], trace: Trace):
             rows = find_items(replace(cell, measure=column), documents, trace)
             if rows:
                 return replace(cell, measure=column), rows
+    return None
+
+
+def _line_within(frame: Frame, documents: list[Document], trace: Trace):
+    """"A中B", "A中的B", "A里的B": B is asked, A only says where it sits. (frame, rows) of B, or None."""
+    lines = sorted((m for m in frame.subjects if m.kind in ("item", "code", "text")), key=lambda m: m.start)
+    for first, second in zip(lines, lines[1:]):
+        if second.start < first.end or not re.fullmatch(r"中的?|里的?|其中", frame.read[first.end:second.start]):
+            continue
+        inner = replace(frame, subjects=[m for m in frame.subjects if m.start >= second.start])
+        rows = find_items(inner, documents, trace)
+        if rows:  # B as printed in A's own table (the 三公 table's 公务接待费), when A's table prints it
+            outer = replace(frame, subjects=[m for m in frame.subjects if m.start < second.start])
+            tables = {r["table_id"] for r in find_items(outer, documents, trace)}
+            return inner, [r for r in rows if r["table_id"] in tables] or rows
     return None
 
 
