@@ -259,7 +259,7 @@ class Assistant:
         part = coverage.unprinted_part(frame)
         if part:
             return Answer("no_data", handlers.say(
-                frame, f"预算表只列每一项的预算数，不分“{part.detail}”（问题中的“{part.text}”），已载入的预算中没有这个数；"
+                frame, f"已载入的预算没有“{part.detail}”的数（问题中的“{part.text}”）：预算表只列每一项当年的预算数，"
                        "该项本身的金额不是所问的数。",
                 f"The budgets print each line's budgeted amount only, not '{part.text}'."))
         terms = coverage.unplaced_terms(frame)

@@ -59,6 +59,8 @@ def lookup(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
         frame, rows = in_a_table_column
         return _answer_items(frame, rows, trace)
     inner = None if wants_other else _line_within(frame, documents, trace)
+    if inner and inner[1] is None:
+        return _part_not_printed(frame, documents)
     if inner:  # "三公经费中公务用车购置及运行费": the line inside the one named first, not both
         frame, rows = inner
         return _answer_items(frame, rows, trace)
@@ -122,15 +124,33 @@ def _line_within(frame: Frame, documents: list[Document], trace: Trace):
     """"A中B", "A中的B", "A里的B": B is asked, A only says where it sits. (frame, rows) of B, or None."""
     lines = sorted((m for m in frame.subjects if m.kind in ("item", "code", "text")), key=lambda m: m.start)
     for first, second in zip(lines, lines[1:]):
-        if second.start < first.end or not re.fullmatch(r"中的?|里的?|其中", frame.read[first.end:second.start]):
+        if second.start < first.end or not re.fullmatch(r"(?:支出|费用?|经费|资金)?(?:中的?|里的?|其中)",
+                                                        frame.read[first.end:second.start]):
             continue
         inner = replace(frame, subjects=[m for m in frame.subjects if m.start >= second.start])
         rows = find_items(inner, documents, trace)
-        if rows:  # B as printed in A's own table (the 三公 table's 公务接待费), when A's table prints it
-            outer = replace(frame, subjects=[m for m in frame.subjects if m.start < second.start])
-            tables = {r["table_id"] for r in find_items(outer, documents, trace)}
-            return inner, [r for r in rows if r["table_id"] in tables] or rows
+        if not rows:
+            continue
+        # B as printed inside A: in A's own table (the 三公 table's 公务接待费) and under A's code
+        outer_rows = find_items(replace(frame, subjects=[m for m in frame.subjects if m.start < second.start]),
+                                documents, trace)
+        tables = {r["table_id"] for r in outer_rows}
+        codes = {r["code"] for r in outer_rows if r["code"]}
+        coded = [r for r in rows if r["code"]]
+        if codes and coded and len(coded) == len(rows) \
+                and not any(r["code"].startswith(c) for r in coded for c in codes):
+            return inner, None  # 案件审判（2040504）中的差旅费（30211）: no table prints that part of that line
+        inside = [r for r in rows if r["table_id"] in tables]
+        return inner, inside or rows
     return None
+
+
+def _part_not_printed(frame: Frame, documents: list[Document]) -> Answer:
+    where = "、".join(f"《{d.title}》" for d in documents[:3])
+    words = frame.read[min(m.start for m in frame.subjects):max(m.end for m in frame.subjects)]
+    return Answer("no_data", say(frame, f"{where}没有印出“{words}”这个数：后一项不是前一项下面的一行，"
+                                        "表格里没有两者交叉的数，两项各自的金额都不是所问的数。",
+                                 f"{where} prints no figure for '{words}': the second line is not part of the first."))
 
 
 def _as_typed(frame: Frame, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
