@@ -212,7 +212,7 @@ def _unprinted() -> list[tuple[str, re.Pattern]]:
 def unprinted_part(frame) -> Gap | None:
     """A part or state of a line no budget prints ("差旅费的中央部分", "追加的差旅费", "实际支出"):
     answering with the line's own amount would answer something else."""
-    if frame.english:
+    if frame.english or not frame.subjects:  # only a line asked can be answered with the wrong part of it
         return None
     final = frame.document_filter.get("kind") == "决算" or any(
         d.kind == "决算" for b in frame.bureaus for d in b.documents)

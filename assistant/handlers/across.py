@@ -25,9 +25,10 @@ from .lookup import lookup
 # RANK_SHOWN, and says how many were ranked.
 RANK_LISTED = 20
 RANK_SHOWN = 10
-# "哪个单位的三公经费最多" asks for one department: it and the next WHICH_SHOWN - 1 are shown, and
-# how many were ranked; "排名" / "从高到低排列" asks for the whole ranking.
-WHICH_SHOWN = 3
+# "哪个单位的三公经费最多" asks for one department: past WHICH_LISTED ranked, it and the next
+# WHICH_SHOWN - 1 are shown, and how many were ranked; "排名" / "从高到低排列" asks for them all.
+WHICH_LISTED = 8
+WHICH_SHOWN = 5
 WHICH_ONE = re.compile(r"哪个|哪家|哪一|\bwhich\b", re.I)
 WHOLE_RANKING = re.compile(r"排名|排序|排列|名次|列出|前\s*\d+|前[一二三四五六七八九十]+|\brank", re.I)
 
@@ -43,8 +44,8 @@ def rank(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
     rows.sort(key=lambda r: (r["amount_fen"], -r["doc_id"]), reverse=frame.descending)
     ranked = trace.ranked
     rows = rows[:RANK_LISTED if ranked <= RANK_LISTED else RANK_SHOWN]
-    if WHICH_ONE.search(frame.question) and not WHOLE_RANKING.search(frame.question):
-        rows = rows[:WHICH_SHOWN]  # "哪个单位最多": the one asked for and the next few, not every department
+    if WHICH_ONE.search(frame.question) and not WHOLE_RANKING.search(frame.question) and len(rows) > WHICH_LISTED:
+        rows = rows[:WHICH_SHOWN]  # "哪个单位最多" of many: the one asked for and the next few, not all of them
     subject = subject_label(frame) + (frame.measure or "" if frame.subjects else "")
     figures, parts = [], []
     for k, row in enumerate(rows, 1):
