@@ -203,6 +203,28 @@ def granularity(frame) -> Gap | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def _unprinted() -> list[tuple[str, re.Pattern]]:
+    kinds = glossary()["unprinted_parts"]["kinds"]
+    return [(kind, re.compile("|".join(f"(?:{p})" for p in patterns), re.I)) for kind, patterns in kinds.items()]
+
+
+def unprinted_part(frame) -> Gap | None:
+    """A part or state of a line no budget prints ("差旅费的中央部分", "追加的差旅费", "实际支出"):
+    answering with the line's own amount would answer something else."""
+    if frame.english or not frame.subjects:  # only a line asked can be answered with the wrong part of it
+        return None
+    final = frame.document_filter.get("kind") == "决算" or any(
+        d.kind == "决算" for b in frame.bureaus for d in b.documents)
+    for kind, pattern in _unprinted():
+        if kind == "实际执行数" and final:
+            continue
+        m = pattern.search(frame.rest)
+        if m:
+            return Gap("unprinted", m.group(0), kind)
+    return None
+
+
 def _side_names(frame) -> list[tuple[str, str]]:
     """(code, printed name) of a side code, read from the question itself: the name next to it."""
     m = re.search(rf"([\u4e00-\u9fff]+)[（(]?{frame.side_code}", frame.rest)
@@ -239,7 +261,35 @@ def unplaced_terms(frame) -> list[str]:
             own = own.replace(word, "")
         if len(run) >= 3 and run.endswith(endings) and len(own) >= 2 and squash(run) == run:
             out.append(run)
-    return out + ([] if frame.side_code else _unplaced_modifiers(frame, rest)) + _parts_of_a_table(frame, rest, generic)
+    return out + ([] if frame.side_code else _unplaced_modifiers(frame, rest) + _unplaced_after(frame, rest)) \
+        + _parts_of_a_table(frame, rest, generic)
+
+
+def _unplaced_after(frame, rest: str) -> list[str]:
+    """"绩效工资的发放标准", "信息化建设中产业政策扶持资金管理系统的支出": words joined to a placed line
+    by 的 / 中的 / 中 that nothing placed ask for something of the line the budgets do not print;
+    answering with the line's own amount would answer something else, so they are named back.
+    Words that only say how the line is asked (的金额, 的比例 …, glossary after_line_ok) pass."""
+    ok = sorted(glossary()["after_line_ok"]["words"], key=len, reverse=True)
+    out = []
+    for m in sorted(frame.subjects, key=lambda m: m.start):
+        if frame.read[m.start:m.end] != m.term:
+            continue
+        after = re.match(r"(?:中的|里的|的|中)([\u4e00-\u9fff]+)", rest[m.end:])
+        if not after:
+            continue
+        words = re.sub(r"(?:是多少|多少钱?|是几|几|为|呢|吗|是|有|分别|情况)+$", "", after.group(1))
+        stripped = True
+        while stripped and words:  # 的预算数是多少: every ok word in turn
+            stripped = False
+            for word in ok:
+                if words.startswith(word) or words.endswith(word):
+                    words = words[len(word):] if words.startswith(word) else words[:-len(word)]
+                    stripped = True
+                    break
+        if len(words) >= 2:
+            out.append(frame.read[m.start:m.end] + rest[m.end:m.end + after.end()])
+    return list(dict.fromkeys(out))
 
 
 def _parts_of_a_table(frame, rest: str, generic: set[str]) -> list[str]:

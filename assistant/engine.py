@@ -116,6 +116,11 @@ class Assistant:
             answer = Answer("error", f"查询没有完成：{exc}")
         except Exception as exc:  # an engine bug must reach the user as a message, not a traceback
             answer = Answer("error", f"处理这个问题时出错（{type(exc).__name__}）。请换个问法，或把问题报告给维护者。")
+        if answer.status == "answered" and _money_for_a_count(question, answer):
+            answer = Answer("no_data", handlers.say(
+                frame, f"问题问的是人数或个数（“{COUNT_ASKED.search(question).group(0)}”），已载入的预算中只找到金额："
+                       f"{answer.answer}这不是所问的数，所以不作为答案。",
+                "The question asks for a count; the loaded budgets give only an amount of money for it."))
         if OPINION.search(question) and answer.status == "answered":
             answer.answer += handlers.say(frame, "（这个助手只报告预算中写明的数字和出处，不评价是否合理。）",
                                           " (This assistant reports what the budgets state; it gives no opinion.)")
@@ -253,6 +258,12 @@ class Assistant:
                        f"要看全年数，可以问：“{annual}”",
                 f"The budgets print annual amounts only; there is no figure {step.text}. "
                 f"Ask for the annual amount instead."))
+        part = coverage.unprinted_part(frame)
+        if part:
+            return Answer("no_data", handlers.say(
+                frame, f"已载入的预算没有“{part.detail}”的数（问题中的“{part.text}”）：预算表只列每一项当年的预算数，"
+                       "该项本身的金额不是所问的数。",
+                f"The budgets print each line's budgeted amount only, not '{part.text}'."))
         terms = coverage.unplaced_terms(frame)
         if terms:
             names = "、".join(f"“{t}”" for t in terms)
@@ -294,6 +305,13 @@ class Assistant:
         loaded = "；".join(f"{b.issuer}：" + "、".join(_year_text(d) for d in b.documents) for b in bureaus[:3])
         if len(bureaus) > 3:
             loaded += f"等{len(bureaus)}个单位"
+        kind = frame.document_filter.get("kind") or ""
+        scope = frame.document_filter.get("scope") or ""
+        if (kind or scope) and any(d.year == frame.year for b in bureaus for d in b.documents):
+            # "2024年决算" of a body whose 2024 预算 alone is loaded: say which document is missing
+            what = f"{scope}{kind}" if kind else f"{scope}预算"
+            return handlers.say(frame, f"已载入的文件中没有{frame.year or ''}年的{what}（问题中问的是{what}）。已载入的是：{_doc_list(bureaus)}。",
+                                f"No {frame.year} {what} of that bureau is loaded. Loaded: {_doc_list(bureaus)}.")
         return handlers.say(frame, f"已载入的预算中没有{frame.year}年的这份预算。已载入的是：{loaded}。",
                             f"No {frame.year} budget of that bureau is loaded. Loaded: {loaded}.")
 
@@ -305,6 +323,20 @@ class Assistant:
         named = "；".join(f"《{d.title}》" for d in docs[:limit])
         more = f"等{len(docs)}份" if len(docs) > limit else ""
         return f"已载入：{named}{more}（共{total}份文件，budgetqa docs 可列出）。"
+
+
+# A count asked for ("培训人数", "多少辆"): an answer holding only money answers something else.
+COUNT_ASKED = re.compile(r"人数|人次|多少人|几人|多少辆|几辆|多少台|几台|多少家|几家|多少次|几次|how many", re.I)
+MONEY_UNITS = ("元", "万元", "亿元", "千元")
+
+
+def _money_for_a_count(question: str, answer: Answer) -> bool:
+    return bool(COUNT_ASKED.search(question)) and bool(answer.figures) \
+        and all(f.unit in MONEY_UNITS for f in answer.figures)
+
+
+def _doc_list(bureaus: list[Bureau]) -> str:
+    return "；".join("、".join(f"《{d.title}》" for d in b.documents[:3]) for b in bureaus[:3])
 
 
 CLARIFY_NAMES = 6  # a clarify answer names this many of the bodies a name fits

@@ -113,6 +113,10 @@ class Lexicon:
         for size in ("总金额", "总额", "总计", "金额"):
             if term.endswith(size) and len(term) - len(size) >= 4:
                 forms += [term[: -len(size)], term[: -len(size)].replace("支出预算", "预算")]
+        # "打击欺诈骗保 维护基金安全 专项治理全覆盖检查经费": a project named in spaced parts is asked
+        # by a part or two of it; each long part names it (the lookup lists every project it fits)
+        if kind == "project" and len(text.split()) > 1:
+            forms += [squash(part) for part in text.split() if len(squash(part)) >= 6]
         for form in dict.fromkeys(forms):
             # A form that is only a generic word (财政拨款 from 一般公共预算财政拨款) names nothing.
             if len(form) >= 2 and form not in _generic():

@@ -23,7 +23,8 @@ INTENTS = [  # first match wins; order matters
                           r"|多少倍|几倍|完成率|执行率"
                           r"|是年初预算的(?:百分之|多少|几)|完成(?:了)?(?:年初|全年)?预算的|是全年预算的(?:百分之|多少|几)|share|percentage of")),
     ("change", re.compile(r"比上年|较上年|同比|[与和跟同](?:上年|去年|\d{4}年度?)(?:预算)?相?比|增长率|增幅|降幅|增减|变化|变动|比去年|增加了?多少|减少了?多少|下降了?多少|上升了?多少|增长了?多少"
-                           r"|(?:增长|下降|减少|增加)(?:了)?百分之几|降低了?多少")),
+                           r"|(?:增长|下降|减少|增加)(?:了)?百分之(?:几|多少)|降低了?多少"
+                           r"|比\d{4}年度?[^比]{0,8}?(?:增加|减少|增长|下降)")),
     ("rank", re.compile(r"最多|最高|最大|最少|最低|最小|排序|排列|排名|从高到低|从低到高|从大到小|从小到大|哪个|哪家|哪一|\bmost\b|\bhighest\b|\blowest\b|\brank")),
     ("difference", re.compile(r"相差|差额|差多少|差距|多了?多少|少了?多少|高了?多少|低了?多少|比较|对比|difference|compare")),
     # "一共有多少个项目" is a count, not a sum
@@ -42,7 +43,7 @@ WANTS_WAN = re.compile(r"万元|in (?:ten )?thousands? (?:of )?yuan")
 WANTS_YI = re.compile(r"(多少|几)亿|亿元|hundred million")
 FROM_TEXT = re.compile(r"说明|文字|正文|文中")
 PROJECT_WORD = re.compile(r"项目")
-INDICATOR_WORD = re.compile(r"指标|目标值")
+INDICATOR_WORD = re.compile(r"指标|目标值|绩效目标(?=有哪些|是什么|有什么|都有|清单|列出)")
 ALL_BUREAUS = re.compile(r"哪个|哪家|哪一|各|所有|全部|每个|which|each|all")
 ORG_MENTION = re.compile(r"([\u4e00-\u9fff]{2,8}?(?:省|市|区|县|州))[\u4e00-\u9fff]{0,8}?(?:医疗保障局|医保局|局|委员会|办公室|政府|委(?!托))")
 
@@ -138,10 +139,14 @@ def understand(question: str, lexicon: Lexicon, previous: Frame | None = None,
     _year_dimension(frame, text, years, bureaus)
     if frame.english:
         words = re.findall(r"[a-z]+", question.lower())
+        words += _english_name_pinyin(words)  # Southwest University → xinandaxue
         # "Putuo District Commerce Commission": the office named picks one of the place's bureaus
         named_places = {p for h in bureaus for p in h[0].pinyin}
-        bureaus += [(b, 0, 0) for b in lexicon.bureau_by_pinyin(words)
-                    if all(b is not h[0] for h in bureaus) and not (b.pinyin & named_places)]
+        hits = [b for b in lexicon.bureau_by_pinyin(words)
+                if all(b is not h[0] for h in bureaus) and not (b.pinyin & named_places)]
+        # "Jiangsu High People's Court": the body whose own name is named too, not every body of Jiangsu
+        most = max((len(b.pinyin & set(words)) for b in hits), default=0)
+        bureaus += [(b, 0, 0) for b in hits if len(b.pinyin & set(words)) == most]
     frame.bureaus = [b for b, _, _ in bureaus]
     named = text
     for _, start, end in bureaus:
@@ -151,6 +156,8 @@ def understand(question: str, lexicon: Lexicon, previous: Frame | None = None,
         frame.unknown_bureau = mention.group(0)
     unknown_from: int | None = None  # where the unknown body's name starts
     for bureau, start, end in sorted(bureaus, key=lambda h: -h[1]):  # right to left
+        if start == end:  # found by the pinyin of an English question: no Chinese name to read on from
+            continue
         office = OFFICE_AFTER_PLACE.match(text, end)
         if re.search(OFFICE_WORDS + "$", named[start:end]):
             continue
@@ -201,6 +208,11 @@ def understand(question: str, lexicon: Lexicon, previous: Frame | None = None,
         for word in glossary()["qualifiers"]["words"]:
             text = re.sub(word + r"(?=＿)", "＿" * len(word), text)
     frame.subjects = [m for m in lexicon.find_subjects(text) if not _is_measure_word(m.term)]
+    if not frame.measure and frame.intent == "lookup":
+        frame.measure, frame.subjects = _income_column(text, frame.subjects)
+        if frame.measure:
+            at = text.find(frame.measure)
+            text = text[:at] + "＿" * len(frame.measure) + text[at + len(frame.measure):]
     if frame.intent in ("difference", "change") and len({m.term for m in frame.subjects}) == 1:
         frame.subjects += _compared_sibling(text, frame.subjects, lexicon)
     placed = [(m.start, m.end) for m in frame.subjects]  # a container (三公经费中…) is placed too
@@ -312,6 +324,35 @@ def _measure_words(text: str, longer: list[tuple[int, int]]) -> list[tuple[int, 
     return found
 
 
+def _english_name_pinyin(words: list[str]) -> list[str]:
+    """The pinyin of each run of English words the glossary translates (High People's Court →
+    gaoji + renmin + fayuan): every word, and every run of consecutive ones joined."""
+    table = glossary()["english_place_words"]["words"]
+    out, run = [], []
+    for word in words + [""]:
+        if word in table:
+            run.append(table[word])
+            continue
+        if word == "s" and run:  # people's → people + s
+            continue
+        out += ["".join(run[i:j]) for i in range(len(run)) for j in range(i + 1, len(run) + 1)]
+        run = []
+    return out
+
+
+def _income_column(text: str, subjects: list[Match]) -> tuple[str | None, list[Match]]:
+    """"高等教育事业收入": a source of income (glossary income_columns) written right after a line
+    (or after 中的 / 的) is the column of that line asked — not a second line of its own."""
+    for word in sorted(glossary()["income_columns"]["words"], key=len, reverse=True):
+        for at in (m.start() for m in re.finditer(re.escape(word), text)):
+            end = at + len(word)
+            before = [s for s in subjects if s.end <= at and not (s.start >= at)
+                      and re.fullmatch(r"(?:中的|里的|的|中|其中)?", text[s.end:at])]
+            if before:
+                return word, [s for s in subjects if s.end <= at or s.start >= end]
+    return None, subjects
+
+
 def _measure(text: str, longer: list[tuple[int, int]]) -> tuple[str | None, str]:
     """The measure the question asks for (the glossary's order decides between two) and the
     text without its word."""
@@ -329,6 +370,8 @@ def _part_and_whole(text: str, longer: list[tuple[int, int]]) -> tuple[tuple[str
     for start, _, word in found:
         text = text[:start] + "＿" * len(word) + text[start + len(word):]
     measures = [canonical for _, canonical, _ in found]
+    if len(found) == 1 and re.search(r"占(?:了|到)?(?:本单位|全部|总)?$", text[:found[0][0]]):
+        measures = [None, measures[0]]  # "办公费占公用经费的比例": the one measure named is the whole
     return (measures + [None, None])[:2], text
 
 

@@ -2,6 +2,7 @@
 Arithmetic runs in SQL or in Decimal on integer 分, never on floats."""
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -17,13 +18,19 @@ from ..text import normalize_question, squash
 from ..understand import WITHIN, Frame
 from .common import (GENERIC_TOTALS, _doc_ids, codes_of, _entities, _fen_per, _not_found, _one_per_document,
                      find_items, names_of, subject_label, say, uncertain_note)
-from .final import completion_rate, in_column
+from .final import COMPLETION, completion_rate, in_column
 from .lookup import lookup
 
 # A ranking lists every department when there are at most RANK_LISTED; past that, the first
 # RANK_SHOWN, and says how many were ranked.
 RANK_LISTED = 20
 RANK_SHOWN = 10
+# "哪个单位的三公经费最多" asks for one department: past WHICH_LISTED ranked, it and the next
+# WHICH_SHOWN - 1 are shown, and how many were ranked; "排名" / "从高到低排列" asks for them all.
+WHICH_LISTED = 8
+WHICH_SHOWN = 5
+WHICH_ONE = re.compile(r"哪个|哪家|哪一|\bwhich\b", re.I)
+WHOLE_RANKING = re.compile(r"排名|排序|排列|名次|列出|前\s*\d+|前[一二三四五六七八九十]+|\brank", re.I)
 
 
 def rank(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
@@ -40,6 +47,8 @@ def rank(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
     rows.sort(key=lambda r: (r["amount_fen"], -r["doc_id"]), reverse=frame.descending)
     ranked = trace.ranked
     rows = rows[:RANK_LISTED if ranked <= RANK_LISTED else RANK_SHOWN]
+    if WHICH_ONE.search(frame.question) and not WHOLE_RANKING.search(frame.question) and len(rows) > WHICH_LISTED:
+        rows = rows[:WHICH_SHOWN]  # "哪个单位最多" of many: the one asked for and the next few, not all of them
     subject = subject_label(frame) + (frame.measure or "" if frame.subjects else "")
     figures, parts = [], []
     for k, row in enumerate(rows, 1):
@@ -272,8 +281,13 @@ def ratio(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
     completion = completion_rate(frame, documents, trace)
     if completion:
         return completion
+    if COMPLETION.search(frame.question):  # 执行率 needs a 决算数 over a 预算数: never a share of the total instead
+        return _no_completion(frame, documents)
     totals_named = [m for m in frame.subjects if m.kind == "total"]
-    part_frame = replace(frame, subjects=[m for m in frame.subjects if m.kind != "total"]) \
+    # "基本支出占支出合计": the words 支出合计 read as a line too are the whole, not the part
+    total_spans = {(m.start, m.end) for m in totals_named}
+    part_frame = replace(frame, subjects=[m for m in frame.subjects
+                                          if m.kind != "total" and (m.start, m.end) not in total_spans]) \
         if totals_named and (len(totals_named) < len(frame.subjects) or frame.measure) else frame
     entities = _distinct_subjects(list(_entities(find_items(part_frame, documents, trace)).values()))
     if not entities:
@@ -307,6 +321,17 @@ def ratio(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
     return Answer("answered", text, figures)
 
 
+def _no_completion(frame: Frame, documents: list[Document]) -> Answer:
+    """A completion rate (执行率, 完成率) asked where no 决算 prints the row and its budget."""
+    finals = [d for d in documents if d.kind == "决算"]
+    where = "、".join(f"《{d.title}》" for d in documents[:3])
+    why = (f"{where}中没有同时找到“{subject_label(frame)}”的决算数和预算数" if finals else
+           f"{where}是预算，没有执行（决算）数")
+    return Answer("no_data", say(frame, f"{why}，无法计算执行率（决算数 ÷ 预算数）。要看执行率，需要载入同一单位同一年度的决算。",
+                                 f"No final-accounts figure and budget for '{subject_label(frame)}' in {where}: "
+                                 "a completion rate needs the final accounts (决算) of that year."))
+
+
 def _whole_named_first(frame: Frame, first: dict[str, Any], second: dict[str, Any]) -> bool:
     """"A中B占比", "A里B的比重": B is the part of A. Only when both subjects were read from this
     question (a follow-up's subjects have positions in another one)."""
@@ -335,11 +360,22 @@ def _distinct_subjects(entities: list[list[dict[str, Any]]]) -> list[list[dict[s
 
 def _whole(frame: Frame, part_frame: Frame, part: dict[str, Any], trace: Trace) -> dict[str, Any] | None:
     if part_frame is not frame:  # the question names the whole: 总支出, 本年支出合计
-        named = find_items(replace(frame, subjects=[m for m in frame.subjects if m.kind == "total"],
-                                   measure=frame.whole_measure), [_doc(part)], trace)
+        totals = [m for m in frame.subjects if m.kind == "total"]
+        named = find_items(replace(frame, subjects=totals, measure=frame.whole_measure), [_doc(part)], trace)
+        if not named:  # 支出合计 printed as a plain row (江苏 收支预算总表): the same words read as a line
+            spans = {(m.start, m.end) for m in totals}
+            lines = [m for m in frame.subjects if m.kind != "total" and (m.start, m.end) in spans]
+            named = find_items(replace(frame, subjects=lines, measure=frame.whole_measure), [_doc(part)], trace) \
+                if lines else []
         wanted = frame.whole_measure or "合计"
         named = [r for r in named if r["measure"] == wanted] or [r for r in named if r["measure"] != part["measure"]]
         return queries.best_first(named)[0] if named else None
+    if frame.whole_measure and not frame.measure and part_frame.subjects and not part["is_total"]:
+        # "办公费占公用经费的比例": a line over a column's total (the document's 公用经费), not over
+        # the line's own cell in that column
+        wholes = find_items(replace(frame, subjects=[], measure=frame.whole_measure), [_doc(part)], trace)
+        wholes = [r for r in queries.best_first(wholes) if r["item_id"] != part["item_id"]]
+        return {**wholes[0], "measure": frame.whole_measure} if wholes else None
     if frame.whole_measure or (frame.measure and part["measure"] != "合计"):
         for measure in ([frame.whole_measure] if frame.whole_measure else []) + ["合计"]:
             # 基本支出 printed only as the 合计 of the 基本支出表
@@ -357,7 +393,20 @@ def _whole(frame: Frame, part_frame: Frame, part: dict[str, Any], trace: Trace) 
         return None
     rows = trace.run(f"SELECT {queries.ITEM_COLUMNS} FROM items_v WHERE table_id = ? AND is_total = 1 AND measure = ? "
                      "ORDER BY row_no", (part["table_id"], part["measure"]))
-    return rows[0] if rows and rows[0]["item_id"] != part["item_id"] else None
+    if rows and rows[0]["item_id"] != part["item_id"]:
+        return rows[0]
+    if part["is_total"] or part["code"]:
+        return None
+    # 基本支出 / 项目支出 printed as rows of a summary table with no total row of their own
+    # side: the document's expenditure (or income) total, by the words tables print for it
+    printed = "本年收入合计" if part["classification"] == "income" else "本年支出合计"
+    names = [printed] + [w for w in glossary()["total_rows"][printed] if w.endswith(("合计", "总计"))]
+    for total_rows in (True, False):
+        found = [r for r in queries.items(trace, [part["doc_id"]], [], names, "合计", total_rows=total_rows)
+                 if r["item_id"] != part["item_id"]]
+        if found:
+            return queries.best_first(found)[0]
+    return None
 
 
 def _doc(row: dict[str, Any]) -> Document:

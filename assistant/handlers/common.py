@@ -13,6 +13,7 @@ from ..answer import Answer
 from ..lexicon import Document
 from ..queries import Trace
 from ..understand import Frame
+from ..text import squash
 
 
 UNCERTAIN_NOTE = "这个数所在的栏目在原文中没有印出空白格，勾稽关系也无法确定，请对照原表核实。"
@@ -76,8 +77,8 @@ def find_items(frame: Frame, documents: list[Document], trace: Trace,
     if codes or names:
         return in_fund_asked(frame, queries.items(trace, doc_ids, codes, names, frame.measure, ranking=ranking))
     if names_of(frame, "total"):
-        rows = queries.items(trace, doc_ids, [], names_of(frame, "total"), frame.measure, total_rows=True,
-                             ranking=ranking)
+        rows = _literal_first(frame, queries.items(trace, doc_ids, [], names_of(frame, "total"), frame.measure,
+                                                   total_rows=True, ranking=ranking))
         if ranking:
             found = queries.doc_ids_found(trace, *queries.items_sql(trace, doc_ids, [], names_of(frame, "total"),
                                                                     frame.measure, total_rows=True))
@@ -92,8 +93,21 @@ def find_items(frame: Frame, documents: list[Document], trace: Trace,
             rows = queries.totals(trace, doc_ids, "合计", (own_table,), ranking)
         if not rows:  # a 决算's 基本支出表 prints 人员经费 as a row '人员经费合计' in its 决算数 column
             rows = queries.items(trace, doc_ids, [], [frame.measure + "合计"], None, ranking=ranking)
+        if not rows:  # a summary table's 支出用途 side prints 基本支出 / 项目支出 as rows of their own
+            rows = queries.items(trace, doc_ids, [], [frame.measure], "合计", ranking=ranking)
         return rows
     return []
+
+
+def _literal_first(frame: Frame, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """"支出总计" is a word for 本年支出合计 too, but a document that prints a row under the very
+    words asked (支出总计 = 本年支出合计 + 结转下年) is answered with that row, never its synonym."""
+    typed = {squash(frame.read[m.start:m.end]) for m in frame.subjects if m.kind == "total"}
+    out = []
+    for doc_id in dict.fromkeys(r["doc_id"] for r in rows):
+        mine = [r for r in rows if r["doc_id"] == doc_id]
+        out += [r for r in mine if squash(r["name"]) in typed] or mine
+    return out
 
 
 def in_fund_asked(frame: Frame, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -9,15 +9,18 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
+from db.glossary import glossary
+
 from .. import queries
 from ..answer import Answer, Figure
 from ..compose import (MONEY, exact, item_figures, item_source, label_for, show, text_source, text_states,
                        text_value)
 from ..lexicon import Document, Match
 from ..queries import Trace
+from ..text import squash
 from ..understand import Frame
 from .common import (GENERIC_TOTALS, _doc_ids, _entities, _not_found, codes_of, find_items,
-                     names_of, say, uncertain_note)
+                     names_of, say, subject_label, uncertain_note)
 from .final import blank_column, column_subjects, in_column, in_the_column_asked
 from .funds import empty_fund_tables, fund_named, fund_rows
 from .side_codes import side_code_total
@@ -51,6 +54,16 @@ def lookup(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
         answer = _answer_text(replace(frame, subjects=in_a_column), documents, trace, ("amount",))
         if answer.status == "answered":
             return answer
+    in_a_table_column = None if wants_other or frame.measure else _line_in_a_column(frame, documents, trace)
+    if in_a_table_column:  # "行政运行的工资福利支出": the cell of that row in that column
+        frame, rows = in_a_table_column
+        return _answer_items(frame, rows, trace)
+    inner = None if wants_other else _line_within(frame, documents, trace)
+    if inner and inner[1] is None:
+        return _part_not_printed(frame, documents)
+    if inner:  # "三公经费中公务用车购置及运行费": the line inside the one named first, not both
+        frame, rows = inner
+        return _answer_items(frame, rows, trace)
     rows = [] if wants_other else find_items(frame, documents, trace)
     if rows:
         return _answer_items(frame, rows, trace)
@@ -76,11 +89,90 @@ def lookup(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
                                    documents, trace)
         if as_task.status == "answered":
             return as_task
+    if frame.subjects and frame.measure and frame.measure not in glossary()["default_measures"]["measures"] \
+            and frame.measure != LAST_YEAR \
+            and not any(frame.measure.removesuffix("数") in n for n in names_of(frame, "text")):
+        # "一般公共服务支出的年初预算" where no table prints that column: the text states the line's
+        # own amount, which is not the column asked — say what is missing, never give that amount
+        return _column_not_found(frame, documents)
     if names_of(frame, "text") or frame.measure:
         return _answer_text(frame, documents, trace, ("amount", "count"))
     if names_of(frame, "table"):
         return _answer_table_total(frame, documents, trace)
     return _not_found(frame, documents)
+
+
+def _line_in_a_column(frame: Frame, documents: list[Document], trace: Trace):
+    """"拉萨医保局行政运行的工资福利支出": two lines written one after the other (or joined by
+    的 / 中的), where a table prints the second as a column beside the first (支出总表: 行政运行 |
+    工资福利支出 793.93), ask for that cell — not for the two lines' own totals.
+    (frame with the column as its measure, rows) or None."""
+    lines = sorted((m for m in frame.subjects if m.kind in ("item", "code")), key=lambda m: m.start)
+    read = frame.read
+    for first, second in zip(lines, lines[1:]):
+        if second.start < first.end or not re.fullmatch(r"(?:中的|里的|的|中)?", read[first.end:second.start]):
+            continue
+        cell = replace(frame, subjects=[m for m in frame.subjects if (m.start, m.end) == (first.start, first.end)])
+        for column in sorted(second.names, key=len, reverse=True):
+            rows = find_items(replace(cell, measure=column), documents, trace)
+            if rows:
+                return replace(cell, measure=column), rows
+    return None
+
+
+def _line_within(frame: Frame, documents: list[Document], trace: Trace):
+    """"A中B", "A中的B", "A里的B": B is asked, A only says where it sits. (frame, rows) of B, or None."""
+    lines = sorted((m for m in frame.subjects if m.kind in ("item", "code", "text")), key=lambda m: m.start)
+    for first, second in zip(lines, lines[1:]):
+        if second.start < first.end or not re.fullmatch(r"(?:支出|费用?|经费|资金)?(?:中的?|里的?|其中)",
+                                                        frame.read[first.end:second.start]):
+            continue
+        inner = replace(frame, subjects=[m for m in frame.subjects if m.start >= second.start])
+        rows = find_items(inner, documents, trace)
+        if not rows:
+            continue
+        # B as printed inside A: in A's own table (the 三公 table's 公务接待费) and under A's code
+        outer_rows = find_items(replace(frame, subjects=[m for m in frame.subjects if m.start < second.start]),
+                                documents, trace)
+        tables = {r["table_id"] for r in outer_rows}
+        codes = {r["code"] for r in outer_rows if r["code"]}
+        coded = [r for r in rows if r["code"]]
+        if codes and coded and len(coded) == len(rows) \
+                and not any(r["code"].startswith(c) for r in coded for c in codes):
+            return inner, None  # 案件审判（2040504）中的差旅费（30211）: no table prints that part of that line
+        inside = [r for r in rows if r["table_id"] in tables]
+        return inner, inside or rows
+    return None
+
+
+def _part_not_printed(frame: Frame, documents: list[Document]) -> Answer:
+    where = "、".join(f"《{d.title}》" for d in documents[:3])
+    words = frame.read[min(m.start for m in frame.subjects):max(m.end for m in frame.subjects)]
+    return Answer("no_data", say(frame, f"{where}没有印出“{words}”这个数：后一项不是前一项下面的一行，"
+                                        "表格里没有两者交叉的数，两项各自的金额都不是所问的数。",
+                                 f"{where} prints no figure for '{words}': the second line is not part of the first."))
+
+
+def _as_typed(frame: Frame, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """"收入支出总计" also reads as 财政拨款收入支出 (a money source is dropped when matching), but a
+    document whose text states the subject under the very words asked answers with that one only:
+    the qualified subject (财政拨款…) is another figure."""
+    typed = {squash(frame.read[m.start:m.end]) for m in frame.subjects if m.kind == "text"}
+    if not typed:
+        return rows
+    out = []
+    for doc_id in dict.fromkeys(r["doc_id"] for r in rows):
+        mine = [r for r in rows if r["doc_id"] == doc_id]
+        out += [r for r in mine if squash(r["subject"] or "") in typed] or mine
+    return out
+
+
+def _column_not_found(frame: Frame, documents: list[Document]) -> Answer:
+    where = "、".join(f"《{d.title}》" for d in documents[:3])
+    line = subject_label(frame)
+    return Answer("no_data", say(frame, f"在{where}中没有找到“{line}”的{frame.measure}（没有表格印出它这一列的数），"
+                                        f"无法给出数字；{line}本身的金额不是所问的数。",
+                                 f"No {frame.measure} of '{line}' in {where}: no table prints that column for it."))
 
 
 def _indicator_named_alone(frame: Frame) -> bool:
@@ -280,7 +372,8 @@ def _answer_text(frame: Frame, documents: list[Document], trace: Trace, kinds: t
     if frame.measure == LAST_YEAR and names_of(frame, "text"):
         return _last_year_from_text(frame, documents, trace, subjects)
     subjects += in_column(frame, documents, subjects)
-    rows = queries.text_figures(trace, _doc_ids(documents), subjects, kinds, codes_of(frame), main=True)
+    rows = _as_typed(frame, queries.text_figures(trace, _doc_ids(documents), subjects, kinds, codes_of(frame),
+                                                 main=True))
     if not rows:
         return _not_found(frame, documents)
     if WANTS_MONEY.search(frame.question) and not any(r["unit"] in MONEY for r in rows):

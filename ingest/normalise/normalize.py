@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from db.glossary import canonical_measure
+from db.glossary import canonical_measure, glossary
 
 from ingest.normalise import identities, sangong_lines
 from ingest.recognise.identity import Identity, document_title, recognise_identity
@@ -426,6 +426,11 @@ def _make_item(table: NormalizedTable, raw: RawTable, row_no: int, code: str | N
     label = raw.columns[col] if col < len(raw.columns) else ""
     unit = _column_unit(label, table.unit or "元")
     measure = canonical_measure(re.sub(r"[（(].*?单位.*?[)）]", "", label) or "合计")
+    group = _group(raw, col).replace(" ", "")
+    if measure == "合计" and label.replace(" ", "") in ("金额", "小计") and group in _INCOME_COLUMNS:
+        measure = group  # 事业收入 over 金额 | 其中：教育收费: the 金额 is the 事业收入, not the row's 合计
+    elif group in _INCOME_COLUMNS and re.match(r"其中[:：]", label):
+        measure = re.sub(r"^其中[:：]", "", label.replace(" ", ""))  # 其中：教育收费 → 教育收费
     if any(h in label for h in COUNT_HEADERS):
         m = re.search(r"[（(]([^）)]*)[)）]", name)
         unit = m.group(1).replace("、", "/") if m else "个"
@@ -560,6 +565,9 @@ def _lost_cell_sangong_items(table: NormalizedTable, raw: RawTable, row_no: int,
                  raw_text=" | ".join(c for c in cells if c), page=page, line=line, printed_at=at[k])
             for g, name, k in placed or []]
 
+
+# Sources of income a 收入预算表 prints as a group over 金额 and its 其中 columns.
+_INCOME_COLUMNS = frozenset(glossary()["income_columns"]["words"])
 
 # Leaf labels that say which figure of an item a column holds, not which item.
 _COLUMN_MEASURES = {"预算数": "年初预算数", "年初预算数": "年初预算数", "全年预算数": "全年预算数", "决算数": "决算数"}
