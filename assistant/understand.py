@@ -26,7 +26,7 @@ INTENTS = [  # first match wins; order matters
                            r"|(?:增长|下降|减少|增加)(?:了)?百分之(?:几|多少)|降低了?多少"
                            r"|比\d{4}年度?[^比]{0,8}?(?:增加|减少|增长|下降)")),
     ("rank", re.compile(r"最多|最高|最大|最少|最低|最小|排序|排列|排名|从高到低|从低到高|从大到小|从小到大|哪个|哪家|哪一|\bmost\b|\bhighest\b|\blowest\b|\brank")),
-    ("difference", re.compile(r"相差|差额|差多少|差距|多了?多少|少了?多少|高了?多少|低了?多少|比较|对比|difference|compare")),
+    ("difference", re.compile(r"谁(?:的)?(?:更|比较)?(?:多|少|高|低|大|小)|相差|差额|差多少|差距|多了?多少|少了?多少|高了?多少|低了?多少|比较|对比|difference|compare")),
     # "一共有多少个项目" is a count, not a sum
     ("count", re.compile(r"多少个|几个|几项|多少项|几辆|多少辆|几台|多少台|几人|多少人|how many")),
     ("sum", re.compile(r"合计|总和|加起来|一共|总共|共计|之和|\btotal of\b|\bsum\b")),
@@ -67,6 +67,8 @@ OFFICE_AFTER_PLACE = re.compile(r"[^\W的和与及跟同在中里\d_＿]{0,10}?"
 CHILD_COUNT = re.compile(r"(?:下|下面|下级|其中|包括|包含)[^＿]{0,4}(?:几|多少)个?(?:项|款|类|科目|子科目|下级科目)"
                          r"|(?:几|多少)个(?:项级|款级|下级)?科目")
 BOTH = re.compile(r"两者|二者|这两个|这两项|两个|两项|\bboth\b|\bthe two\b")
+# A year: "2024年", or the first of a range written with one 年 ("2024到2025年", "2019-2025年").
+YEAR = re.compile(r"(?:19|20)\d{2}(?=年|(?:到|至|-|—|–|~|～)(?:19|20)\d{2}年)")
 RELATIVE_YEAR = re.compile(r"(?<![比较与同和])(去年|上一年|前年)(?!同期)")  # not 比去年: that is a change
 ENGLISH_COUNT = re.compile(r"how many ([a-z]+)")
 ENGLISH_COUNT_UNITS = _english_count_units()
@@ -131,9 +133,10 @@ def understand(question: str, lexicon: Lexicon, previous: Frame | None = None,
     text = squash(normalize_question(question))
     frame.read = text
     frame.side_code = _side_code(text, lexicon)
-    years = list(re.finditer(r"(19|20)\d{2}(?=年)", text))
-    for m in years:
-        text = text[:m.start()] + "＿" * (m.end() - m.start() + 1) + text[m.end() + 1:]
+    years = list(YEAR.finditer(text))
+    for m in years:  # the year and its 年 (none after the first of "2024到2025年")
+        end = m.end() + (text[m.end():m.end() + 1] == "年")
+        text = text[:m.start()] + "＿" * (end - m.start()) + text[end:]
     bureaus = lexicon.find_bureaus(text)
     frame.year, frame.years_by_bureau = _years(years, bureaus)
     _year_dimension(frame, text, years, bureaus)

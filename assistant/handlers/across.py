@@ -175,7 +175,7 @@ def difference(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
             return _table_minus_text(frame, rows[0], stated)
     if len(rows) < 2:
         return lookup(frame, documents, trace)
-    a, b = rows[0], rows[1]
+    a, b = _in_question_order(frame, rows[0], rows[1])
     diff = trace.run("SELECT (SELECT amount_fen FROM items_v WHERE item_id = ?) - "
                      "(SELECT amount_fen FROM items_v WHERE item_id = ?) AS difference_fen",
                      (a["item_id"], b["item_id"]))[0]["difference_fen"]
@@ -189,8 +189,28 @@ def difference(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
         parts.append(f"{label}{text}（{item_source(row).cite()}）")
     value = Decimal(abs(diff)) / _fen_per(unit)
     figures.append(Figure(exact(value), unit, "两者之差", item_source(a)))
-    return Answer("answered", say(frame, f"{parts[0]}，{parts[1]}，两者相差{show(value, unit)}。",
+    return Answer("answered", say(frame, f"{parts[0]}，{parts[1]}，两者相差{show(value, unit)}{_which_more(a, b, diff)}。",
                                   f"{parts[0]}; {parts[1]}; difference {show(value, unit)}."), figures)
+
+
+def _in_question_order(frame: Frame, a: dict[str, Any], b: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Two bodies' figures in the order the question names the bodies ("东城区…和西城区…")."""
+    order = [x.issuer for x in frame.bureaus]
+    if a["issuer"] != b["issuer"] and a["issuer"] in order and b["issuer"] in order \
+            and order.index(a["issuer"]) > order.index(b["issuer"]):
+        return b, a
+    return a, b
+
+
+def _which_more(a: dict[str, Any], b: dict[str, Any], diff: int) -> str:
+    """"谁多": of two bodies' figures, which is larger and by how much (the difference computed in
+    SQL); '' for two figures of one body, where the labels already say which is which."""
+    if a["issuer"] == b["issuer"]:
+        return ""
+    if diff == 0:
+        return f"，{a['issuer']}与{b['issuer']}相等"
+    more, less = (a, b) if diff > 0 else (b, a)
+    return f"，{more['issuer']}较多"
 
 
 def _sum_over_departments(frame: Frame, documents: list[Document], trace: Trace) -> Answer | None:

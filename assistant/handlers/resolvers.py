@@ -137,11 +137,33 @@ def year_change(frame: Frame, documents: list[Document], trace: Trace) -> Answer
         rate = (Decimal(result["difference_fen"]) * 100 / Decimal(result["earlier_fen"])).quantize(
             Decimal("0.0001"), ROUND_HALF_UP)
         figures.append(Figure(exact(rate), "%", f"{what}{late}年比{early}年增长率", item_source(b)))
-        text += f"，增长{show(rate, '%')}"
+        text += f"，{'增长' if rate >= 0 else '下降'}{show(abs(rate), '%')}"
     answer = Answer("answered", text + "。", figures)
     answer.series = [{"year": r["year"], "value": f.value, "unit": f.unit, "label": f.label}
                      for r, f in zip(rows, figures[:2])]
     return answer
+
+
+def previous_year_change(frame: Frame, documents: list[Document], trace: Trace) -> Answer | None:
+    """"2025年基本工资比上年增长多少" when the text states no such change: the body's figure in
+    the year asked against its figure in the year before, both from the loaded tables
+    (year_change). A previous year that is not loaded is named, with the years that are;
+    None when the question names no single body and year to count back from."""
+    if len(frame.bureaus) != 1 or frame.year is None:
+        return None
+    bureau, year = frame.bureaus[0], frame.year
+    asked = [d for d in documents if d.year == year and d.issuer == bureau.issuer]
+    kinds = {d.kind for d in asked}
+    before = [d for d in bureau.documents if d.year == year - 1 and (not kinds or d.kind in kinds)
+              and all(getattr(d, key) == value for key, value in frame.document_filter.items())]
+    if not asked:
+        return None
+    if not before:
+        loaded = "、".join(sorted({f"{d.year}年" for d in bureau.documents if d.year}))
+        return Answer("no_data", say(frame, f"说明中没有写{subject_label(frame)}与上年相比的变化，也没有载入{bureau.issuer}"
+                                            f"{year - 1}年的预算（已载入：{loaded}），无法计算{year}年比上年的变化。",
+                                     f"The text states no change and {bureau.issuer}'s {year - 1} budget is not loaded."))
+    return year_change(replace(frame, years=[year - 1, year], year=None, kind_by_year={}), asked + before, trace)
 
 
 def _kind_of(row: dict[str, Any]) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -20,9 +21,36 @@ from ..understand import Frame
 from .across import children
 from .common import _doc_ids, _entities, _fen_per, _not_found, codes_of, find_items, names_of, say, subject_label
 from .lookup import lookup
+from .resolvers import previous_year_change
 
 
 def change(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
+    """The change against last year: as the text states it, else computed from the tables of the
+    year asked and the year before (resolvers.previous_year_change). With no year asked, one
+    body with several years loaded is read in its latest year, and the answer says so."""
+    latest = _latest_year(frame, documents)
+    if latest:
+        documents = [d for d in documents if d.year == latest]
+        frame = replace(frame, year=latest)
+    answer = _stated_change(frame, documents, trace)
+    if answer.status != "answered":
+        answer = previous_year_change(frame, documents, trace) or answer
+    if latest:
+        answer.answer = say(frame, f"没有指明年份：用已载入的最近一年{latest}年与{latest - 1}年比较。",
+                            f"No year asked: the latest loaded year {latest} against {latest - 1}. ") + answer.answer
+    return answer
+
+
+def _latest_year(frame: Frame, documents: list[Document]) -> int | None:
+    """The latest loaded year of the one body asked about, when several of its years are loaded
+    and the question names none ("基本工资比上年增长多少")."""
+    if frame.year is not None or frame.years or len(frame.bureaus) != 1:
+        return None
+    years = sorted({d.year for d in documents if d.year})
+    return years[-1] if len(years) >= 2 else None
+
+
+def _stated_change(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
     wants_rate = any(w in frame.question for w in ("率", "幅", "百分", "%", "rate"))
     wants_amount = any(w in frame.question for w in ("多少", "金额", "amount")) and not wants_rate
     kinds = ("percent",) if wants_rate else ("change",) if wants_amount else ("change", "percent")
