@@ -222,6 +222,8 @@ def understand(question: str, lexicon: Lexicon, previous: Frame | None = None,
     if frame.intent in ("sum", "difference") and frame.subjects:
         frame.subjects = _subjects_of_a_list(text, frame.subjects, lexicon)
     frame.rest = _blank_spans(text, placed + [(m.start, m.end) for m in frame.subjects])
+    if frame.series:  # "历年基本工资": the years asked across are placed, not a kind of 基本工资
+        frame.rest = SERIES_WORDS.sub(lambda m: "＿" * len(m.group(0)), frame.rest)
     whole = glossary()["whole_budget_words"]
     if not frame.subjects and not frame.measure and frame.bureaus and _only_says(text, whole["words"], whole["filler"]):
         # "青海省医疗保障局2021年的预算": the budget as a whole, i.e. its expenditure total
@@ -520,6 +522,21 @@ def _subjects_of_a_list(text: str, subjects: list[Match], lexicon: Lexicon) -> l
     return ordered
 
 
+def _same_office(frame: Frame, previous: Frame) -> list[Bureau]:
+    """"东城区医保局…" then "那丰台区呢？": a follow-up naming only a place means that place's body
+    of the office asked before, not every body of the place."""
+    offices = {_office_of(b) for b in previous.bureaus} - {""}
+    if len(frame.bureaus) < 2 or not offices or re.search(OFFICE_WORDS, frame.read):
+        return frame.bureaus
+    same = [b for b in frame.bureaus if _office_of(b) in offices]
+    return same or frame.bureaus
+
+
+def _office_of(bureau: Bureau) -> str:
+    """The body's name after its places: 医疗保障局 of 北京市丰台区医疗保障局（本级）."""
+    return re.sub(r"[（(].*?[)）]$", "", bureau.issuer)[len("".join(bureau.places)):]
+
+
 def _fill_from_previous(frame: Frame, previous: Frame) -> Frame:
     """An elliptical follow-up keeps what the previous question said and it did not."""
     if previous.intent in ("refuse", "unknown"):
@@ -546,8 +563,14 @@ def _fill_from_previous(frame: Frame, previous: Frame) -> Frame:
         frame.office_kind = frame.office_kind or previous.office_kind
         followup = True
     elif frame.bureaus and frame.year is None and previous.year is not None:
-        if all(any(d.year == previous.year for d in b.documents) for b in frame.bureaus):
+        frame.bureaus = _same_office(frame, previous)
+        if all(any(d.year == previous.year for d in b.documents) for b in frame.bureaus) \
+                or any(len({d.year for d in b.documents}) > 1 for b in frame.bureaus):
+            # a body with several years loaded: the year asked before still holds (and a
+            # missing one is named); a body of one year is read in that year
             frame.year = previous.year
+    elif frame.bureaus:
+        frame.bureaus = _same_office(frame, previous)
     if frame.unit is None and followup:
         frame.unit = previous.unit
     if followup and not frame.document_filter:
