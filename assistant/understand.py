@@ -138,7 +138,7 @@ def understand(question: str, lexicon: Lexicon, previous: Frame | None = None,
         end = m.end() + (text[m.end():m.end() + 1] == "年")
         text = text[:m.start()] + "＿" * (end - m.start()) + text[end:]
     bureaus = lexicon.find_bureaus(text)
-    frame.year, frame.years_by_bureau = _years(years, bureaus)
+    frame.year, frame.years_by_bureau = _years(years, bureaus, frame.read)
     _year_dimension(frame, text, years, bureaus)
     if frame.english:
         words = re.findall(r"[a-z]+", question.lower())
@@ -285,18 +285,24 @@ def _blank_spans(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(chars)
 
 
-def _years(years: list[re.Match], bureaus: list) -> tuple[int | None, dict[str, int]]:
+def _years(years: list[re.Match], bureaus: list, read: str) -> tuple[int | None, dict[str, int]]:
     """One year for the question, or (青海2021年 和 莲湖2024年) each bureau its own: the year
     printed after a bureau's name and before the next one's."""
     values = {int(m.group(0)) for m in years}
     if len(values) <= 1:
         return (values.pop() if values else None), {}
     mapping: dict[str, int] = {}
+    # "2021年青海省医保局和2024年莲湖区医保局": a year written right before a name is that body's
+    before = {k: m for k, (_, start, _) in enumerate(bureaus) for m in years
+              if re.fullmatch(r"年度?的?", read[m.end():start])}
     for k, (bureau, start, _) in enumerate(bureaus):
         end = bureaus[k + 1][1] if k + 1 < len(bureaus) else 10_000
-        near = [int(m.group(0)) for m in years if start - 8 <= m.start() < end]
+        near = [before[k]] if k in before else \
+            [m for m in years if start <= m.start() < end and m not in before.values()]
+        if not near:  # "2021年的青海省医保局": a year a few words before the name
+            near = [m for m in years if start - 8 <= m.start() < end and m not in before.values()]
         if near:
-            mapping[bureau.issuer] = near[0]
+            mapping[bureau.issuer] = int(near[0].group(0))
     return None, mapping
 
 

@@ -173,6 +173,9 @@ def difference(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
         stated = _text_figure_beside(frame, documents, trace, rows[0])
         if stated:
             return _table_minus_text(frame, rows[0], stated)
+    unmatched = _bodies_without_a_figure(frame, rows)
+    if unmatched:
+        return Answer("no_data", say(frame, f"无法比较：{unmatched}。", f"Cannot compare: {unmatched}."))
     if len(rows) < 2:
         return lookup(frame, documents, trace)
     a, b = _in_question_order(frame, rows[0], rows[1])
@@ -191,6 +194,27 @@ def difference(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
     figures.append(Figure(exact(value), unit, "两者之差", item_source(a)))
     return Answer("answered", say(frame, f"{parts[0]}，{parts[1]}，两者相差{show(value, unit)}{_which_more(a, b, diff)}。",
                                   f"{parts[0]}; {parts[1]}; difference {show(value, unit)}."), figures)
+
+
+def _bodies_without_a_figure(frame: Frame, rows: list[dict[str, Any]]) -> str:
+    """"东城区医保局和朝阳区医保局2024年谁多" with 朝阳区's 2024 not loaded: a comparison of two
+    bodies with one side missing names that side (and its loaded years) instead of answering
+    with the other body's figure alone. '' when every body asked has its figure."""
+    if len(frame.bureaus) < 2:
+        return ""
+    found = {r["issuer"] for r in rows}
+    missing = [b for b in frame.bureaus if b.issuer not in found]
+    if not missing or not found:
+        return ""
+    parts = []
+    for b in missing:
+        year = frame.years_by_bureau.get(b.issuer, frame.year)
+        loaded = "、".join(f"{y}年" for y in sorted({d.year for d in b.documents if d.year}))
+        if year is not None and all(d.year != year for d in b.documents):
+            parts.append(f"没有载入{b.issuer}{year}年的预算（已载入：{loaded}）")
+        else:
+            parts.append(f"{b.issuer}{f'{year}年' if year else ''}的预算中没有找到{subject_label(frame)}")
+    return "；".join(parts)
 
 
 def _in_question_order(frame: Frame, a: dict[str, Any], b: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
