@@ -116,6 +116,7 @@ class Frame:
     kind_by_year: dict[int, str] = field(default_factory=dict)
     after_question: bool = False  # there was a question before this one in the conversation  # "2025年预算比2024年决算": each year's kind
     read: str = ""  # the question as read, before blanking (same positions as `rest`)
+    average: str | None = None  # over years: "rate" 年均增长率, "growth" 年均增长多少, "mean" 平均每年
 
     def describe(self) -> str:
         names = "、".join(sorted({n for m in self.subjects for n in m.names})[:3])
@@ -222,8 +223,12 @@ def understand(question: str, lexicon: Lexicon, previous: Frame | None = None,
     if frame.intent in ("sum", "difference") and frame.subjects:
         frame.subjects = _subjects_of_a_list(text, frame.subjects, lexicon)
     frame.rest = _blank_spans(text, placed + [(m.start, m.end) for m in frame.subjects])
+    frame.average = next((kind for kind, pattern in AVERAGES if pattern.search(text)), None)
+    if frame.average and len(frame.bureaus) == 1:  # "2022到2025年年均增长率": across the years asked
+        frame.series = frame.series or not frame.year
     if frame.series:  # "历年基本工资": the years asked across are placed, not a kind of 基本工资
         frame.rest = SERIES_WORDS.sub(lambda m: "＿" * len(m.group(0)), frame.rest)
+        frame.rest = AVERAGE_WORDS.sub(lambda m: "＿" * len(m.group(0)), frame.rest)
     whole = glossary()["whole_budget_words"]
     if not frame.subjects and not frame.measure and frame.bureaus and _only_says(text, whole["words"], whole["filler"]):
         # "青海省医疗保障局2021年的预算": the budget as a whole, i.e. its expenditure total
@@ -241,6 +246,14 @@ def understand(question: str, lexicon: Lexicon, previous: Frame | None = None,
 
 
 SERIES_WORDS = re.compile(r"历年|各年|每年|逐年|每一年|各年度|历年来|这几年|哪一年|哪年|哪个年度|(?:近|最近|过去)([一二两三四五六七八九十\d]{1,2})年")
+# An average over the years asked: the annual (compound) growth rate, the mean yearly change, or
+# the mean of the years' figures. First match wins.
+AVERAGES = [
+    ("rate", re.compile(r"年均(?:增长|增幅|递增|增速|下降)?(?:率|幅度?|百分之|速度)|年均增幅|年均增速|平均(?:每年的?|年)?增长率|复合增长率")),
+    ("growth", re.compile(r"年均(?:增长|增加|减少|递增|下降)|平均每年(?:增长|增加|减少|下降)")),
+    ("mean", re.compile(r"平均每年|每年平均|年平均|平均值|平均数|年均|平均")),
+]
+AVERAGE_WORDS = re.compile(r"年均|平均每年|每年平均|年平均|平均值|平均数|平均|复合增长率|增长率|增幅|增速")
 YEAR_RANGE = re.compile(r"＿+(?:年度?)?(?:到|至|-|—|–|~|～)＿+")
 CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 

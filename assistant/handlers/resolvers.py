@@ -171,6 +171,79 @@ def _kind_of(row: dict[str, Any]) -> str:
     return "决算" if "决算" in (row.get("document") or "") else ""
 
 
+def _is_year_average(frame: Frame, documents: list[Document]) -> bool:
+    return bool(frame.average) and len(frame.bureaus) == 1 and frame.series and len(_by_year(frame, documents)) >= 2
+
+
+def year_average(frame: Frame, documents: list[Document], trace: Trace) -> Answer | None:
+    """"2022到2025年年均增长率", "年均增长多少", "平均每年多少": each year's table figure as the
+    series resolver finds it, then the average in SQL over those rows — the compound annual
+    rate (last ÷ first)^(1/years) − 1, the yearly change (last − first) ÷ years, or the mean
+    of the years loaded. A year asked but not loaded is named instead of averaging without it."""
+    by_year = _by_year(frame, documents)
+    years = _years_asked(frame, by_year)
+    missing = [y for y in years if y not in by_year] if frame.years else []
+    if frame.average != "mean":  # a growth needs its two ends only
+        missing = [y for y in missing if y in (years[0], years[-1])]
+    years = [y for y in years if y in by_year]
+    who, what = frame.bureaus[0].short, subject_label(frame)
+    if missing or len(years) < 2:
+        loaded = "、".join(f"{y}年" for y in by_year)
+        gone = "、".join(f"{y}年" for y in missing) or "两个以上年份"
+        return Answer("no_data", say(frame, f"已载入的预算中没有{who}{gone}的预算（已载入：{loaded}），无法计算{what}的年均数。",
+                                     f"{who}: {gone} not loaded; the average cannot be computed."))
+    rows, figures, parts = [], [], []
+    for year in years:
+        one = lookup(replace(frame, year=year, years=[], series=False, intent="lookup", average=None), by_year[year], trace)
+        item = next((f for f in one.figures if f.source.ref_kind == "item" and f.source.item_id), None)
+        found = queries.items_by_id(trace, [item.source.item_id]) if one.status == "answered" and item else []
+        if not found:
+            return Answer("no_data", say(frame, f"{who}{year}年的预算中没有找到{what}（表格中的数），无法计算年均数。",
+                                         f"No table figure for {what} in {year}; no average."))
+        row = found[0]
+        rows.append(row)
+        figs, text = item_figures(row, label_for(row, row["name"] if not row["is_total"] else what, None, frame.english),
+                                  frame.unit)
+        figures += figs[:1]
+        parts.append(f"{row['year']}年{_kind_of(row)}{text}（{item_source(row).cite()}）")
+    ids = [r["item_id"] for r in rows]
+    first, last = rows[0], rows[-1]
+    result = trace.run(f"SELECT SUM(amount_fen) AS sum_fen, COUNT(*) AS n, "
+                       f"(SELECT amount_fen FROM items_v WHERE item_id = ?) AS first_fen, "
+                       f"(SELECT amount_fen FROM items_v WHERE item_id = ?) AS last_fen "
+                       f"FROM items_v WHERE item_id IN ({', '.join('?' for _ in ids)})",
+                       (first["item_id"], last["item_id"], *ids), main=True)[0]
+    span = years[-1] - years[0]
+    unit = frame.unit or "万元"
+    head = f"{who}{what}：{'，'.join(parts)}；"
+    if frame.average == "mean":
+        value = Decimal(result["sum_fen"]) / Decimal(result["n"]) / _fen_per(unit)
+        label = f"{what}{years[0]}年至{years[-1]}年已载入{result['n']}年的平均数"
+        tail = f"已载入的{result['n']}个年份（{'、'.join(f'{y}年' for y in years)}）平均每年{show(value, unit)}"
+        figures.append(Figure(exact(value.quantize(Decimal('0.000001'), ROUND_HALF_UP)), unit, label, item_source(last)))
+    elif frame.average == "growth":
+        value = (Decimal(result["last_fen"]) - Decimal(result["first_fen"])) / span / _fen_per(unit)
+        direction = "增加" if value >= 0 else "减少"
+        tail = f"{years[0]}年至{years[-1]}年共{span}年，平均每年{direction}{show(abs(value), unit)}"
+        figures.append(Figure(exact(value.quantize(Decimal('0.000001'), ROUND_HALF_UP)), unit,
+                              f"{what}{years[0]}年至{years[-1]}年年均增长额", item_source(last)))
+    else:
+        if not result["first_fen"] or result["last_fen"] / result["first_fen"] <= 0:
+            return Answer("no_data", say(frame, f"{who}{what}{years[0]}年为零或与{years[-1]}年符号不同，年均增长率无法计算。",
+                                         f"The annual growth rate of {what} cannot be computed."))
+        ratio = Decimal(result["last_fen"]) / Decimal(result["first_fen"])
+        rate = ((ratio ** (Decimal(1) / span) - 1) * 100).quantize(Decimal("0.0001"), ROUND_HALF_UP)
+        direction = "增长" if rate >= 0 else "下降"
+        tail = (f"{years[0]}年至{years[-1]}年共{span}年，年均{direction}{show(abs(rate), '%')}"
+                f"（按（{years[-1]}年÷{years[0]}年）的{span}次方根减1计算）")
+        figures.append(Figure(exact(rate), "%", f"{what}{years[0]}年至{years[-1]}年年均增长率", item_source(last)))
+    unlisted = [y for y in range(years[0], years[-1] + 1) if y not in years] if frame.average == "mean" else []
+    note = f"（{'、'.join(f'{y}年' for y in unlisted)}的预算没有载入，不在平均之内）" if unlisted else ""
+    answer = Answer("answered", say(frame, head + tail + note + "。", f"{who} {what}: {tail}."), figures)
+    answer.series = [{"year": r["year"], "value": f.value, "unit": f.unit, "label": f.label} for r, f in zip(rows, figures)]
+    return answer
+
+
 # --- lists -----------------------------------------------------------------------------------
 
 def _is_indicator_list(frame: Frame, documents: list[Document]) -> bool:
@@ -246,6 +319,7 @@ def project_list(frame: Frame, documents: list[Document], trace: Trace) -> Answe
 
 
 RESOLVERS: list[Resolver] = [
+    Resolver("year_average", _is_year_average, year_average),
     Resolver("year_change", _is_year_change, year_change),
     Resolver("series", _is_series, series),
     Resolver("indicator_list", _is_indicator_list, indicator_list),
