@@ -257,6 +257,16 @@ def totals(trace: Trace, doc_ids: list[int], measure: str, kinds: tuple[str, ...
     return trace.run(sql, tuple(params) + (measure,) + kinds, main=True)
 
 
+def plain_totals(trace: Trace, doc_ids: list[int], measure: str, kind: str,
+                 ranking: Ranking | None = None) -> list[dict[str, Any]]:
+    """The plain 合计/总计 row of a table kind in a measure (not 小计, not 本年收入合计)."""
+    in_docs, params = _docs(trace, doc_ids)
+    sql = (f"SELECT {ITEM_COLUMNS} FROM items_v WHERE {in_docs} AND is_total = 1 AND name IN ('合计', '总计') "
+           f"AND measure = ? AND table_kind = ?")
+    sql = _ranked(sql, ranking) if ranking else sql + " ORDER BY doc_id, uncertain, table_id, row_no"
+    return trace.run(sql, tuple(params) + (measure, kind), main=True)
+
+
 def table_totals(trace: Trace, doc_ids: list[int], titles: list[str]) -> list[dict[str, Any]]:
     """The 合计 row of a table asked for by its title (政府购买服务预算 → 政府购买服务预算表)."""
     sql = (f"SELECT {ITEM_COLUMNS} FROM items_v WHERE doc_id IN ({_in(doc_ids)}) AND source_table IN "

@@ -133,7 +133,19 @@ def _grand_total_instead(frame: Frame, doc_ids: list[int], trace: Trace,
     if not doc_ids or not names:
         return []
     plain = [i for i in doc_ids if i not in queries.carrying_over(trace, doc_ids)]
-    return queries.items(trace, plain, [], names, frame.measure, total_rows=True, ranking=ranking) if plain else []
+    rows = queries.items(trace, plain, [], names, frame.measure, total_rows=True, ranking=ranking) if plain else []
+    return rows + _table_total_instead(frame, [i for i in doc_ids if i not in {r["doc_id"] for r in rows}], trace, ranking)
+
+
+def _table_total_instead(frame: Frame, doc_ids: list[int], trace: Trace,
+                         ranking: queries.Ranking | None = None) -> list[dict[str, Any]]:
+    """本年支出合计 asked of documents that print neither it nor 支出总计 (glossary
+    total_row_tables): the plain 合计 row of their 支出总表, which adds up every 科目."""
+    kinds = glossary()["total_row_tables"]
+    wanted = sorted({kinds[n] for n in names_of(frame, "total") if n in kinds})
+    if not doc_ids or not wanted:
+        return []
+    return [r for kind in wanted for r in queries.plain_totals(trace, doc_ids, frame.measure or "合计", kind, ranking)]
 
 
 # --- lookup --------------------------------------------------------------------------------
