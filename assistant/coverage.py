@@ -112,7 +112,8 @@ def unknown_organisations(frame) -> list[str]:
         if not name or (_generic_office(name + m.group("office"), generic) and not after_place):
             continue
         if frame.office_kind and (name + m.group("office")).endswith(frame.office_kind) \
-                and any(name.startswith(g) for g in generic):  # 哪个财政局: the kind of office ranked over
+                and (any(name.startswith(g) for g in generic)  # 哪个财政局: the kind of office ranked over
+                     or re.match(r"(?:是|为)?(?:哪个|哪家|哪一个|哪一家)", rest[m.end():])):  # …的财政局是哪个
             continue
         # "莲湖区人民法院": the loaded place before it was blanked; name the body in full
         start = m.start("name")

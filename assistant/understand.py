@@ -412,11 +412,17 @@ def _office_kind(text: str) -> str | None:
     full suffix (医疗保障局, 街道办事处); None when it names none (哪个单位)."""
     for long, shorts in glossary()["bureau_abbreviations"].items():
         for word in sorted([long] + [s for s in shorts if s], key=len, reverse=True):
-            if len(word) >= 2 and re.search(rf"(?:哪个|哪家|哪一个|哪一家|各个?|所有|全部|每个){re.escape(word)}", text):
+            if len(word) >= 2 and (re.search(rf"(?:哪个|哪家|哪一个|哪一家|各个?|所有|全部|每个){re.escape(word)}", text)
+                                   or re.search(rf"(?:^|的){re.escape(word)}(?:是|为)?{WHICH_ONE}", text)):
                 return long
     # an office the glossary has no short form for (哪个财政局): the office as written
-    named = re.search(r"(?:哪个|哪家|哪一个|哪一家|各个?|所有|全部|每个)([\u4e00-\u9fff]{1,10}?(?:局|委员会|厅|办公室|办事处))", text)
+    named = re.search(r"(?:哪个|哪家|哪一个|哪一家|各个?|所有|全部|每个)([\u4e00-\u9fff]{1,10}?(?:局|委员会|厅|办公室|办事处))", text) \
+        or re.search(rf"(?:^|的)([\u4e00-\u9fff]{{1,8}}?(?:局|委员会|厅|办公室|办事处))(?:是|为)?{WHICH_ONE}", text)
     return named.group(1) if named else None
+
+
+# "…最少的财政局是哪个": the office kind named before the question word
+WHICH_ONE = r"(?:哪个|哪家|哪一个|哪一家)"
 
 
 def _mask_document_word(text: str, word: str) -> str:

@@ -5,7 +5,7 @@ bodies compared, follow-ups and years not loaded (tests/data/years_questions.jso
 The store is the five samples plus the synthetic corpus of benchmarks/synth.py (N=200, seed 17:
 40 Beijing bodies × five of the years 2019–2025). Every expected figure was computed from the
 corpus's truth file, never read off the engine; the expectations are those of
-tests/test_unseen_questions.py. An item marked "known_miss" is one the engine still refuses
+tests/test_unseen_questions.py, plus "bodies": the documents every figure may come from. An item marked "known_miss" is one the engine still refuses
 though the data holds the answer (never one it answers wrongly).
 """
 from __future__ import annotations
@@ -45,6 +45,17 @@ def province(tmp_path_factory):
     return Assistant(folder / "store.db")
 
 
+def _problem(answer, expect: dict) -> str:
+    """_check's verdict, and with "bodies": every figure cited from a document of those bodies
+    (a follow-up "那西城区呢？" answered with every 西城区 body is not the answer)."""
+    problem = _check(answer, expect)
+    if problem or "bodies" not in expect:
+        return problem
+    strays = {f.source.document for f in answer.figures
+              if not any(f.source.document.startswith(body) for body in expect["bodies"])}
+    return f"figures from other bodies: {sorted(strays)[:3]}" if strays else ""
+
+
 @pytest.mark.parametrize("item", _items(), ids=lambda item: item["id"])
 def test_years_question(province, item):
     if item.get("known_miss"):
@@ -53,6 +64,6 @@ def test_years_question(province, item):
     history: list[Exchange] = []
     for turn in turns:
         answer = province.ask(turn["q"], history)
-        problem = _check(answer, turn["expect"])
+        problem = _problem(answer, turn["expect"])
         assert not problem, f"{turn['q']}: {problem}"
         history.append(Exchange(turn["q"], answer))

@@ -18,7 +18,7 @@ from typing import Any, Callable
 
 from .. import queries
 from ..answer import Answer, Figure
-from ..compose import exact, item_figures, item_source, label_for, show
+from ..compose import FEN_PER_UNIT, MONEY, exact, item_figures, item_source, label_for, show
 from ..lexicon import Document
 from ..queries import Trace
 from ..understand import Frame
@@ -105,11 +105,16 @@ def year_change(frame: Frame, documents: list[Document], trace: Trace) -> Answer
     """"2025年比2023年增加了多少": the later year's figure less the earlier one's, in SQL, both cited."""
     by_year = _by_year(frame, documents)
     early, late = frame.years[0], frame.years[-1]
-    rows = []
+    rows, stated = [], []
     for year in (early, late):
         one = lookup(replace(frame, year=year, years=[], series=False, intent="lookup"), by_year[year], trace)
         item = next((f for f in one.figures if f.source.ref_kind == "item" and f.source.item_id), None)
         found = queries.items_by_id(trace, [item.source.item_id]) if one.status == "answered" and item else []
+        text = next((f for f in one.figures if f.source.ref_kind == "text" and f.unit in MONEY), None) \
+            if one.status == "answered" and not found else None
+        if text:  # "机关运行经费" stated only in each year's text
+            stated.append((year, text))
+            continue
         if not found:  # one side of the comparison is missing: say which, state nothing
             kind = frame.kind_by_year.get(year, "")
             return Answer("no_data", say(frame, f"{frame.bureaus[0].short}{year}年{kind}中没有找到{subject_label(frame)}"
@@ -117,6 +122,11 @@ def year_change(frame: Frame, documents: list[Document], trace: Trace) -> Answer
                                          f"No table figure for {subject_label(frame)} in {year}; "
                                          f"the change from {early} to {late} cannot be computed."))
         rows.append(found[0])
+    if stated:
+        return _stated_years_change(frame, stated, rows) if len(stated) == 2 else Answer(
+            "no_data", say(frame, f"{frame.bureaus[0].short}{subject_label(frame)}一年只在说明文字中写明、另一年只在表格中列出，"
+                                  f"不是同一口径，无法计算{late}年与{early}年的差。",
+                           f"{subject_label(frame)} is stated in the text one year and in a table the other."))
     a, b = rows
     result = trace.run("SELECT b.amount_fen - a.amount_fen AS difference_fen, a.amount_fen AS earlier_fen, "
                        "b.amount_fen AS later_fen FROM items_v a, items_v b WHERE a.item_id = ? AND b.item_id = ?",
@@ -142,6 +152,33 @@ def year_change(frame: Frame, documents: list[Document], trace: Trace) -> Answer
     answer.series = [{"year": r["year"], "value": f.value, "unit": f.unit, "label": f.label}
                      for r, f in zip(rows, figures[:2])]
     return answer
+
+
+def _stated_years_change(frame: Frame, stated: list[tuple[int, Figure]], rows: list) -> Answer:
+    """Two years' figures each stated only in its document's text (机关运行经费 …): the change
+    in exact decimals, both sentences cited."""
+    (early, a), (late, b) = stated
+    unit = frame.unit or "万元"
+    first, second = (value_in_unit(f, unit) for f in (a, b))
+    diff = second - first
+    what = subject_label(frame)
+    direction = "增加" if diff > 0 else "减少" if diff < 0 else "持平"
+    parts = [f"{year}年{show(v, unit)}（{f.source.cite()}）" for (year, f), v in zip(stated, (first, second))]
+    figures = [Figure(exact(first), unit, f"{a.label}", a.source), Figure(exact(second), unit, f"{b.label}", b.source),
+               Figure(exact(abs(diff)), unit, f"{what}{late}年比{early}年{direction}", b.source)]
+    text = f"{frame.bureaus[0].short}{what}：{parts[0]}，{parts[1]}；{late}年比{early}年{direction}{show(abs(diff), unit)}"
+    if GROWTH_WORDS.search(frame.question) and first:
+        rate = (diff * 100 / first).quantize(Decimal("0.0001"), ROUND_HALF_UP)
+        figures.append(Figure(exact(rate), "%", f"{what}{late}年比{early}年增长率", b.source))
+        text += f"，{'增长' if rate >= 0 else '下降'}{show(abs(rate), '%')}"
+    answer = Answer("answered", text + "。", figures)
+    answer.series = [{"year": y, "value": f.value, "unit": f.unit, "label": f.label} for y, f in zip((early, late), figures)]
+    return answer
+
+
+def value_in_unit(figure: Figure, unit: str) -> Decimal:
+    """A money figure's value in `unit` (元, 万元, 亿元), exact."""
+    return Decimal(figure.value) * FEN_PER_UNIT[figure.unit] / FEN_PER_UNIT[unit]
 
 
 def previous_year_change(frame: Frame, documents: list[Document], trace: Trace) -> Answer | None:
