@@ -302,7 +302,7 @@ class Assistant:
         return f"共载入{total}份文件（budgetqa docs 可列出）。"
 
     def _no_year(self, frame: Frame, bureaus: list[Bureau]) -> str:
-        loaded = "；".join(f"{b.issuer}：" + "、".join(_year_text(d) for d in b.documents) for b in bureaus[:3])
+        loaded = "；".join(f"{b.issuer}：" + _years_of(b) for b in bureaus[:3])
         if len(bureaus) > 3:
             loaded += f"等{len(bureaus)}个单位"
         kind = frame.document_filter.get("kind") or ""
@@ -410,15 +410,21 @@ def _without_the_year(frame: Frame, documents: list[Document]) -> str:
     if not missing:
         return ""
     return handlers.say(frame, "另：" + "；".join(f"{b.issuer}没有载入{frame.year}年的预算（已载入："
-                                                 + "、".join(_year_text(d) for d in b.documents) + "）"
+                                                 + _years_of(b) + "）"
                                                  for b in missing) + "。",
                         " " + "; ".join(f"No {frame.year} budget of {b.issuer} is loaded" for b in missing) + ".")
 
 
 def _years_loaded(bureaus: list[Bureau]) -> str:
     """'青海省医疗保障局：2021年；…' for the first few bureaus, then how many there are."""
-    shown = "；".join(f"{b.issuer}：" + "、".join(_year_text(d) for d in b.documents) for b in bureaus[:SUMMARY_TITLES])
+    shown = "；".join(f"{b.issuer}：" + _years_of(b) for b in bureaus[:SUMMARY_TITLES])
     return shown + (f"等{len(bureaus)}个单位" if len(bureaus) > SUMMARY_TITLES else "")
+
+
+def _years_of(bureau: Bureau) -> str:
+    """'2019年、2022年、2023年': a body's loaded years in order, each once (a 预算 and a 决算 of
+    one year are one year here)."""
+    return "、".join(dict.fromkeys(_year_text(d) for d in sorted(bureau.documents, key=lambda d: d.year or 0)))
 
 
 def _year_text(doc: Document) -> str:

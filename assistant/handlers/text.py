@@ -34,11 +34,24 @@ def change(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
         frame = replace(frame, year=latest)
     answer = _stated_change(frame, documents, trace)
     if answer.status != "answered":
-        answer = previous_year_change(frame, documents, trace) or answer
+        answer = _computed_change(frame, documents, trace) or answer
     if latest:
         answer.answer = say(frame, f"没有指明年份：用已载入的最近一年{latest}年与{latest - 1}年比较。",
                             f"No year asked: the latest loaded year {latest} against {latest - 1}. ") + answer.answer
     return answer
+
+
+def _computed_change(frame: Frame, documents: list[Document], trace: Trace) -> Answer | None:
+    """Each body's change from the year before, from the tables; for several bodies one
+    sentence each, a body whose previous year is not loaded named in its own sentence."""
+    if len(frame.bureaus) < 2:
+        return previous_year_change(frame, documents, trace)
+    answers = [previous_year_change(replace(frame, bureaus=[b]), [d for d in documents if d.issuer == b.issuer], trace)
+               for b in frame.bureaus]
+    answers = [a for a in answers if a is not None]
+    if not any(a.status == "answered" for a in answers):
+        return None
+    return Answer("answered", "".join(a.answer for a in answers), [f for a in answers for f in a.figures])
 
 
 def _latest_year(frame: Frame, documents: list[Document]) -> int | None:
