@@ -65,7 +65,7 @@ def series(frame: Frame, documents: list[Document], trace: Trace) -> Answer | No
     """Each asked year's figure, in year order; years not loaded are named."""
     by_year = _by_year(frame, documents)
     years = _years_asked(frame, by_year)
-    points, figures, sentences, missing = [], [], [], []
+    points, figures, sentences, missing, firsts = [], [], [], [], []
     for year in years:
         if year not in by_year:
             missing.append(year)
@@ -75,6 +75,7 @@ def series(frame: Frame, documents: list[Document], trace: Trace) -> Answer | No
             missing.append(year)
             continue
         first = one.figures[0]
+        firsts.append(first)
         points.append({"year": year, "value": first.value, "unit": first.unit, "label": first.label})
         figures += one.figures
         sentences.append(one.answer)
@@ -83,6 +84,8 @@ def series(frame: Frame, documents: list[Document], trace: Trace) -> Answer | No
                                             f"{subject_label(frame)}。", f"No figure for {subject_label(frame)} in {years}."))
     what = subject_label(frame)
     who = frame.bureaus[0].short
+    if frame.intent == "rank" and CHANGE_WORDS.search(frame.question):
+        return _year_of_largest_change(frame, firsts, points, trace)
     line = "；".join(f"{p['year']}年{show(p['value'], p['unit'])}" for p in points)
     head = say(frame, f"{who}{what}按年份：{line}。", f"{who} {what} by year: {line}. ")
     if frame.intent == "rank" and len(points) > 1:  # "哪一年最多": the year, then the series
@@ -91,20 +94,109 @@ def series(frame: Frame, documents: list[Document], trace: Trace) -> Answer | No
                    f"Highest {what}: {top['year']}. ") + head
     tail = say(frame, f"已载入的预算中没有{'、'.join(f'{y}年' for y in missing)}的这个数。" if missing else "",
                f"Not in the loaded budgets: {', '.join(map(str, missing))}. " if missing else "")
+    if frame.intent == "sum" and len(points) > 1:  # "2023年到2025年基本工资合计": the years added in SQL
+        total = _sum_of_items(trace, firsts)
+        if total is None:
+            return Answer("no_data", say(frame, f"{who}{what}有的年份只在说明文字中写明，没有逐年相加。",
+                                         f"Some years of {what} are stated only in the text; not added."))
+        unit = frame.unit or "万元"
+        total = Decimal(total)
+        figures.append(Figure(exact(total / _fen_per(unit)), unit, f"{what}{points[0]['year']}年至{points[-1]['year']}年合计",
+                              figures[0].source))
+        head += say(frame, f"{len(points)}个年份合计{show(total / _fen_per(unit), unit)}。", f"Total: {show(total / _fen_per(unit), unit)}. ")
     answer = Answer("answered", head + "".join(sentences) + tail, figures)
     answer.series = points
     return answer
 
 
+CHANGE_WORDS = re.compile(r"增长|增加|增幅|上涨|涨幅|下降|减少|降幅|变化|变动")
+
+
+def _sum_of_items(trace: Trace, figures: list[Figure]) -> int | None:
+    """The sum in 分 of each year's figure, in SQL; None when one is no table row."""
+    if any(f.source.ref_kind != "item" or not f.source.item_id for f in figures):
+        return None
+    ids = [f.source.item_id for f in figures]
+    return trace.run(f"SELECT SUM(amount_fen) AS total_fen FROM items_v WHERE item_id IN ({', '.join('?' for _ in ids)})",
+                     tuple(ids), main=True)[0]["total_fen"]
+
+
+def _year_of_largest_change(frame: Frame, figures: list[Figure], points: list[dict], trace: Trace) -> Answer:
+    """"哪年增长最多": each loaded year against the calendar year before it (both loaded), the
+    changes computed in SQL, the largest increase (or, asked 下降/减少, the largest fall)."""
+    who, what = frame.bureaus[0].short, subject_label(frame)
+    by_year = {p["year"]: f for p, f in zip(points, figures) if f.source.ref_kind == "item" and f.source.item_id}
+    pairs = [(y - 1, y) for y in by_year if y - 1 in by_year]
+    if not pairs:
+        years = "、".join(f"{y}年" for y in by_year)
+        return Answer("no_data", say(frame, f"{who}已载入的年份（{years}）中没有相邻的两年，无法比较每年的变化。",
+                                     f"No two consecutive years of {who} are loaded."))
+    changes = []
+    for early, late in pairs:
+        row = trace.run("SELECT b.amount_fen - a.amount_fen AS difference_fen FROM items_v a, items_v b "
+                        "WHERE a.item_id = ? AND b.item_id = ?",
+                        (by_year[early].source.item_id, by_year[late].source.item_id), main=True)[0]
+        changes.append((early, late, row["difference_fen"]))
+    falling = bool(re.search(r"下降|减少|降幅", frame.question))
+    pick = (min if falling else max)(changes, key=lambda c: c[2])
+    unit = frame.unit or "万元"
+    line = "；".join(f"{late}年比{early}年{'增加' if d >= 0 else '减少'}{show(abs(Decimal(d)) / _fen_per(unit), unit)}"
+                     for early, late, d in changes)
+    early, late, d = pick
+    cited = [by_year[early], by_year[late]]
+    sources = "；".join(f.source.cite() for f in cited)
+    skipped = [y for y in by_year if y - 1 not in by_year and y != min(by_year)]
+    note = f"（{'、'.join(f'{y}年' for y in skipped)}的上一年没有载入，未计入）" if skipped else ""
+    figures_out = cited + [Figure(exact(abs(Decimal(d)) / _fen_per(unit)), unit,
+                                  f"{what}{late}年比{early}年{'增加' if d >= 0 else '减少'}", cited[1].source)]
+    verb = "下降最多" if falling else "增长最多"
+    return Answer("answered", say(frame, f"{who}{what}{verb}的是{late}年（比{early}年{'增加' if d >= 0 else '减少'}"
+                                         f"{show(abs(Decimal(d)) / _fen_per(unit), unit)}）。逐年变化：{line}{note}。来源：{sources}。",
+                                  f"{who} {what}: largest change in {late}."), figures_out)
+
+
 def _is_year_change(frame: Frame, documents: list[Document]) -> bool:
     return len(frame.years) >= 2 and len(frame.bureaus) == 1 and frame.intent in ("difference", "change") \
-        and sum(1 for y in (frame.years[0], frame.years[-1]) if y in _by_year(frame, documents)) == 2
+        and bool(_by_year(frame, documents))
+
+
+def _not_loaded(frame: Frame, by_year: dict[int, list[Document]], years: list[int], what: str) -> Answer | None:
+    """The answer naming the years asked that are not loaded for the body, with those that are."""
+    missing = [y for y in years if y not in by_year]
+    if not missing:
+        return None
+    bureau = frame.bureaus[0]
+    loaded = "、".join(sorted({f"{d.year}年" for d in bureau.documents if d.year}))
+    gone = "、".join(f"{y}年" for y in missing)
+    return Answer("no_data", say(frame, f"没有载入{bureau.issuer}{gone}的预算（已载入：{loaded}），无法计算{what}。",
+                                 f"{bureau.issuer}: {gone} not loaded; cannot compute {what}."))
+
+
+def _is_series_change(frame: Frame, documents: list[Document]) -> bool:
+    return frame.series and not frame.years and len(frame.bureaus) == 1 \
+        and frame.intent in ("difference", "change") and len(_by_year(frame, documents)) >= 2
+
+
+def series_change(frame: Frame, documents: list[Document], trace: Trace) -> Answer | None:
+    """"近三年基本工资增长了多少", "历年变化": the first of the years asked (or loaded) against the
+    last, said explicitly."""
+    years = _years_asked(frame, _by_year(frame, documents))
+    if len(years) < 2:
+        return None
+    answer = year_change(replace(frame, years=[years[0], years[-1]]), documents, trace)
+    if answer and answer.status == "answered":
+        answer.answer = say(frame, f"按已载入的{years[0]}年至{years[-1]}年比较（{'、'.join(f'{y}年' for y in years)}）：",
+                            f"Loaded years {years[0]}–{years[-1]}: ") + answer.answer
+    return answer
 
 
 def year_change(frame: Frame, documents: list[Document], trace: Trace) -> Answer | None:
     """"2025年比2023年增加了多少": the later year's figure less the earlier one's, in SQL, both cited."""
     by_year = _by_year(frame, documents)
     early, late = frame.years[0], frame.years[-1]
+    gap = _not_loaded(frame, by_year, [early, late], f"{late}年与{early}年的差")
+    if gap:
+        return gap
     rows, stated = [], []
     for year in (early, late):
         one = lookup(replace(frame, year=year, years=[], series=False, intent="lookup"), by_year[year], trace)
@@ -201,6 +293,52 @@ def previous_year_change(frame: Frame, documents: list[Document], trace: Trace) 
                                             f"{year - 1}年的预算（已载入：{loaded}），无法计算{year}年比上年的变化。",
                                      f"The text states no change and {bureau.issuer}'s {year - 1} budget is not loaded."))
     return year_change(replace(frame, years=[year - 1, year], year=None, kind_by_year={}), asked + before, trace)
+
+
+def _is_year_ratio(frame: Frame, documents: list[Document]) -> bool:
+    return len(frame.years) == 2 and len(frame.bureaus) == 1 and frame.intent == "ratio" \
+        and bool(_by_year(frame, documents))
+
+
+def year_ratio(frame: Frame, documents: list[Document], trace: Trace) -> Answer | None:
+    """"2025年基本工资是2024年的多少倍 / 占2024年的百分之几": the year written first over the
+    other, both table figures, the ratio in SQL."""
+    written = [int(y) for y in re.findall(r"(?:19|20)\d{2}", frame.read)]
+    part = written[0] if written and written[0] in frame.years else frame.years[-1]
+    whole = next(y for y in frame.years if y != part)
+    by_year = _by_year(frame, documents)
+    gap = _not_loaded(frame, by_year, [part, whole], f"{part}年与{whole}年之比")
+    if gap:
+        return gap
+    rows = []
+    for year in (part, whole):
+        one = lookup(replace(frame, year=year, years=[], series=False, intent="lookup"), by_year[year], trace)
+        item = next((f for f in one.figures if f.source.ref_kind == "item" and f.source.item_id), None)
+        found = queries.items_by_id(trace, [item.source.item_id]) if one.status == "answered" and item else []
+        if not found:
+            return Answer("no_data", say(frame, f"{frame.bureaus[0].short}{year}年的预算中没有找到{subject_label(frame)}（表格中的数），"
+                                                f"无法计算{part}年与{whole}年之比。", f"No table figure for {year}."))
+        rows.append(found[0])
+    a, b = rows
+    result = trace.run("SELECT a.amount_fen AS part_fen, b.amount_fen AS whole_fen FROM items_v a, items_v b "
+                       "WHERE a.item_id = ? AND b.item_id = ?", (a["item_id"], b["item_id"]), main=True)[0]
+    what = subject_label(frame)
+    if not result["whole_fen"]:
+        return Answer("no_data", say(frame, f"{whole}年的{what}为零，无法计算比例。", f"{what} is zero in {whole}."))
+    times = "倍" in frame.question
+    ratio = Decimal(result["part_fen"]) / Decimal(result["whole_fen"]) * (1 if times else 100)
+    ratio = ratio.quantize(Decimal("0.0001"), ROUND_HALF_UP)
+    unit = "倍" if times else "%"
+    figures, parts = [], []
+    for row in rows:
+        figs, text = item_figures(row, label_for(row, row["name"] if not row["is_total"] else what, None, frame.english),
+                                  frame.unit)
+        figures += figs[:1]
+        parts.append(f"{row['year']}年{_kind_of(row)}{text}（{item_source(row).cite()}）")
+    figures.append(Figure(exact(ratio), unit, f"{what}{part}年与{whole}年之比", item_source(a)))
+    said = f"{ratio.quantize(Decimal('0.01'), ROUND_HALF_UP)}倍" if times else show(ratio, "%")
+    return Answer("answered", say(frame, f"{frame.bureaus[0].short}{what}：{parts[0]}，{parts[1]}；{part}年是{whole}年的{said}。",
+                                  f"{what}: {part} is {said} of {whole}."), figures)
 
 
 def _kind_of(row: dict[str, Any]) -> str:
@@ -358,6 +496,8 @@ def project_list(frame: Frame, documents: list[Document], trace: Trace) -> Answe
 RESOLVERS: list[Resolver] = [
     Resolver("year_average", _is_year_average, year_average),
     Resolver("year_change", _is_year_change, year_change),
+    Resolver("series_change", _is_series_change, series_change),
+    Resolver("year_ratio", _is_year_ratio, year_ratio),
     Resolver("series", _is_series, series),
     Resolver("indicator_list", _is_indicator_list, indicator_list),
     Resolver("project_list", _is_project_list, project_list),
