@@ -111,6 +111,8 @@ def unknown_organisations(frame) -> list[str]:
             and not re.match(r"[\d年]", frame.read[m.start("name") - 1])
         if not name or (_generic_office(name + m.group("office"), generic) and not after_place):
             continue
+        if after_place and name in generic:  # 东城区各局: every body of the place named
+            continue
         if frame.office_kind and (name + m.group("office")).endswith(frame.office_kind) \
                 and (any(name.startswith(g) for g in generic)  # 哪个财政局: the kind of office ranked over
                      or re.match(r"(?:是|为)?(?:哪个|哪家|哪一个|哪一家)", rest[m.end():])):  # …的财政局是哪个

@@ -165,6 +165,8 @@ def understand(question: str, lexicon: Lexicon, previous: Frame | None = None,
         office = OFFICE_AFTER_PLACE.match(text, end)
         if re.search(OFFICE_WORDS + "$", named[start:end]):
             continue
+        if office and re.fullmatch(r"(?:各个?|所有|全部|每个)" + OFFICE_WORDS, office.group(0)):
+            continue  # "东城区各局": every body of the place, not an unknown one
         if office:  # "青海省卫生健康委员会": the place is loaded, this office of it is not
             frame.unknown_bureau = named[start:end] + office.group(0)
         elif end == unknown_from and frame.unknown_bureau:  # "北京市" of "北京市朝阳区教育局": part of it

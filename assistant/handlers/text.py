@@ -21,7 +21,7 @@ from ..understand import Frame
 from .across import children
 from .common import _doc_ids, _entities, _fen_per, _not_found, codes_of, find_items, names_of, say, subject_label
 from .lookup import lookup
-from .resolvers import previous_year_change
+from .resolvers import not_loaded, previous_year_change
 
 
 def change(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
@@ -35,6 +35,10 @@ def change(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
     answer = _stated_change(frame, documents, trace)
     if answer.status != "answered":
         answer = _computed_change(frame, documents, trace) or answer
+    if answer.status != "answered" and len(frame.years) >= 2 and len(frame.bureaus) == 1:
+        early, late = frame.years[0], frame.years[-1]
+        by_year = {d.year: [d] for d in frame.bureaus[0].documents if d.year}
+        answer = not_loaded(frame, by_year, [early, late], f"{late}年与{early}年的差") or answer
     if latest:
         answer.answer = say(frame, f"没有指明年份：用已载入的最近一年{latest}年与{latest - 1}年比较。",
                             f"No year asked: the latest loaded year {latest} against {latest - 1}. ") + answer.answer
