@@ -230,6 +230,7 @@ def understand(question: str, lexicon: Lexicon, previous: Frame | None = None,
         frame.series = frame.series or not frame.year
     if frame.series:  # "历年基本工资": the years asked across are placed, not a kind of 基本工资
         frame.rest = SERIES_WORDS.sub(lambda m: "＿" * len(m.group(0)), frame.rest)
+        frame.rest = re.sub(r"(?<=＿)(?:以来|至今|到现在|到今年|迄今)", lambda m: "＿" * len(m.group(0)), frame.rest)
         frame.rest = AVERAGE_WORDS.sub(lambda m: "＿" * len(m.group(0)), frame.rest)
     whole = glossary()["whole_budget_words"]
     if not frame.subjects and not frame.measure and frame.bureaus and _only_says(text, whole["words"], whole["filler"]):
@@ -256,6 +257,7 @@ AVERAGES = [
     ("mean", re.compile(r"平均每年|每年平均|年平均|平均值|平均数|年均|平均")),
 ]
 AVERAGE_WORDS = re.compile(r"年均|平均每年|每年平均|年平均|平均值|平均数|平均|复合增长率|增长率|增幅|增速")
+YEAR_SINCE = re.compile(r"＿(?:年度?)?(?:以来|至今|到现在|到今年|迄今)")
 YEAR_RANGE = re.compile(r"＿+(?:年度?)?(?:到|至|-|—|–|~|～)＿+")
 CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
@@ -275,6 +277,11 @@ def _year_dimension(frame: "Frame", text: str, years: list[re.Match], bureaus: l
             values = list(range(values[0], values[1] + 1))
         frame.years, frame.year, frame.years_by_bureau = values, None, {}
         frame.series = True
+    elif len(values) == 1 and bureaus and YEAR_SINCE.search(text):  # "2019年以来": to the latest loaded year
+        latest = max((d.year for d in bureaus[0][0].documents if d.year), default=values[0])
+        if latest > values[0]:
+            frame.years, frame.year, frame.years_by_bureau = list(range(values[0], latest + 1)), None, {}
+            frame.series = True
     elif series and not values:
         frame.series = True
         n = series.group(1)
