@@ -271,6 +271,11 @@ def _year_dimension(frame: "Frame", text: str, years: list[re.Match], bureaus: l
     values = sorted({int(m.group(0)) for m in years})
     series = SERIES_WORDS.search(text)
     if not one_bureau:
+        if series and not values:  # "东城区医保局和西城区医保局近三年…": each body's series (resolvers.series_each)
+            frame.series = True
+            n = series.group(1)
+            if n:
+                frame.last_n_years = int(n) if n.isdigit() else CN_DIGITS.get(n)
         return
     if len(values) >= 2:
         if YEAR_RANGE.search(text) and len(values) == 2:  # 2023到2025年: every year between

@@ -155,6 +155,22 @@ def _year_of_largest_change(frame: Frame, figures: list[Figure], points: list[di
                                   f"{who} {what}: largest change in {late}."), figures_out)
 
 
+def _is_series_each(frame: Frame, documents: list[Document]) -> bool:
+    return frame.series and len(frame.bureaus) > 1 and not frame.years and frame.intent in ("lookup", "sum", "rank")
+
+
+def series_each(frame: Frame, documents: list[Document], trace: Trace) -> Answer | None:
+    """"东城区医保局和西城区医保局近三年基本工资": each body's own series, one after the other."""
+    answers = [series(replace(frame, bureaus=[b]), [d for d in documents if d.issuer == b.issuer], trace)
+               for b in frame.bureaus]
+    answers = [a for a in answers if a is not None]
+    if not any(a.status == "answered" for a in answers):
+        return answers[0] if answers else None
+    answer = Answer("answered", "".join(a.answer for a in answers), [f for a in answers for f in a.figures])
+    answer.series = [dict(p, label=f"{b.short}{p['label']}") for b, a in zip(frame.bureaus, answers) for p in (a.series or [])]
+    return answer
+
+
 def _is_year_change(frame: Frame, documents: list[Document]) -> bool:
     return len(frame.years) >= 2 and len(frame.bureaus) == 1 and frame.intent in ("difference", "change") \
         and bool(_by_year(frame, documents))
@@ -498,6 +514,7 @@ RESOLVERS: list[Resolver] = [
     Resolver("series_change", _is_series_change, series_change),
     Resolver("year_ratio", _is_year_ratio, year_ratio),
     Resolver("series", _is_series, series),
+    Resolver("series_each", _is_series_each, series_each),
     Resolver("indicator_list", _is_indicator_list, indicator_list),
     Resolver("project_list", _is_project_list, project_list),
 ]
