@@ -29,6 +29,9 @@ ORG_NAME = re.compile(r"(局|委员会|办公室|办事处|中心|本级|街道)
 IGNORED_HEADERS = ("备注", "简介", "是否空表", "理由", "拟变动", "时间", "说明", "规格", "目录", "内容",
                    "序号", "报表", "性质", "依据", "方向")
 COUNT_HEADERS = ("数量", "人数", "个数")
+# A column of rates, not money: 增减%, 增长率, 完成率, 决算数为预算数的%, 占比.
+_HEADER_UNIT = re.compile(r"[（(](?:(?:金额)?单位[:：])?\s*(万元|元|亿元|千元)\s*[)）]|单位[:：]\s*(万元|元|亿元|千元)")
+_PERCENT_HEADER = re.compile(r"[%％]|百分比|[增长完成执行]率|比率|比例|比重|占比|幅度")
 _NUMBERING = re.compile(r"^([一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d{1,2}[、.．](?!\d))\s*")
 _UNIT_CODE_NAME = re.compile(r"^(\d{3,})\s*[-—]?\s*(\D.*)$")
 
@@ -133,7 +136,7 @@ def _table_shell(seq: int, raw: RawTable, doc_unit: str | None) -> NormalizedTab
         line = raw.row_lines[k] if k < len(raw.row_lines) else None
         rows.append((k + 1, [clean_cell(c) for c in cells], page, line))
     has_numbers = any(parse_amount(c) is not None for _, cells, _, _ in rows for c in cells)
-    return NormalizedTable(seq, raw.title, kind, raw.unit or doc_unit, raw.page, raw.line,
+    return NormalizedTable(seq, raw.title, kind, raw.unit or header_unit(raw) or doc_unit, raw.page, raw.line,
                            list(raw.columns), rows, is_empty=not has_numbers, note=raw.note)
 
 
@@ -185,6 +188,23 @@ def _is_name_col(label: str) -> bool:
 
 def _is_ignored_col(label: str) -> bool:
     return any(h in label for h in IGNORED_HEADERS) and not _is_name_col(label)
+
+
+def header_unit(raw: RawTable) -> str | None:
+    """The unit a table prints in its header instead of above it: '支出预算（万元）' spanning
+    the amounts, '金额（元）', '合计(万元)'. One unit, or None when the labels name none or
+    disagree (each column then keeps its own, `_column_unit`)."""
+    units = set()
+    for label in raw.columns + raw.column_groups:
+        m = _HEADER_UNIT.search(label or "")
+        if m:
+            units.add(m.group(1) or m.group(2))
+    return units.pop() if len(units) == 1 else None
+
+
+def _is_percent_col(label: str, group: str = "") -> bool:
+    """A rate column (增减%, 完成率): its figures are percentages, never money."""
+    return bool(_PERCENT_HEADER.search(label)) or (not label and bool(_PERCENT_HEADER.search(group)))
 
 
 def _column_unit(label: str, table_unit: str) -> str:
@@ -430,6 +450,8 @@ def _make_item(table: NormalizedTable, raw: RawTable, row_no: int, code: str | N
         m = re.search(r"[（(]([^）)]*)[)）]", name)
         unit = m.group(1).replace("、", "/") if m else "个"
         fen = int(value * 100)
+    elif _is_percent_col(label, _group(raw, col)):
+        unit, fen = "%", int(value * 100)
     else:
         fen = int(value * FEN_PER_UNIT[unit])
     side = _side(raw, col)

@@ -399,6 +399,25 @@ def _page_chars(page) -> list[Char]:
     return out
 
 
+def turned_upright(page):
+    """The page as a reader turns it: a landscape table printed on a portrait page without
+    /Rotate (its text running up or down the page) comes back with its text across, as if the
+    page had been given the /Rotate a viewer needs. pdfminer lays a page out through its
+    /Rotate, so the page is read again with that rotation; other pages are returned as they are."""
+    sideways = [ch for ch in page.chars if not ch.get("upright", True) and (ch.get("text") or "").strip()]
+    if len(sideways) < 10 or len(sideways) * 2 <= len(page.chars):
+        return page
+    from pdfplumber.page import Page
+
+    # Text turned anticlockwise (running up the page: matrix b > 0) reads after a clockwise turn.
+    up = sorted(ch["matrix"][1] for ch in sideways)[len(sideways) // 2] > 0
+    obj = page.page_obj
+    obj.rotate = (obj.rotate + (90 if up else 270)) % 360
+    obj.attrs["Rotate"] = obj.rotate
+    page.close()
+    return Page(page.pdf, obj, page.page_number, page.initial_doctop)
+
+
 # --- ruled tables ----------------------------------------------------------------------------
 
 def _cluster(values: list[float], tol: float = 2.0) -> list[float]:
@@ -809,6 +828,7 @@ def read_pdf(path: str | Path) -> ParsedDocument:
             budget = PdfBudget(path, len(pdf.pages))
             for page_no, page in enumerate(pdf.pages, start=1):
                 budget.check_page(page, page_no)
+                page = turned_upright(page)
                 chars = _page_chars(page)
                 ocr_tables = None
                 if scans.needs(page_no, len(chars), bool(page.images)):

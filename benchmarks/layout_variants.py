@@ -1,0 +1,170 @@
+"""Print one sample budget table in the layouts other publishers use, ingest each, and say which
+come out with the sample's own figures.
+
+    .venv/bin/python benchmarks/layout_variants.py [--ask] [--only NAME]
+
+For each variant (layout × PDF / turned PDF / PDF running over pages / workbook), one line:
+`ok` when every figure of the sample table is read under its code (or name, for a layout
+without codes) and measure and nothing else is stated under those measures; otherwise what is
+missing or wrong. `--ask` also ingests each variant into a store and asks the same questions
+of every one: the answers must carry the same figure. Needs the test extras (reportlab,
+openpyxl); builds the files in a temporary folder.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from collections import Counter
+from decimal import Decimal
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(REPO), str(REPO / "tests")]
+
+from layout_variants import LAYOUTS, sample_rows, write_pdf, write_workbook  # noqa: E402
+
+SAMPLE = REPO / "data" / "samples" / "qinghai-2021-budget.txt"
+ISSUER = "青海省医疗保障局"
+TITLE = "2021年部门支出预算总表"
+CONTEXT = f"编制部门：{ISSUER}"
+MEASURES = ("合计", "基本支出", "项目支出")
+QUESTIONS = [f"{ISSUER}2021年其他公共卫生支出是多少？", f"{ISSUER}2021年军队转业干部安置是多少？",
+             f"{ISSUER}2021年项目支出是多少？"]
+
+FORMATS = {
+    "pdf": lambda path, t: write_pdf(path.with_suffix(".pdf"), [t]),
+    "pdf-rotate": lambda path, t: write_pdf(path.with_suffix(".pdf"), [t], rotate=True),
+    "pdf-sideways": lambda path, t: write_pdf(path.with_suffix(".pdf"), [t], sideways=True),
+    "pdf-pages": lambda path, t: write_pdf(path.with_suffix(".pdf"), [t], rows_per_page=8),
+    "pdf-pages-nohead": lambda path, t: write_pdf(path.with_suffix(".pdf"), [t], rows_per_page=8, repeat_header=False),
+    "pdf-pages-cont": lambda path, t: write_pdf(path.with_suffix(".pdf"), [t], rows_per_page=8, continued_title=True),
+    "xlsx": lambda path, t: write_workbook(path.with_suffix(".xlsx"), [t]),
+    "xlsx-contents": lambda path, t: write_workbook(path.with_suffix(".xlsx"), [t], contents=True),
+}
+
+
+def expected(rows, with_codes: bool, scale: Decimal = Decimal(1_000_000)) -> set[tuple]:
+    out = set()
+    for code, name, *values in rows:
+        for measure, value in zip(MEASURES, values):
+            if value is not None and value != 0:
+                out.add(((code or None) if with_codes else None, name, measure, int(value * scale)))
+    return out
+
+
+def printed_values(table) -> dict[str, Counter]:
+    """Row name → the amounts printed on that row (value, is a rate), blanks, dashes and zeros left out."""
+    from ingest.textutil import parse_amount
+
+    rates = {c for c in range(table.width) if any("%" in row[c] or "率" in row[c] for row in table.header)}
+    out: dict[str, Counter] = {}
+    for row in table.rows:
+        name = row[table.name_col].split(" ")[-1]
+        for c in range(table.numeric_from, table.width):
+            value = parse_amount(row[c])
+            if value:
+                out.setdefault(name, Counter())[(value.normalize(), c in rates)] += 1
+    return out
+
+
+def stored_values(items) -> dict[str, Counter]:
+    from ingest.textutil import FEN_PER_UNIT
+
+    out: dict[str, Counter] = {}
+    for i in items:
+        if not i.amount_fen:
+            continue
+        rate = i.unit == "%"
+        value = Decimal(i.amount_fen) / (100 if rate else FEN_PER_UNIT[i.unit])
+        out.setdefault(i.name, Counter())[(value.normalize(), rate)] += 1
+    return out
+
+
+def check(path: Path, rows, with_codes: bool, table=None) -> tuple[str, list[str]]:
+    from ingest.pipeline import parse_file
+
+    doc = parse_file(path)
+    if isinstance(doc, str):
+        return "refused", [doc]
+    items = [i for t in doc.tables for i in t.items]
+    got = {((i.code if with_codes else None), i.name, i.measure, i.amount_fen) for i in items
+           if i.measure in MEASURES and i.amount_fen}
+    want = expected(rows, with_codes)
+    missing, wrong = want - got, got - want
+    flagged = sum(1 for i in items if i.uncertain)
+    others = sorted({f"{i.measure}({i.unit})" for i in items if i.measure not in MEASURES})
+    notes = []
+    if table is not None:
+        printed, stored = printed_values(table), stored_values(items)
+        scale = 10000 if table.unit_line == "单位：元" else 1
+        misread = [name for name, values in printed.items()
+                   if values != stored.get(name) and _in_wan(values, scale) != stored.get(name)]
+        if misread:
+            notes.append(f"cells misread on {len(misread)} rows: {misread[:2]} "
+                         f"printed {dict(printed[misread[0]])} stored {dict(stored.get(misread[0], {}))}")
+    if missing:
+        notes.append(f"missing {len(missing)}: {sorted(missing, key=str)[:2]}")
+    if wrong:
+        notes.append(f"wrong {len(wrong)}: {sorted(wrong, key=str)[:2]}")
+    if flagged:
+        notes.append(f"uncertain {flagged}")
+    if others:
+        notes.append(f"other measures {others}")
+    notes.append(f"issuer={doc.issuer} year={doc.year} kind={doc.kind}")
+    return ("ok" if not missing and not wrong and not (table is not None and misread) else "FAIL"), notes
+
+
+def _in_wan(values: Counter, scale: int) -> Counter:
+    return Counter({(v if rate else (v / scale).normalize(), rate): n for (v, rate), n in values.items()})
+
+
+def ask_all(paths: list[Path], folder: Path) -> None:
+    from assistant.engine import Assistant
+    from ingest.pipeline import ingest_paths
+
+    for path in paths:
+        store = folder / f"{path.stem}.db"
+        report = ingest_paths([path], store)
+        if report.failed:
+            print(f"  {path.name}: {report.failed[0].message}")
+            continue
+        engine = Assistant(store)
+        answers = []
+        for q in QUESTIONS:
+            a = engine.ask(q)
+            answers.append(f"{a.status}:{','.join(str(f.value) for f in a.figures[:1])}")
+        print(f"  {path.stem:36s} {' | '.join(answers)}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--ask", action="store_true", help="also ingest each variant and ask the same questions")
+    ap.add_argument("--only", help="layouts whose name contains this")
+    ap.add_argument("--formats", help="comma-separated formats (default: all)")
+    args = ap.parse_args()
+    rows = sample_rows(SAMPLE, "支出总表")
+    formats = args.formats.split(",") if args.formats else list(FORMATS)
+    failures = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        built = []
+        for name, layout in LAYOUTS.items():
+            if args.only and args.only not in name:
+                continue
+            table = layout(rows, TITLE, CONTEXT)
+            for fmt in formats:
+                started = time.perf_counter()
+                path = FORMATS[fmt](folder / f"{name}--{fmt}", table)
+                status, notes = check(path, rows, with_codes=name != "names_indented", table=table)
+                failures += status != "ok"
+                built.append(path)
+                print(f"{status:7s} {name:16s} {fmt:16s} {time.perf_counter() - started:5.2f}s  {'; '.join(notes)}")
+        if args.ask:
+            ask_all(built, folder)
+    print(f"{failures} variant(s) not read right")
+
+
+if __name__ == "__main__":
+    main()
