@@ -40,7 +40,9 @@ FORMATS = {
     "pdf-pages": lambda path, t: write_pdf(path.with_suffix(".pdf"), [t], rows_per_page=8),
     "pdf-pages-nohead": lambda path, t: write_pdf(path.with_suffix(".pdf"), [t], rows_per_page=8, repeat_header=False),
     "pdf-pages-cont": lambda path, t: write_pdf(path.with_suffix(".pdf"), [t], rows_per_page=8, continued_title=True),
+    "pdf-unruled": lambda path, t: write_pdf(path.with_suffix(".pdf"), [t], ruled=False),
     "xlsx": lambda path, t: write_workbook(path.with_suffix(".xlsx"), [t]),
+    "xlsx-text": lambda path, t: write_workbook(path.with_suffix(".xlsx"), [t], numbers_as_text=True),
     "xlsx-contents": lambda path, t: write_workbook(path.with_suffix(".xlsx"), [t], contents=True),
 }
 
@@ -56,12 +58,13 @@ def expected(rows, with_codes: bool, scale: Decimal = Decimal(1_000_000)) -> set
 
 def printed_values(table) -> dict[str, Counter]:
     """Row name → the amounts printed on that row (value, is a rate), blanks, dashes and zeros left out."""
+    from ingest.normalise.normalize import clean_name
     from ingest.textutil import parse_amount
 
     rates = {c for c in range(table.width) if any("%" in row[c] or "率" in row[c] for row in table.header)}
     out: dict[str, Counter] = {}
     for row in table.rows:
-        name = row[table.name_col].split(" ")[-1]
+        name = clean_name(row[table.name_col].split(" ")[-1])
         for c in range(table.numeric_from, table.width):
             value = parse_amount(row[c])
             if value:
@@ -157,7 +160,7 @@ def main() -> None:
             for fmt in formats:
                 started = time.perf_counter()
                 path = FORMATS[fmt](folder / f"{name}--{fmt}", table)
-                status, notes = check(path, rows, with_codes=name != "names_indented", table=table)
+                status, notes = check(path, rows, with_codes=not name.startswith("names"), table=table)
                 failures += status != "ok"
                 built.append(path)
                 print(f"{status:7s} {name:16s} {fmt:16s} {time.perf_counter() - started:5.2f}s  {'; '.join(notes)}")

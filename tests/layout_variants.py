@@ -106,11 +106,44 @@ def code_parts(rows: list[Row], title: str, context: str) -> Printed:
                    name_col=3)
 
 
+def code_parts_sparse(rows: list[Row], title: str, context: str) -> Printed:
+    """类 | 款 | 项 columns with each part printed once: the 类 row shows 208, its 款 rows 05
+    only, their 项 rows 05 only (the parts above are read from the rows before)."""
+    table = code_parts(rows, title, context)
+    body = []
+    for row in table.rows:
+        lei, kuan, xiang = row[:3]
+        parts = [lei, "", ""] if not kuan else (["", kuan, ""] if not xiang else ["", "", xiang])
+        body.append([*parts, *row[3:]])
+    return replace(table, rows=body)
+
+
 def code_in_name(rows: list[Row], title: str, context: str) -> Printed:
     """One 科目 column: '2080505 机关事业单位基本养老保险缴费支出'."""
     header = [["功能分类科目", "支出预算", "<", "<"], ["^", "合计", "基本支出", "项目支出"]]
     body = [[f"{r[0]} {r[1]}" if r[0] else r[1], *_amounts(r)] for r in rows]
     return Printed(title, header, body, [4.2, 1.3, 1.3, 1.3], context=context, numeric_from=1, name_col=0)
+
+
+def names_numbered(rows: list[Row], title: str, context: str) -> Printed:
+    """No codes: 类 rows numbered 一、二、, 款 rows (一)(二), 项 rows 1. 2. as some counties print."""
+    header = [["项目", "支出预算", "<", "<"], ["^", "合计", "基本支出", "项目支出"]]
+    counters = [0, 0, 0]
+    body = []
+    for r in rows:
+        level = max(0, (len(r[0]) - 3) // 2) if r[0] else -1
+        if level >= 0:
+            counters[level] += 1
+            counters[level + 1:] = [0] * (2 - level)
+            n = counters[level]
+            mark = [f"{_CN[n]}、", f"（{_CN[n]}）", f"{n}."][level]
+        else:
+            mark = ""
+        body.append([mark + r[1], *_amounts(r)])
+    return Printed(title, header, body, [4.2, 1.3, 1.3, 1.3], context=context, numeric_from=1, name_col=0)
+
+
+_CN = "零一二三四五六七八九十"
 
 
 def names_indented(rows: list[Row], title: str, context: str) -> Printed:
@@ -206,7 +239,9 @@ def final_accounts(rows: list[Row], title: str, context: str) -> Printed:
 LAYOUTS = {
     "base": base,
     "code_parts": code_parts,
+    "code_parts_sparse": code_parts_sparse,
     "code_in_name": code_in_name,
+    "names_numbered": names_numbered,
     "names_indented": names_indented,
     "in_yuan": in_yuan,
     "four_places": four_places,
@@ -267,13 +302,14 @@ def _xs(table: Printed) -> list[float]:
     return xs
 
 
-def _draw_header(c, table: Printed, top: float) -> float:
+def _draw_header(c, table: Printed, top: float, ruled: bool = True) -> float:
     xs = _xs(table)
     c.setFont(FONT, TEXT_SIZE)
     for r0, c0, r1, c1, text in _spans(table.header):
         x0, x1 = xs[c0], xs[c1 + 1]
         y0, y1 = top - r0 * ROW_H, top - (r1 + 1) * ROW_H
-        c.rect(x0, y1, x1 - x0, y0 - y1)
+        if ruled:
+            c.rect(x0, y1, x1 - x0, y0 - y1)
         lines = _wrap(text, x1 - x0 - 4)
         mid = (y0 + y1) / 2 + (len(lines) - 1) * TEXT_SIZE / 2 - 3
         for k, part in enumerate(lines):
@@ -326,14 +362,14 @@ def _draw_title(c, table: Printed, top: float, title: str | None = None) -> floa
 
 def write_pdf(path: Path, tables: list[Printed], cover: str | None = None, rotate: bool = False,
               rows_per_page: int | None = None, repeat_header: bool = True, continued_title: bool = False,
-              sideways: bool = False) -> Path:
+              sideways: bool = False, ruled: bool = True) -> Path:
     """The tables on landscape pages, one table per page unless it runs on.
 
     `rotate`: portrait pages turned by /Rotate 90 with the content drawn turned back, as a
     viewer shows a landscape page (what Word and WPS print); `sideways`: the same content on a
     portrait page without /Rotate (the text runs up the page). `rows_per_page`: a table runs on
     over several pages, its header repeated (`repeat_header`) or not, its title repeated as
-    'X（续）' (`continued_title`)."""
+    'X（续）' (`continued_title`). `ruled=False`: no lines, the columns only by position."""
     portrait = rotate or sideways
     c = _canvas(path, portrait)
 
@@ -367,8 +403,8 @@ def write_pdf(path: Path, tables: list[Printed], cover: str | None = None, rotat
             elif continued_title:
                 y = _draw_title(c, table, y, f"{table.title}（续）")
             if k == 0 or repeat_header:
-                y = _draw_header(c, table, y)
-            _draw_rows(c, table, chunk, y)
+                y = _draw_header(c, table, y, ruled)
+            _draw_rows(c, table, chunk, y, ruled)
             n += 1
             end_page(n)
     c.save()

@@ -589,10 +589,31 @@ def _columns(header: list[Line], body: list[Line]) -> list[list[float]]:
     centred, so an amount need not overlap its label: `_band_of` falls back to the nearest
     label's region."""
     segs = [(k, x0, x1) for k, ln in enumerate(header) for x0, x1, _ in ln.segments(SEGMENT_GAP)]
-    leaves = sorted([x0, x1] for k, x0, x1 in segs
+    leaves = sorted([x0, x1, k] for k, x0, x1 in segs
                     if not any(header[k2].top > header[k].bottom and _overlap(x0, x1, a, b) > 0
                                for k2, a, b in segs))
-    return leaves or _bands(body)
+    body_bands = _bands(body)
+    if len(header) >= 2 and len(leaves) > len(body_bands):
+        leaves = _without_gap_groups(leaves, segs, header, len(body_bands))
+    return [leaf[:2] for leaf in leaves] or body_bands
+
+
+def _without_gap_groups(leaves: list[list], segs: list[tuple[int, float, float]], header: list[Line],
+                        wanted: int) -> list[list]:
+    """Leaves without the group labels centred over a gap between lower labels.
+
+    A label spanning columns ('金额' over 合计 … 增减%) may sit over the space between two
+    lower labels and so have nothing printed under it, like a leaf. When the header then
+    names more columns than the body fills, a label of the top header line with lower labels
+    on both sides is such a group, and is dropped, but only when that makes the counts agree."""
+    def is_gap_group(leaf: list) -> bool:
+        x0, x1, k = leaf
+        if k != 0:
+            return False
+        lower = [(a, b) for k2, a, b in segs if header[k2].top > header[0].bottom]
+        return any(b <= x0 for a, b in lower) and any(a >= x1 for a, b in lower)
+    kept = [leaf for leaf in leaves if not is_gap_group(leaf)]
+    return kept if len(kept) == wanted else leaves
 
 
 def _band_of(bands: list[list[float]], x0: float, x1: float) -> int:
@@ -633,7 +654,11 @@ def _header_spans(header: list[Line], bands: list[list[float]]) -> list[tuple[in
         size = header[k].size
         below = [(header[k2].top, lo2, hi2) for k2, lo2, hi2, *_ in placed
                  if header[k2].top > header[k].bottom and lo2 <= hi and hi2 >= lo]
-        wrapped = any(top - header[k].bottom < 0.8 * size for top, *_ in below)
+        # A label wraps onto the next line at the cell's line spacing and only when it fills its
+        # column; a short label close above others ('支出预算' over 合计 | 基本支出 | 项目支出,
+        # '科目编码' over 类 | 款 | 项, rows set tight) spans them.
+        wrapped = (any(top - header[k].bottom < 0.5 * size for top, *_ in below)
+                   and x1 - x0 >= 0.6 * _room(bands, lo, hi))
         if below and not wrapped:
             claimed = {i for k2, lo2, hi2, *_ in placed if k2 == k and (lo2, hi2) != (lo, hi)
                        for i in range(lo2, hi2 + 1)}
@@ -653,6 +678,19 @@ def _header_spans(header: list[Line], bands: list[list[float]]) -> list[tuple[in
                 _, lo, hi = max(fits)
         out.append((k, lo, hi, text))
     return out
+
+
+def _room(bands: list[list[float]], lo: int, hi: int) -> float:
+    """The width a label over columns lo..hi has before it must wrap: from halfway to the
+    column on its left to halfway to the one on its right (mirrored at the table's edge)."""
+    centres = [(a + b) / 2 for a, b in bands]
+    half_left = (centres[lo] - centres[lo - 1]) / 2 if lo > 0 else None
+    half_right = (centres[hi + 1] - centres[hi]) / 2 if hi + 1 < len(bands) else None
+    if half_left is None and half_right is None:
+        return 0.0  # one column: nothing to span, a label close above another wraps
+    half_left = half_left if half_left is not None else half_right
+    half_right = half_right if half_right is not None else half_left
+    return (centres[hi] + half_right) - (centres[lo] - half_left)
 
 
 def _unruled_grid(table: Unruled) -> Grid:
