@@ -23,13 +23,13 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
-from layout_variants import LAYOUTS, sample_rows, write_pdf, write_workbook  # noqa: E402
+from layout_variants import (LAYOUTS, MEASURES, SUMMARY_LAYOUTS, expected_items,  # noqa: E402
+                             read_items, sample_rows, summary_sides, write_pdf, write_workbook)
 
 SAMPLE = REPO / "data" / "samples" / "qinghai-2021-budget.txt"
 ISSUER = "青海省医疗保障局"
 TITLE = "2021年部门支出预算总表"
 CONTEXT = f"编制部门：{ISSUER}"
-MEASURES = ("合计", "基本支出", "项目支出")
 QUESTIONS = [f"{ISSUER}2021年其他公共卫生支出是多少？", f"{ISSUER}2021年军队转业干部安置是多少？",
              f"{ISSUER}2021年项目支出是多少？"]
 
@@ -45,15 +45,6 @@ FORMATS = {
     "xlsx-text": lambda path, t: write_workbook(path.with_suffix(".xlsx"), [t], numbers_as_text=True),
     "xlsx-contents": lambda path, t: write_workbook(path.with_suffix(".xlsx"), [t], contents=True),
 }
-
-
-def expected(rows, with_codes: bool, scale: Decimal = Decimal(1_000_000)) -> set[tuple]:
-    out = set()
-    for code, name, *values in rows:
-        for measure, value in zip(MEASURES, values):
-            if value is not None and value != 0:
-                out.add(((code or None) if with_codes else None, name, measure, int(value * scale)))
-    return out
 
 
 def printed_values(table) -> dict[str, Counter]:
@@ -92,9 +83,8 @@ def check(path: Path, rows, with_codes: bool, table=None) -> tuple[str, list[str
     if isinstance(doc, str):
         return "refused", [doc]
     items = [i for t in doc.tables for i in t.items]
-    got = {((i.code if with_codes else None), i.name, i.measure, i.amount_fen) for i in items
-           if i.measure in MEASURES and i.amount_fen}
-    want = expected(rows, with_codes)
+    got = read_items(doc, with_codes)
+    want = expected_items(rows, with_codes)
     missing, wrong = want - got, got - want
     flagged = sum(1 for i in items if i.uncertain)
     others = sorted({f"{i.measure}({i.unit})" for i in items if i.measure not in MEASURES})
@@ -123,10 +113,32 @@ def _in_wan(values: Counter, scale: int) -> Counter:
     return Counter({(v if rate else (v / scale).normalize(), rate): n for (v, rate), n in values.items()})
 
 
+def check_summary(path: Path, income, spending) -> tuple[str, list[str]]:
+    """Every figure of both halves under its side (收入/支出) and name, this year's measure."""
+    from ingest.pipeline import parse_file
+
+    doc = parse_file(path)
+    if isinstance(doc, str):
+        return "refused", [doc]
+    items = [i for t in doc.tables for i in t.items if i.measure == "合计"]
+    got = {(i.side, i.name, i.amount_fen) for i in items}
+    want = {(side, name, int(v * 1_000_000)) for side, half in (("收入", income), ("支出", spending)) for name, v in half}
+    missing, wrong = want - got, got - want
+    kinds = sorted({t.table_kind for t in doc.tables})
+    notes = [f"kinds {kinds}"]
+    if missing:
+        notes.append(f"missing {len(missing)}: {sorted(missing, key=str)[:2]}")
+    if wrong:
+        notes.append(f"wrong {len(wrong)}: {sorted(wrong, key=str)[:2]}")
+    return ("ok" if not missing and not wrong else "FAIL"), notes
+
+
 def ask_all(paths: list[Path], folder: Path) -> None:
     from assistant.engine import Assistant
     from ingest.pipeline import ingest_paths
 
+    first = None
+    differ = 0
     for path in paths:
         store = folder / f"{path.stem}.db"
         report = ingest_paths([path], store)
@@ -137,8 +149,11 @@ def ask_all(paths: list[Path], folder: Path) -> None:
         answers = []
         for q in QUESTIONS:
             a = engine.ask(q)
-            answers.append(f"{a.status}:{','.join(str(f.value) for f in a.figures[:1])}")
-        print(f"  {path.stem:36s} {' | '.join(answers)}")
+            answers.append(f"{a.status}:{','.join(f'{f.value}{f.unit}' for f in a.figures[:1])}")
+        first = first or answers
+        differ += answers != first
+        print(f"  {'same' if answers == first else 'DIFF'} {path.stem:36s} {' | '.join(answers)}")
+    print(f"{differ} variant(s) answered differently from the first")
 
 
 def main() -> None:
@@ -164,6 +179,16 @@ def main() -> None:
                 failures += status != "ok"
                 built.append(path)
                 print(f"{status:7s} {name:16s} {fmt:16s} {time.perf_counter() - started:5.2f}s  {'; '.join(notes)}")
+        income, spending = summary_sides(SAMPLE, "部门收支总表")
+        for name, layout in SUMMARY_LAYOUTS.items():
+            if args.only and args.only not in name:
+                continue
+            table = layout(income, spending, "2021年部门收支预算总表", CONTEXT)
+            for fmt in formats:
+                path = FORMATS[fmt](folder / f"{name}--{fmt}", table)
+                status, notes = check_summary(path, income, spending)
+                failures += status != "ok"
+                print(f"{status:7s} {name:16s} {fmt:16s}        {'; '.join(notes)}")
         if args.ask:
             ask_all(built, folder)
     print(f"{failures} variant(s) not read right")

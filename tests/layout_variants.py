@@ -36,6 +36,7 @@ class Printed:
     unit_line: str = "单位：万元"
     context: str = ""  # 部门：X, printed left of the unit line
     numeric_from: int = 2  # first column printed right-aligned (amounts)
+    text_cols: tuple[int, ...] = ()  # further text columns among the amounts (a second 项目 half)
     indent: list[int] = field(default_factory=list)  # per body row: levels of indent of the name
     name_col: int = 1
 
@@ -74,6 +75,25 @@ def sample_rows(path: Path, title: str) -> list[Row]:
         row[2 + measures.index(item.measure)] = Decimal(item.amount_fen) / Decimal(1_000_000)
     ordered = sorted(rows.items(), key=lambda kv: (not (kv[1][1].startswith(("合计", "总")) and not kv[1][0]), kv[0]))
     return [tuple(r) for _, r in ordered]  # type: ignore[misc]
+
+
+MEASURES = ("合计", "基本支出", "项目支出")
+
+
+def expected_items(rows: list[Row], with_codes: bool = True) -> set[tuple]:
+    """(code, name, measure, 分) of every figure the rows print; code None for a layout without codes."""
+    out = set()
+    for code, name, *values in rows:
+        for measure, value in zip(MEASURES, values):
+            if value:
+                out.add(((code or None) if with_codes else None, name, measure, int(value * 1_000_000)))
+    return out
+
+
+def read_items(doc, with_codes: bool = True) -> set[tuple]:
+    """The same of a normalized document: its 合计/基本支出/项目支出 figures (printed zeros left out)."""
+    return {((i.code if with_codes else None), i.name, i.measure, i.amount_fen)
+            for t in doc.tables for i in t.items if i.measure in MEASURES and i.amount_fen}
 
 
 # --- the layouts --------------------------------------------------------------------------------
@@ -254,15 +274,57 @@ LAYOUTS = {
 }
 
 
-def summary_two_halves(income: list[tuple[str, Decimal | None]], spending: list[tuple[str, Decimal | None]],
-                       title: str, context: str) -> Printed:
-    """收支预算总表 as two halves side by side: 收入 (项目 | 预算数) | 支出 (项目 | 预算数)."""
-    header = [["收入", "<", "支出", "<"], ["项目", "预算数", "项目", "预算数"]]
+Side = list[tuple[str, Decimal]]  # (name, 万元) down one half of a 收支总表
+
+
+def summary_sides(path: Path, title: str) -> tuple[Side, Side]:
+    """The 收入 and 支出 halves of a sample's 收支总表 (totals last), read by the product."""
+    from ingest.pipeline import parse_file
+
+    doc = parse_file(path)
+    assert not isinstance(doc, str), doc
+    table = next(t for t in doc.tables if t.title == title)
+    sides: dict[str, Side] = {"收入": [], "支出": []}
+    for item in sorted(table.items, key=lambda i: i.row_no):
+        sides[item.side].append((item.name, Decimal(item.amount_fen) / Decimal(1_000_000)))
+    return sides["收入"], sides["支出"]
+
+
+def _halves(income: Side, spending: Side) -> list[tuple[tuple[str, str], tuple[str, str]]]:
+    """Both halves on the same rows, the shorter padded so that the totals end level."""
+    def pad(side: Side, n: int) -> list[tuple[str, str]]:
+        body, totals = [s for s in side if "计" not in s[0]], [s for s in side if "计" in s[0]]
+        cells = [(name, fmt(v)) for name, v in body] + [("", "")] * (n - len(side))
+        return cells + [(name, fmt(v)) for name, v in totals]
     n = max(len(income), len(spending))
-    income = income[:-1] + [("", None)] * (n - len(income)) + income[-1:]
-    spending = spending[:-1] + [("", None)] * (n - len(spending)) + spending[-1:]
-    body = [[a, fmt(av), b, fmt(bv)] for (a, av), (b, bv) in zip(income, spending)]
-    return Printed(title, header, body, [3.0, 1.3, 3.0, 1.3], context=context, numeric_from=1, name_col=0)
+    return list(zip(pad(income, n), pad(spending, n)))
+
+
+def summary_grouped(income: Side, spending: Side, title: str, context: str) -> Printed:
+    """收支总表 as two halves side by side under spanning labels: 收入 (项目 | 预算数) | 支出 (项目 | 预算数)."""
+    header = [["收入", "<", "支出", "<"], ["项目", "预算数", "项目", "预算数"]]
+    body = [[a, av, b, bv] for (a, av), (b, bv) in _halves(income, spending)]
+    return Printed(title, header, body, [3.0, 1.3, 3.0, 1.3], context=context, numeric_from=1, name_col=0,
+                   text_cols=(2,))
+
+
+def summary_flat(income: Side, spending: Side, title: str, context: str) -> Printed:
+    """The same on one header row: 收入项目 | 金额 | 支出项目 | 金额."""
+    table = summary_grouped(income, spending, title, context)
+    return replace(table, header=[["收入项目", "金额", "支出项目", "金额"]])
+
+
+def summary_years(income: Side, spending: Side, title: str, context: str) -> Printed:
+    """Halves with this year's and last year's figures: 收入 (项目 | 本年预算 | 上年预算) | 支出 (…)."""
+    header = [["收  入", "<", "<", "支  出", "<", "<"],
+              ["项  目", "本年预算", "上年预算", "项  目", "本年预算", "上年预算"]]
+    last = lambda v: fmt((Decimal(v.replace(",", "")) * Decimal("0.9")).quantize(Decimal("0.01"))) if v else ""  # noqa: E731
+    body = [[a, av, last(av), b, bv, last(bv)] for (a, av), (b, bv) in _halves(income, spending)]
+    return Printed(title, header, body, [2.6, 1.0, 1.0, 2.6, 1.0, 1.0], context=context, numeric_from=1,
+                   name_col=0, text_cols=(3,))
+
+
+SUMMARY_LAYOUTS = {"summary_grouped": summary_grouped, "summary_flat": summary_flat, "summary_years": summary_years}
 
 
 # --- printing: PDF ------------------------------------------------------------------------------
@@ -340,7 +402,7 @@ def _draw_rows(c, table: Printed, rows: list[tuple[int, list[str]]], top: float,
             if not text:
                 continue
             base = y - ROW_H + 6
-            if col >= table.numeric_from:
+            if col >= table.numeric_from and col not in table.text_cols:
                 c.drawRightString(xs[col + 1] - 3, base, text)
             else:
                 level = table.indent[k] if col == table.name_col and k < len(table.indent) else 0
@@ -450,7 +512,8 @@ def write_workbook(path: Path, tables: list[Printed], contents: bool = False, nu
                     continue
                 cell = ws.cell(top + r, col + 1)
                 value = text.replace(",", "")
-                if col >= table.numeric_from and not numbers_as_text and _is_number(value):
+                if col >= table.numeric_from and col not in table.text_cols and not numbers_as_text \
+                        and _is_number(value):
                     cell.value = float(Decimal(value))
                     places = len(value.split(".")[1]) if "." in value else 0
                     cell.number_format = "#,##0." + "0" * places if places else "#,##0"

@@ -183,7 +183,11 @@ def _is_name_col(label: str) -> bool:
     """项目 / 科目名称 / 单位（项目）名称 / 支出功能分类科目（按大类） / 预算单位 — not 项目支出."""
     label = label.replace(" ", "")
     return "编码" not in label and (label in ("项目", "预算单位", "采购项目") or label.endswith(("名称", "科目"))
-                                   or "按大类" in label)
+                                   or "按大类" in label or bool(_SIDE_NAME.fullmatch(label)))
+
+
+# The name column of one half of a 收支总表: 收入项目, 支出项目 (a bare 收入 may hold amounts).
+_SIDE_NAME = re.compile(r"(收入|支出)(项目|科目)")
 
 
 def _is_ignored_col(label: str) -> bool:
@@ -429,13 +433,17 @@ def _group(raw: RawTable, col: int) -> str:
 def _side(raw: RawTable, col: int) -> str | None:
     """收入 / 支出 for side-by-side summary tables: from the spanning label (收入, 本年支出,
     财政拨款收入 …), else by position (the second 项目 column starts the 支出 side)."""
-    names = [i for i, c in enumerate(raw.columns) if c in ("项目", "项 目")]
+    names = [i for i, c in enumerate(raw.columns) if c.replace(" ", "") == "项目" or _SIDE_NAME.fullmatch(c.replace(" ", ""))]
     if len(names) < 2:
         return None  # not a side-by-side table: 基本支出 over its columns is not a side
     group = _group(raw, col)
     for side in ("收入", "支出"):
         if group.endswith(side):
             return side
+    owner = max(i for i in names if i < col) if any(i < col for i in names) else None
+    m = _SIDE_NAME.fullmatch(raw.columns[owner].replace(" ", "")) if owner is not None else None
+    if m:
+        return m.group(1)  # the half's own name column says: 支出项目
     return "收入" if col < names[1] else "支出"
 
 
