@@ -1,0 +1,155 @@
+"""The Qinghai sample's 支出总表 and 收支总表 printed the way other publishers print them
+(tests/layout_variants.py): each variant must load with the sample's own figures, or load
+none of them; never a figure under the wrong code, name, measure, side or unit."""
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from conftest import SAMPLES
+from layout_variants import (LAYOUTS, expected_items, read_items, sample_rows, summary_flat, summary_sides,
+                             summary_years, write_pdf, write_workbook)
+
+pytest.importorskip("reportlab")
+pytest.importorskip("openpyxl")
+
+SAMPLE = SAMPLES / "qinghai-2021-budget.txt"
+TITLE = "2021年部门支出预算总表"
+CONTEXT = "编制部门：青海省医疗保障局"
+
+
+@pytest.fixture(scope="module")
+def rows():
+    return sample_rows(SAMPLE, "支出总表")
+
+
+def _read(path: Path):
+    from ingest.pipeline import parse_file
+
+    doc = parse_file(path)
+    assert not isinstance(doc, str), doc
+    return doc
+
+
+def _items_named(doc, name: str) -> dict[str, tuple[int, str]]:
+    return {i.measure: (i.amount_fen, i.unit) for t in doc.tables for i in t.items if i.name == name}
+
+
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
+@pytest.mark.parametrize("fmt", ["pdf", "xlsx"])
+def test_layout_loads_the_sample_figures(tmp_path, rows, layout, fmt):
+    table = LAYOUTS[layout](rows, TITLE, CONTEXT)
+    path = (write_pdf(tmp_path / "t.pdf", [table]) if fmt == "pdf" else write_workbook(tmp_path / "t.xlsx", [table]))
+    with_codes = not layout.startswith("names")
+    assert read_items(_read(path), with_codes) == expected_items(rows, with_codes)
+
+
+def test_sideways_page_without_rotate_is_read_turned(tmp_path, rows):
+    path = write_pdf(tmp_path / "sideways.pdf", [LAYOUTS["base"](rows, TITLE, CONTEXT)], sideways=True)
+    assert read_items(_read(path)) == expected_items(rows)
+
+
+def test_page_turned_by_rotate_reads_like_a_landscape_page(tmp_path, rows):
+    path = write_pdf(tmp_path / "rotate.pdf", [LAYOUTS["base"](rows, TITLE, CONTEXT)], rotate=True)
+    assert read_items(_read(path)) == expected_items(rows)
+
+
+@pytest.mark.parametrize("repeat_header", [True, False])
+def test_table_running_over_pages_keeps_every_row(tmp_path, rows, repeat_header):
+    path = write_pdf(tmp_path / "pages.pdf", [LAYOUTS["code_parts"](rows, TITLE, CONTEXT)], rows_per_page=8,
+                     repeat_header=repeat_header, continued_title=True)
+    assert read_items(_read(path)) == expected_items(rows)
+
+
+def test_unit_printed_in_the_header_is_the_tables_unit(tmp_path, rows):
+    path = write_workbook(tmp_path / "unit.xlsx", [LAYOUTS["unit_in_header"](rows, TITLE, CONTEXT)])
+    doc = _read(path)
+    assert doc.tables[0].unit == "万元"
+    assert _items_named(doc, "信息化建设")["合计"] == (1_566_450_000, "万元")
+
+
+def test_rate_column_is_a_percentage_not_money(tmp_path, rows):
+    path = write_workbook(tmp_path / "rates.xlsx", [LAYOUTS["change_columns"](rows, TITLE, CONTEXT)])
+    items = _items_named(_read(path), "行政运行")
+    assert items["增减%"] == (-1667, "%")  # -16.67%
+    assert items["增减额"] == (-181_340_000, "万元")  # -181.34万元
+
+
+def test_bracketed_negative_is_read_as_negative(tmp_path, rows):
+    path = write_pdf(tmp_path / "brackets.pdf", [LAYOUTS["paren_negatives"](rows, TITLE, CONTEXT)])
+    assert _items_named(_read(path), "行政运行")["增减额"] == (-181_340_000, "万元")
+
+
+def test_bracketed_item_number_stays_text():
+    from ingest.textutil import parse_amount
+
+    assert parse_amount("(12.30)") == Decimal("-12.30")
+    assert parse_amount("（1,234.00）") == Decimal("-1234.00")
+    assert parse_amount("(1)") is None
+
+
+def test_final_accounts_rate_column_is_not_money(tmp_path, rows):
+    path = write_pdf(tmp_path / "final.pdf", [LAYOUTS["final_accounts"](rows, TITLE, CONTEXT)])
+    units = {i.unit for t in _read(path).tables for i in t.items if "%" in i.column_label}
+    assert units == {"%"}
+
+
+def test_unruled_tight_header_reads_group_labels_as_spans(tmp_path, rows):
+    path = write_pdf(tmp_path / "unruled.pdf", [LAYOUTS["base"](rows, TITLE, CONTEXT)], ruled=False)
+    assert read_items(_read(path)) == expected_items(rows)
+
+
+def test_unruled_group_label_over_a_gap_is_no_column(tmp_path, rows):
+    """金额 centred over six amount columns has nothing printed under it; it must not take the
+    项目支出 figures as a 合计 column of its own."""
+    path = write_pdf(tmp_path / "gap.pdf", [LAYOUTS["change_columns"](rows, TITLE, CONTEXT)], ruled=False)
+    assert read_items(_read(path)) == expected_items(rows)
+
+
+def test_unruled_code_label_over_lei_kuan_xiang(tmp_path, rows):
+    path = write_pdf(tmp_path / "parts.pdf", [LAYOUTS["code_parts_sparse"](rows, TITLE, CONTEXT)], ruled=False)
+    assert read_items(_read(path)) == expected_items(rows)
+
+
+def test_contents_sheet_holds_no_figures(tmp_path, rows):
+    path = write_workbook(tmp_path / "contents.xlsx", [LAYOUTS["base"](rows, TITLE, CONTEXT)], contents=True)
+    doc = _read(path)
+    assert [len(t.items) for t in doc.tables if t.title.replace(" ", "") == "目录"] == [0]
+    assert read_items(doc) == expected_items(rows)
+
+
+def _sides(doc) -> set[tuple]:
+    return {(i.side, i.name, i.amount_fen) for t in doc.tables for i in t.items if i.measure == "合计"}
+
+
+def _expected_sides(income, spending) -> set[tuple]:
+    return {(side, name, int(v * 1_000_000)) for side, half in (("收入", income), ("支出", spending))
+            for name, v in half}
+
+
+def test_summary_halves_named_income_and_spending_items_keep_their_sides(tmp_path):
+    income, spending = summary_sides(SAMPLE, "部门收支总表")
+    path = write_workbook(tmp_path / "flat.xlsx", [summary_flat(income, spending, "2021年部门收支预算总表", CONTEXT)])
+    assert _sides(_read(path)) == _expected_sides(income, spending)
+
+
+def test_summary_this_year_column_is_the_total_measure(tmp_path):
+    income, spending = summary_sides(SAMPLE, "部门收支总表")
+    path = write_pdf(tmp_path / "years.pdf", [summary_years(income, spending, "2021年部门收支预算总表", CONTEXT)])
+    assert _sides(_read(path)) == _expected_sides(income, spending)
+
+
+def test_every_layout_answers_the_same_question_with_the_same_figure(tmp_path, rows):
+    from assistant.engine import Assistant
+    from ingest.pipeline import ingest_paths
+
+    answers = set()
+    for layout in ("base", "code_in_name", "in_yuan", "names_indented"):
+        path = write_pdf(tmp_path / f"{layout}.pdf", [LAYOUTS[layout](rows, TITLE, CONTEXT)], sideways=layout == "in_yuan")
+        store = tmp_path / f"{layout}.db"
+        assert not ingest_paths([path], store).failed
+        answer = Assistant(store).ask("青海省医疗保障局2021年军队转业干部安置是多少？")
+        answers.add((answer.status, tuple((f.value, f.unit) for f in answer.figures[:1])))
+    assert answers == {("answered", ((Decimal("667.23"), "万元"),))}
