@@ -153,3 +153,22 @@ def test_every_layout_answers_the_same_question_with_the_same_figure(tmp_path, r
         answer = Assistant(store).ask("青海省医疗保障局2021年军队转业干部安置是多少？")
         answers.add((answer.status, tuple((f.value, f.unit) for f in answer.figures[:1])))
     assert answers == {("answered", ((Decimal("667.23"), "万元"),))}
+
+
+def test_unruled_summary_halves_keep_their_sides(tmp_path):
+    """Unruled, a half's right-aligned amount and the next half's name sit closer than a cell
+    gap, and 收入/支出 are centred over columns of unequal widths."""
+    from layout_variants import summary_grouped
+
+    income, spending = summary_sides(SAMPLE, "部门收支总表")
+    table = summary_grouped(income, spending, "2021年部门收支预算总表", CONTEXT)
+    path = write_pdf(tmp_path / "halves.pdf", [table], ruled=False)
+    assert _sides(_read(path)) == _expected_sides(income, spending)
+
+
+def test_amount_before_wan_yuan_in_a_sentence_stays_one_run():
+    from ingest.readers.pdf_reader import Char, Line
+
+    chars = [Char(10 + 6 * k, 15 + 6 * k, 0, 10, 10, ch) for k, ch in enumerate("支出906.7")]
+    chars += [Char(chars[-1].x1 + 4, chars[-1].x1 + 14, 0, 10, 10, "万"), Char(chars[-1].x1 + 14, chars[-1].x1 + 24, 0, 10, 10, "元")]
+    assert [s[2] for s in Line(1, 0, 10, chars).finish().segments(1.0)] == ["支出906.7 万元"]

@@ -341,10 +341,15 @@ class Line:
         return self
 
     def segments(self, gap: float) -> list[tuple[float, float, str]]:
-        """Runs of characters separated by at least `gap` × font size of white space."""
+        """Runs of characters separated by at least `gap` × font size of white space, or by
+        half that where a figure ends and Chinese text begins: a right-aligned amount and the
+        left-aligned name of the next column (two halves of a 收支总表 side by side) sit closer
+        than a cell gap, but further apart than the space printed before 万元 in a sentence."""
         out: list[list[Char]] = []
         for ch in self.chars:
-            if out and ch.x0 - out[-1][-1].x1 < gap * max(ch.size, 1):
+            space = ch.x0 - out[-1][-1].x1 if out else 0.0
+            at_name = bool(out) and out[-1][-1].text.isdigit() and _is_cjk(ch.text) and not ch.text in "万亿元"
+            if out and space < (gap / 2 if at_name else gap) * max(ch.size, 1):
                 out[-1].append(ch)
             else:
                 out.append([ch])
@@ -650,6 +655,7 @@ def _header_spans(header: list[Line], bands: list[list[float]]) -> list[tuple[in
             hit = [_band_of(bands, x0, x1)]
         placed.append((k, min(hit), max(hit), text, x0, x1))
     out = []
+    resolved: dict[int, set[int]] = {}  # per line: columns its group labels already span
     for k, lo, hi, text, x0, x1 in placed:
         size = header[k].size
         below = [(header[k2].top, lo2, hi2) for k2, lo2, hi2, *_ in placed
@@ -661,7 +667,7 @@ def _header_spans(header: list[Line], bands: list[list[float]]) -> list[tuple[in
                    and x1 - x0 >= 0.6 * _room(bands, lo, hi))
         if below and not wrapped:
             claimed = {i for k2, lo2, hi2, *_ in placed if k2 == k and (lo2, hi2) != (lo, hi)
-                       for i in range(lo2, hi2 + 1)}
+                       for i in range(lo2, hi2 + 1)} | resolved.get(k, set())
             under = {i for k2, lo2, hi2, *_ in placed if header[k2].top > header[k].bottom
                      for i in range(lo2, hi2 + 1)}
             i0 = lo
@@ -676,6 +682,13 @@ def _header_spans(header: list[Line], bands: list[list[float]]) -> list[tuple[in
                     <= max(0.15 * (bands[b][1] - bands[a][0]), 3.0)]
             if fits:
                 _, lo, hi = max(fits)
+            else:  # columns of unequal widths: the span whose columns (not labels) centre it
+                edges = _column_edges(bands)
+                off = min((abs((edges[a] + edges[b + 1]) / 2 - centre) / (edges[b + 1] - edges[a]), a, b)
+                          for a in range(i0, lo + 1) for b in range(hi, i1 + 1))
+                if off[0] <= 0.15:
+                    _, lo, hi = off
+            resolved.setdefault(k, set()).update(range(lo, hi + 1))
         out.append((k, lo, hi, text))
     return out
 
@@ -691,6 +704,17 @@ def _room(bands: list[list[float]], lo: int, hi: int) -> float:
     half_left = half_left if half_left is not None else half_right
     half_right = half_right if half_right is not None else half_left
     return (centres[hi] + half_right) - (centres[lo] - half_left)
+
+
+def _column_edges(bands: list[list[float]]) -> list[float]:
+    """Where columns meet, from their labels: halfway between neighbouring label centres (the
+    outer edges mirrored). A label over columns of different widths is centred over the
+    columns, not over their labels."""
+    centres = [(a + b) / 2 for a, b in bands]
+    if len(centres) < 2:
+        return [bands[0][0], bands[0][1]] if bands else []
+    inner = [(p + q) / 2 for p, q in zip(centres, centres[1:])]
+    return [2 * centres[0] - inner[0], *inner, 2 * centres[-1] - inner[-1]]
 
 
 def _unruled_grid(table: Unruled) -> Grid:
