@@ -256,6 +256,25 @@ def final_accounts(rows: list[Row], title: str, context: str) -> Printed:
                    context=context)
 
 
+def wrapped_names(rows: list[Row], title: str, context: str) -> Printed:
+    """A narrow 科目名称 column: long names wrap onto a second line inside their cell."""
+    return replace(base(rows, title, context), widths=[1.0, 1.4, 1.3, 1.3, 1.3])
+
+
+def in_yuan_whole(rows: list[Row], title: str, context: str) -> Printed:
+    """单位：元 in whole yuan, no decimals: 15,664,500."""
+    body = [[r[0], r[1], *[fmt(v * 10000 if v is not None else None, places=0) for v in r[2:]]] for r in rows]
+    return replace(base(rows, title, context), rows=body, unit_line="单位：元")
+
+
+def column_numbers(rows: list[Row], title: str, context: str) -> Printed:
+    """A 栏次 row under the header numbering the columns (1, 2, 3), as 决算 forms print."""
+    header = [["科目编码", "科目名称", "支出预算", "<", "<"],
+              ["^", "^", "合计", "基本支出", "项目支出"],
+              ["栏次", "<", "1", "2", "3"]]
+    return replace(base(rows, title, context), header=header)
+
+
 LAYOUTS = {
     "base": base,
     "code_parts": code_parts,
@@ -271,6 +290,9 @@ LAYOUTS = {
     "change_columns": with_change_columns,
     "paren_negatives": paren_negatives,
     "final_accounts": final_accounts,
+    "wrapped_names": wrapped_names,
+    "in_yuan_whole": in_yuan_whole,
+    "column_numbers": column_numbers,
 }
 
 
@@ -392,22 +414,25 @@ def _wrap(text: str, width: float) -> list[str]:
 
 
 def _draw_rows(c, table: Printed, rows: list[tuple[int, list[str]]], top: float, ruled: bool = True) -> float:
+    """Body rows; a text too wide for its cell wraps inside it and the row grows, every cell
+    starting on the row's first line."""
     xs = _xs(table)
     c.setFont(FONT, TEXT_SIZE)
     y = top
     for k, row in rows:
-        for col, text in enumerate(row):
+        wrapped = [_wrap(text, xs[col + 1] - xs[col] - 6) if text else [] for col, text in enumerate(row)]
+        height = ROW_H + (max(len(w) for w in wrapped) - 1) * (TEXT_SIZE + 2)
+        for col, lines in enumerate(wrapped):
             if ruled:
-                c.rect(xs[col], y - ROW_H, xs[col + 1] - xs[col], ROW_H)
-            if not text:
-                continue
-            base = y - ROW_H + 6
-            if col >= table.numeric_from and col not in table.text_cols:
-                c.drawRightString(xs[col + 1] - 3, base, text)
-            else:
-                level = table.indent[k] if col == table.name_col and k < len(table.indent) else 0
-                c.drawString(xs[col] + 3 + level * 2 * TEXT_SIZE, base, text)
-        y -= ROW_H
+                c.rect(xs[col], y - height, xs[col + 1] - xs[col], height)
+            for n, text in enumerate(lines):
+                base = y - ROW_H + 6 - n * (TEXT_SIZE + 2)
+                if col >= table.numeric_from and col not in table.text_cols:
+                    c.drawRightString(xs[col + 1] - 3, base, text)
+                else:
+                    level = table.indent[k] if col == table.name_col and k < len(table.indent) else 0
+                    c.drawString(xs[col] + 3 + level * 2 * TEXT_SIZE, base, text)
+        y -= height
     return y
 
 

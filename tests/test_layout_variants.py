@@ -172,3 +172,16 @@ def test_amount_before_wan_yuan_in_a_sentence_stays_one_run():
     chars = [Char(10 + 6 * k, 15 + 6 * k, 0, 10, 10, ch) for k, ch in enumerate("支出906.7")]
     chars += [Char(chars[-1].x1 + 4, chars[-1].x1 + 14, 0, 10, 10, "万"), Char(chars[-1].x1 + 14, chars[-1].x1 + 24, 0, 10, 10, "元")]
     assert [s[2] for s in Line(1, 0, 10, chars).finish().segments(1.0)] == ["支出906.7 万元"]
+
+
+def test_unruled_column_numbers_row_is_no_header_label(tmp_path, rows):
+    path = write_pdf(tmp_path / "lanci.pdf", [LAYOUTS["column_numbers"](rows, TITLE, CONTEXT)], ruled=False)
+    assert read_items(_read(path)) == expected_items(rows)
+
+
+def test_column_numbers_without_the_word_lanci_are_no_amounts():
+    from ingest.readers.pdf_reader import is_column_numbers
+
+    assert is_column_numbers(["", "", "1", "2", "3"])
+    assert is_column_numbers(["栏次", None, "1", "2"])
+    assert not is_column_numbers(["208", "社会保障和就业支出", "3", "3"])

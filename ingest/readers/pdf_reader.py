@@ -159,6 +159,17 @@ def _code_part_split(texts: list[str | None]) -> list[int]:
     return []
 
 
+def is_column_numbers(texts: list[str | None]) -> bool:
+    """The row under a header that numbers the columns: '栏次 | 1 | 2 | 3', or '1 | 2 | 3'
+    alone (决算 forms). Its numbers are no amounts and no part of the labels."""
+    cells = [t.replace(" ", "") for t in texts if t and t.strip()]
+    if cells and cells[0].startswith("栏次"):
+        return True
+    numbers = [c for c in cells if c not in ("甲", "乙", "丙")]
+    return (len(numbers) >= 2 and all(c.isdigit() for c in numbers)
+            and [int(c) for c in numbers] == list(range(int(numbers[0]), int(numbers[0]) + len(numbers))))
+
+
 def header_rows(grid: Grid, max_rows: int = 8) -> tuple[int, list[int]]:
     """(number of header rows, columns of a 类/款/项 row that is also the first body row)."""
     seen_header = False
@@ -170,6 +181,9 @@ def header_rows(grid: Grid, max_rows: int = 8) -> tuple[int, list[int]]:
             continue
         nonblank += 1
         first_nonblank = r if first_nonblank is None else first_nonblank
+        if is_column_numbers(texts):
+            seen_header = True
+            continue
         parts = _code_part_split(texts)
         if parts:
             rest = [t if c not in parts else "" for c, t in enumerate(texts)]
@@ -200,9 +214,12 @@ def leaf_labels(grid: Grid, n_header: int, parts: list[int]) -> tuple[list[str],
     it (spanning more columns) the group."""
     spans: dict[int, tuple[int, int]] = {}
     columns, groups = [], []
+    numbering = {r for r in range(n_header) if is_column_numbers(grid.row_texts(r))}
     for c in range(grid.width):
         chain: list[int] = []
         for r in range(n_header):
+            if r in numbering:
+                continue
             cid = grid.owner[r][c]
             if cid < 0 or not grid.texts[cid].strip() or grid.texts[cid].replace(" ", "").startswith("栏次"):
                 continue
@@ -771,7 +788,8 @@ def _start_unruled(lines: list[Line]) -> Unruled | None:
     first_body = next((k for k, t in enumerate(texts) if is_body_row(t, k > 0)), None)
     if first_body is None:
         return None
-    header, body = lines[:first_body], lines[first_body:]
+    header = [ln for ln in lines[:first_body] if not is_column_numbers(texts[lines.index(ln)])]
+    body = lines[first_body:]
     bands = _columns(header, body)
     if len(bands) < 2:
         return None
