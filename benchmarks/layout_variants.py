@@ -23,8 +23,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
-from layout_variants import (LAYOUTS, MEASURES, SUMMARY_LAYOUTS, expected_items,  # noqa: E402
-                             read_items, sample_rows, summary_sides, write_pdf, write_workbook)
+from layout_variants import (LAYOUTS, MEASURES, SANGONG_LAYOUTS, SUMMARY_LAYOUTS,  # noqa: E402
+                             expected_items, read_items, sample_rows, summary_sides, write_pdf, write_workbook)
 
 SAMPLE = REPO / "data" / "samples" / "qinghai-2021-budget.txt"
 ISSUER = "青海省医疗保障局"
@@ -133,6 +133,20 @@ def check_summary(path: Path, income, spending) -> tuple[str, list[str]]:
     return ("ok" if not missing and not wrong else "FAIL"), notes
 
 
+def check_sangong(path: Path, parts: dict) -> tuple[str, list[str]]:
+    """The “三公” total and each part under the names questions use."""
+    from ingest.pipeline import parse_file
+
+    doc = parse_file(path)
+    if isinstance(doc, str):
+        return "refused", [doc]
+    got = {(i.name, i.amount_fen) for t in doc.tables for i in t.items if i.measure == "合计" and i.amount_fen}
+    want = {(name, int(v * 1_000_000)) for name, v in parts.items() if v}
+    want.add(("“三公”经费合计", int(sum(parts.values()) * 1_000_000)))
+    missing = want - got
+    return ("ok" if not missing else "FAIL"), [f"missing {sorted(missing)}"] if missing else []
+
+
 def ask_all(paths: list[Path], folder: Path) -> None:
     from assistant.engine import Assistant
     from ingest.pipeline import ingest_paths
@@ -187,6 +201,18 @@ def main() -> None:
             for fmt in formats:
                 path = FORMATS[fmt](folder / f"{name}--{fmt}", table)
                 status, notes = check_summary(path, income, spending)
+                failures += status != "ok"
+                print(f"{status:7s} {name:16s} {fmt:16s}        {'; '.join(notes)}")
+        # Qinghai's 2021 上年 “三公” figures (its own table lost which column held this year's parts).
+        sangong = {"因公出国（境）费": Decimal("5.18"), "公务用车购置费": Decimal("0"),
+                   "公务用车运行费": Decimal("5.04"), "公务接待费": Decimal("1.68")}
+        for name, layout in SANGONG_LAYOUTS.items():
+            if args.only and args.only not in name:
+                continue
+            table = layout(sangong, "2021年一般公共预算“三公”经费支出预算表", CONTEXT)
+            for fmt in formats:
+                path = FORMATS[fmt](folder / f"{name}--{fmt}", table)
+                status, notes = check_sangong(path, sangong)
                 failures += status != "ok"
                 print(f"{status:7s} {name:16s} {fmt:16s}        {'; '.join(notes)}")
         if args.ask:

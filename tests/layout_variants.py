@@ -346,6 +346,37 @@ def summary_years(income: Side, spending: Side, title: str, context: str) -> Pri
                    name_col=0, text_cols=(3,))
 
 
+# --- the “三公” table -----------------------------------------------------------------------------
+
+SANGONG_PARTS = ("因公出国（境）费", "公务用车购置费", "公务用车运行费", "公务接待费")
+
+
+def sangong_wide(parts: dict[str, Decimal], title: str, context: str) -> Printed:
+    """One row of figures under the items: 合计 | 因公出国（境）费 | 公务用车购置及运行费
+    (小计 | 购置费 | 运行费) | 公务接待费."""
+    car = parts["公务用车购置费"] + parts["公务用车运行费"]
+    header = [["合计", "因公出国（境）费", "公务用车购置及运行费", "<", "<", "公务接待费"],
+              ["^", "^", "小计", "购置费", "运行费", "^"]]
+    values = [sum(parts.values()), parts["因公出国（境）费"], car, parts["公务用车购置费"], parts["公务用车运行费"],
+              parts["公务接待费"]]
+    return Printed(title, header, [[fmt(v, zero="0.00") for v in values]], [1.0] * 6, context=context,
+                   numeric_from=0, name_col=-1)
+
+
+def sangong_long(parts: dict[str, Decimal], title: str, context: str) -> Printed:
+    """The items down the rows: 项目 | 预算数, 公务用车购置及运行费 with its two 其中 lines."""
+    car = parts["公务用车购置费"] + parts["公务用车运行费"]
+    body = [["合计", fmt(sum(parts.values()), zero="0.00")],
+            ["1.因公出国（境）费", fmt(parts["因公出国（境）费"], zero="0.00")],
+            ["2.公务用车购置及运行费", fmt(car, zero="0.00")],
+            ["其中：公务用车购置费", fmt(parts["公务用车购置费"], zero="0.00")],
+            ["      公务用车运行费", fmt(parts["公务用车运行费"], zero="0.00")],
+            ["3.公务接待费", fmt(parts["公务接待费"], zero="0.00")]]
+    return Printed(title, [["项目", "预算数"]], body, [3.0, 1.5], context=context, numeric_from=1, name_col=0)
+
+
+SANGONG_LAYOUTS = {"sangong_wide": sangong_wide, "sangong_long": sangong_long}
+
 SUMMARY_LAYOUTS = {"summary_grouped": summary_grouped, "summary_flat": summary_flat, "summary_years": summary_years}
 
 

@@ -185,3 +185,26 @@ def test_column_numbers_without_the_word_lanci_are_no_amounts():
     assert is_column_numbers(["", "", "1", "2", "3"])
     assert is_column_numbers(["栏次", None, "1", "2"])
     assert not is_column_numbers(["208", "社会保障和就业支出", "3", "3"])
+
+
+SANGONG = {"因公出国（境）费": Decimal("5.18"), "公务用车购置费": Decimal("0"), "公务用车运行费": Decimal("5.04"),
+           "公务接待费": Decimal("1.68")}  # Qinghai's 2021 上年 “三公” figures (11.90 in all)
+
+
+@pytest.mark.parametrize("layout", ["sangong_wide", "sangong_long"])
+def test_sangong_total_is_named_the_sangong_total_in_either_layout(tmp_path, layout):
+    from layout_variants import SANGONG_LAYOUTS
+
+    table = SANGONG_LAYOUTS[layout](SANGONG, "2021年一般公共预算“三公”经费支出预算表", CONTEXT)
+    items = _items_named(_read(write_workbook(tmp_path / "sg.xlsx", [table])), "“三公”经费合计")
+    assert items["合计"] == (11_900_000, "万元")
+
+
+def test_sangong_total_with_meeting_and_training_rows_is_not_the_sangong_total():
+    from ingest.normalise.normalize import Item, _name_sangong_total
+
+    items = [Item(1, "合计", "合计", "预算数", 5_000_000, "5.00", "万元", "sangong", is_total=True),
+             Item(2, "公务接待费", "合计", "预算数", 1_000_000, "1.00", "万元", "sangong"),
+             Item(3, "会议费", "合计", "预算数", 4_000_000, "4.00", "万元", "sangong")]
+    _name_sangong_total(items)
+    assert items[0].name == "“三公”经费、会议费合计"

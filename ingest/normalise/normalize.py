@@ -22,7 +22,7 @@ from ingest.recognise.narrative import extract_text_figures
 from ingest.recognise.performance import extract_projects, is_project_table
 from ingest.model import IngestError, Paragraph, ParsedDocument, RawTable
 from ingest.records import ProjectRecord, TextFigure
-from ingest.textutil import FEN_PER_UNIT, clean_cell, is_code, nfkc, parse_amount
+from ingest.textutil import FEN_PER_UNIT, clean_cell, is_code, nfkc, parse_amount, squash
 
 TOTAL_NAMES = {"合计", "总计", "总合计", "本年收入合计", "本年支出合计", "收入总计", "支出总计", "金额合计"}
 ORG_NAME = re.compile(r"(局|委员会|办公室|办事处|中心|本级|街道)[)）]?$")
@@ -155,6 +155,8 @@ def _fill_table(table: NormalizedTable, raw: RawTable, name_codes: dict[str, str
         table.items = _positional_items(table, raw, name_codes)
     else:
         table.items = _lost_cell_items(table, raw, name_codes, known)
+    if table.table_kind == "sangong":
+        _name_sangong_total(table.items)
     _attach_boxes(table, raw)
     for item in table.items:
         key = "__total__" if item.is_total else item.code
@@ -575,6 +577,18 @@ def _wide_sangong_items(table: NormalizedTable, raw: RawTable) -> list[Item]:
                               "sangong", is_total=False, raw_text=" | ".join(c for c in cells if c),
                               page=page, line=line, printed_at=col))
     return items
+
+
+def _name_sangong_total(items: list[Item]) -> None:
+    """The 合计 row of a “三公” table printed down the rows (项目 | 预算数) is the “三公”经费合计,
+    or, when the table adds 会议费/培训费 rows, the total of all of them: named so, as the wide
+    layout names its 合计 column, so that a question for the “三公” total finds it (or not)."""
+    names = {squash(i.name) for i in items}
+    extra = [w for w in ("会议费", "培训费") if any(w in n for n in names)]
+    name = "“三公”经费、" + "、".join(extra) + "合计" if extra else "“三公”经费合计"
+    for item in items:
+        if item.is_total and item.classification == "sangong":
+            item.name, item.is_total = name, False
 
 
 def _lost_cell_sangong_items(table: NormalizedTable, raw: RawTable, row_no: int, cells: list[str],
