@@ -208,3 +208,17 @@ def test_sangong_total_with_meeting_and_training_rows_is_not_the_sangong_total()
              Item(3, "会议费", "合计", "预算数", 4_000_000, "4.00", "万元", "sangong")]
     _name_sangong_total(items)
     assert items[0].name == "“三公”经费、会议费合计"
+
+
+def test_codeless_table_with_one_name_on_two_rows_answers_both(tmp_path):
+    """Beidaihe prints 行政运行 under 卫生健康管理事务 (9.51) and under 医疗保障管理事务 (146.95);
+    printed without codes, the question must get both rows, never the first alone."""
+    from assistant.engine import Assistant
+    from ingest.pipeline import ingest_paths
+
+    rows = sample_rows(SAMPLES / "beidaihe-2021-budget.txt", "单位预算支出总表")
+    table = LAYOUTS["names_indented"](rows, "2021年单位预算支出总表", "编制单位：秦皇岛市北戴河区医疗保障局（本级）")
+    store = tmp_path / "codeless.db"
+    assert not ingest_paths([write_pdf(tmp_path / "codeless.pdf", [table])], store).failed
+    answer = Assistant(store).ask("秦皇岛市北戴河区医疗保障局2021年行政运行是多少？")
+    assert sorted(f.value for f in answer.figures) == [Decimal("9.51"), Decimal("146.95")]
