@@ -222,3 +222,29 @@ def test_codeless_table_with_one_name_on_two_rows_answers_both(tmp_path):
     assert not ingest_paths([write_pdf(tmp_path / "codeless.pdf", [table])], store).failed
     answer = Assistant(store).ask("秦皇岛市北戴河区医疗保障局2021年行政运行是多少？")
     assert sorted(f.value for f in answer.figures) == [Decimal("9.51"), Decimal("146.95")]
+
+
+def _no_unit_pdf(tmp_path: Path, rows) -> Path:
+    from dataclasses import replace
+
+    return write_pdf(tmp_path / "nounit.pdf", [replace(LAYOUTS["base"](rows, TITLE, CONTEXT), unit_line="")])
+
+
+def test_table_without_any_unit_loads_no_figure_and_says_so(tmp_path, rows):
+    from ingest.pipeline import ingest_paths
+
+    [result] = ingest_paths([_no_unit_pdf(tmp_path, rows)], tmp_path / "nounit.db").results
+    assert result.items == 0
+    assert any("没有写单位" in note and "--unit" in note for note in result.uncertain)
+
+
+def test_unit_stated_at_ingest_reads_a_table_that_prints_none(tmp_path, rows):
+    from click.testing import CliRunner
+
+    from assistant.cli import main
+
+    store = tmp_path / "stated.db"
+    done = CliRunner().invoke(main, ["ingest", str(_no_unit_pdf(tmp_path, rows)), "--db", str(store), "--unit", "万元"])
+    assert done.exit_code == 0, done.output
+    asked = CliRunner().invoke(main, ["ask", "青海省医疗保障局2021年信息化建设是多少？", "--db", str(store)])
+    assert "1,566.45万元" in asked.output

@@ -92,11 +92,14 @@ class NormalizedDocument:
     part: str = "whole"  # whole | tables | text: a budget published as two files has two parts
     paragraphs: list[Paragraph] = field(default_factory=list)  # the text as read, for the audit
     heading_lines: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the layout left unread, said at ingest
 
 
 def normalize(parsed: ParsedDocument, overrides: dict | None = None) -> NormalizedDocument:
-    """`overrides` are fields the user stated (issuer, year, kind, scope); they win over cues."""
-    identity = recognise_identity(parsed, overrides)
+    """`overrides` are fields the user stated (issuer, year, kind, scope; unit for tables that
+    print none); they win over cues."""
+    stated_unit = (overrides or {}).get("unit")
+    identity = recognise_identity(parsed, {k: v for k, v in (overrides or {}).items() if k != "unit"})
     text_figures = _text_figures(parsed)
     if not parsed.tables and not text_figures:
         raise IngestError(f"{_name(parsed)}：没有找到预算表，说明文字里也没有预算数字，"
@@ -105,7 +108,7 @@ def normalize(parsed: ParsedDocument, overrides: dict | None = None) -> Normaliz
     units = Counter(t.unit for t in parsed.tables if t.unit)
     doc_unit = units.most_common(1)[0][0] if units else None
     name_codes = _name_code_map(parsed.tables)
-    tables = [_table_shell(i + 1, raw, doc_unit) for i, raw in enumerate(parsed.tables)]
+    tables = [_table_shell(i + 1, raw, doc_unit, stated_unit) for i, raw in enumerate(parsed.tables)]
     known: dict[tuple[str, int], set[str]] = {}
     # Tables whose columns are certain first, then the lost-cell ones from the narrowest up, so
     # a code decided in a narrow table decides it in a wider one.
@@ -117,7 +120,17 @@ def normalize(parsed: ParsedDocument, overrides: dict | None = None) -> Normaliz
     part = "whole" if tables and text_figures else ("tables" if tables else "text")
     title = document_title(identity, part if part == "text" else None, only_targets)
     return NormalizedDocument(issuer, year, kind, scope, title, parsed.layout, doc_unit, parsed.pages,
-                              tables, text_figures, identity, part, parsed.paragraphs, parsed.heading_lines)
+                              tables, text_figures, identity, part, parsed.paragraphs, parsed.heading_lines,
+                              _unread_tables(tables))
+
+
+def _unread_tables(tables: list[NormalizedTable]) -> list[str]:
+    """Tables that print amounts but no unit anywhere (above, in the header, in other tables):
+    their figures are not loaded, and the ingest says so and how to state the unit."""
+    return [f"《{t.title or f'第{t.seq}张表'}》印有金额但没有写单位（元/万元），这些数没有导入："
+            f"请核对原表后用 --unit 万元（或 --unit 元）重新导入"
+            for t in tables if not t.unit and not t.is_empty and t.table_kind not in ("performance", "project")
+            and not t.projects]
 
 
 def _name(parsed: ParsedDocument) -> str:
@@ -128,7 +141,7 @@ def _text_figures(parsed: ParsedDocument) -> list[TextFigure]:
     return extract_text_figures(parsed.paragraphs)
 
 
-def _table_shell(seq: int, raw: RawTable, doc_unit: str | None) -> NormalizedTable:
+def _table_shell(seq: int, raw: RawTable, doc_unit: str | None, stated_unit: str | None = None) -> NormalizedTable:
     kind = classify_table(raw.title, raw.columns, raw.kind_hint, raw.column_groups)
     rows = []
     for k, cells in enumerate(raw.rows):
@@ -136,7 +149,8 @@ def _table_shell(seq: int, raw: RawTable, doc_unit: str | None) -> NormalizedTab
         line = raw.row_lines[k] if k < len(raw.row_lines) else None
         rows.append((k + 1, [clean_cell(c) for c in cells], page, line))
     has_numbers = any(parse_amount(c) is not None for _, cells, _, _ in rows for c in cells)
-    return NormalizedTable(seq, raw.title, kind, raw.unit or header_unit(raw) or doc_unit, raw.page, raw.line,
+    unit = raw.unit or header_unit(raw) or stated_unit or doc_unit
+    return NormalizedTable(seq, raw.title, kind, unit, raw.page, raw.line,
                            list(raw.columns), rows, is_empty=not has_numbers, note=raw.note)
 
 
