@@ -24,7 +24,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
 from layout_variants import (LAYOUTS, MEASURES, SANGONG_LAYOUTS, SUMMARY_LAYOUTS,  # noqa: E402
-                             expected_items, read_items, sample_rows, summary_sides, write_pdf, write_workbook)
+                             expected_items, read_items, sample_rows, summary_sides, write_html, write_pdf,
+                             write_workbook)
 
 SAMPLE = REPO / "data" / "samples" / "qinghai-2021-budget.txt"
 ISSUER = "青海省医疗保障局"
@@ -40,7 +41,13 @@ FORMATS = {
     "pdf-pages": lambda path, t: write_pdf(path.with_suffix(".pdf"), [t], rows_per_page=8),
     "pdf-pages-nohead": lambda path, t: write_pdf(path.with_suffix(".pdf"), [t], rows_per_page=8, repeat_header=False),
     "pdf-pages-cont": lambda path, t: write_pdf(path.with_suffix(".pdf"), [t], rows_per_page=8, continued_title=True),
+    "pdf-sideways-down": lambda path, t: write_pdf(path.with_suffix(".pdf"), [t], sideways=True, turn=270),
+    "pdf-rotate-270": lambda path, t: write_pdf(path.with_suffix(".pdf"), [t], rotate=True, turn=270),
     "pdf-unruled": lambda path, t: write_pdf(path.with_suffix(".pdf"), [t], ruled=False),
+    "pdf-unruled-pages": lambda path, t: write_pdf(path.with_suffix(".pdf"), [t], ruled=False, rows_per_page=8),
+    "pdf-unruled-nohead": lambda path, t: write_pdf(path.with_suffix(".pdf"), [t], ruled=False, rows_per_page=8,
+                                                    repeat_header=False),
+    "html": lambda path, t: write_html(path.with_suffix(".html"), [t]),
     "xlsx": lambda path, t: write_workbook(path.with_suffix(".xlsx"), [t]),
     "xlsx-text": lambda path, t: write_workbook(path.with_suffix(".xlsx"), [t], numbers_as_text=True),
     "xlsx-contents": lambda path, t: write_workbook(path.with_suffix(".xlsx"), [t], contents=True),

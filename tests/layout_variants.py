@@ -480,23 +480,27 @@ def _draw_title(c, table: Printed, top: float, title: str | None = None) -> floa
 
 def write_pdf(path: Path, tables: list[Printed], cover: str | None = None, rotate: bool = False,
               rows_per_page: int | None = None, repeat_header: bool = True, continued_title: bool = False,
-              sideways: bool = False, ruled: bool = True) -> Path:
+              sideways: bool = False, ruled: bool = True, turn: int = 90) -> Path:
     """The tables on landscape pages, one table per page unless it runs on.
 
     `rotate`: portrait pages turned by /Rotate 90 with the content drawn turned back, as a
     viewer shows a landscape page (what Word and WPS print); `sideways`: the same content on a
     portrait page without /Rotate (the text runs up the page). `rows_per_page`: a table runs on
     over several pages, its header repeated (`repeat_header`) or not, its title repeated as
-    'X（续）' (`continued_title`). `ruled=False`: no lines, the columns only by position."""
+    'X（续）' (`continued_title`). `ruled=False`: no lines, the columns only by position.
+    `turn` 270: the content turned the other way (its text running down the page)."""
     portrait = rotate or sideways
     c = _canvas(path, portrait)
 
     def start_page() -> None:
         if rotate:
-            c.setPageRotation(90)
-        if portrait:
+            c.setPageRotation(turn)
+        if portrait and turn == 90:  # text runs up the page; a viewer turns it clockwise
             c.translate(PAGE_H, 0)
             c.rotate(90)
+        elif portrait:  # turn 270: text runs down the page
+            c.translate(0, PAGE_W)
+            c.rotate(-90)
         c.setLineWidth(0.5)
 
     def end_page(n: int) -> None:
@@ -526,6 +530,30 @@ def write_pdf(path: Path, tables: list[Printed], cover: str | None = None, rotat
             n += 1
             end_page(n)
     c.save()
+    return path
+
+
+# --- printing: web page -------------------------------------------------------------------------
+
+def write_html(path: Path, tables: list[Printed]) -> Path:
+    """A saved web page: each table under its title and 部门/单位 line, merged header cells
+    as colspan/rowspan, as a finance bureau's site publishes it."""
+    from html import escape
+
+    parts = ["<html><head><meta charset='utf-8'></head><body>"]
+    for table in tables:
+        parts.append(f"<h3>{escape(table.title)}</h3><p>{escape(table.context)}　{escape(table.unit_line)}</p>")
+        parts.append("<table border='1'>")
+        spans = _spans(table.header)
+        for r in range(len(table.header)):
+            cells = [f"<td colspan='{c1 - c0 + 1}' rowspan='{r1 - r0 + 1}'>{escape(text)}</td>"
+                     for r0, c0, r1, c1, text in spans if r0 == r]
+            parts.append("<tr>" + "".join(cells) + "</tr>")
+        for row in table.rows:
+            parts.append("<tr>" + "".join(f"<td>{escape(text)}</td>" for text in row) + "</tr>")
+        parts.append("</table>")
+    parts.append("</body></html>")
+    path.write_text("\n".join(parts), encoding="utf-8")
     return path
 
 

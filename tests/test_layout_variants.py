@@ -248,3 +248,27 @@ def test_unit_stated_at_ingest_reads_a_table_that_prints_none(tmp_path, rows):
     assert done.exit_code == 0, done.output
     asked = CliRunner().invoke(main, ["ask", "青海省医疗保障局2021年信息化建设是多少？", "--db", str(store)])
     assert "1,566.45万元" in asked.output
+
+
+def test_sideways_page_with_text_running_down_is_read_turned(tmp_path, rows):
+    path = write_pdf(tmp_path / "down.pdf", [LAYOUTS["base"](rows, TITLE, CONTEXT)], sideways=True, turn=270)
+    assert read_items(_read(path)) == expected_items(rows)
+
+
+def test_unruled_table_over_pages_with_a_repeated_column_numbers_row(tmp_path, rows):
+    path = write_pdf(tmp_path / "lanci-pages.pdf", [LAYOUTS["column_numbers"](rows, TITLE, CONTEXT)], ruled=False,
+                     rows_per_page=8)
+    assert read_items(_read(path)) == expected_items(rows)
+
+
+@pytest.mark.parametrize("layout", ["change_columns", "code_parts", "summary"])
+def test_web_page_layout_loads_the_sample_figures(tmp_path, rows, layout):
+    from layout_variants import summary_grouped, write_html
+
+    if layout == "summary":
+        income, spending = summary_sides(SAMPLE, "部门收支总表")
+        path = write_html(tmp_path / "s.html", [summary_grouped(income, spending, "2021年部门收支预算总表", CONTEXT)])
+        assert _sides(_read(path)) == _expected_sides(income, spending)
+    else:
+        path = write_html(tmp_path / "t.html", [LAYOUTS[layout](rows, TITLE, CONTEXT)])
+        assert read_items(_read(path)) == expected_items(rows)

@@ -1108,7 +1108,8 @@ def _read_free_lines(state: _State, lines: list[Line], page_no: int,
             k += 1
         repeated = _header_texts(carried.unruled)
         body = [ln for ln in lines[:k]
-                if not all(_squash(s[2]) in repeated for s in ln.segments(SEGMENT_GAP))]
+                if not all(_squash(s[2]) in repeated for s in ln.segments(SEGMENT_GAP))
+                and not is_column_numbers([s[2] for s in ln.segments(SEGMENT_GAP)])]
         if any(is_body_row([s[2] for s in ln.segments(SEGMENT_GAP)], True) for ln in body):
             _add_rows(carried.unruled, body)
             note = _note_below(lines, lines[k - 1].bottom, None, set(range(k)))
