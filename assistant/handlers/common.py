@@ -59,7 +59,8 @@ def _nth_of_name(rows: list[dict[str, Any]]) -> dict[int, int]:
     for row in rows:
         if row.get("is_total") or row.get("classification") not in ("function", "other", None):
             continue
-        seen.setdefault((row["table_id"], row["name"], row.get("measure")), []).append((row.get("row_no") or 0, id(row)))
+        key = (row["table_id"], row["name"], row.get("measure"))
+        seen.setdefault(key, []).append((row.get("row_no") or 0, id(row)))
     out: dict[int, int] = {}
     for printed in seen.values():
         row_nos = sorted({n for n, _ in printed})

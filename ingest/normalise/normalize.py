@@ -449,7 +449,8 @@ def _group(raw: RawTable, col: int) -> str:
 def _side(raw: RawTable, col: int) -> str | None:
     """收入 / 支出 for side-by-side summary tables: from the spanning label (收入, 本年支出,
     财政拨款收入 …), else by position (the second 项目 column starts the 支出 side)."""
-    names = [i for i, c in enumerate(raw.columns) if c.replace(" ", "") == "项目" or _SIDE_NAME.fullmatch(c.replace(" ", ""))]
+    names = [i for i, c in enumerate(raw.columns)
+             if c.replace(" ", "") == "项目" or _SIDE_NAME.fullmatch(c.replace(" ", ""))]
     if len(names) < 2:
         return None  # not a side-by-side table: 基本支出 over its columns is not a side
     group = _group(raw, col)
