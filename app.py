@@ -332,9 +332,9 @@ def sidebar() -> None:
         shown = [d for d in docs if (not issuers or d.issuer in issuers) and (not years or _year(d) in years)]
         if len(shown) > SIDEBAR_LINES_MAX:
             st.caption(f"{len(shown)} 份文档（可用上面的筛选缩小范围）：")
-            st.dataframe(pd.DataFrame([{"单位": d.issuer, "年度": _year(d), "类型": f"{d.scope or ''}{d.kind}",
-                                        "发现": d.findings, "提示": d.notes} for d in shown]),
-                         hide_index=True, height=300)
+            st.dataframe(pd.DataFrame([{"文档": f"{d.issuer} · {_year(d)} · {d.scope or ''}{d.kind}",
+                                        "发现": d.findings} for d in shown]),
+                         hide_index=True, height=300, width="stretch")
         for d in shown if len(shown) <= SIDEBAR_LINES_MAX else ():
             findings = f"**{d.findings}处发现**" if d.findings else "无发现"
             notes = f" · {d.notes}条提示" if d.notes else ""

@@ -14,6 +14,9 @@ from ingest.textutil import QUOTE_MARKS, chinese_number, squash
 
 _CN_YEAR = re.compile(r"([〇零○一二三四五六七八九]{2,4})年")
 _SHORT_YEAR = re.compile(r"(?<![\d.])(\d{2})年(?!度?[\d])")
+# "东城区的医保局": a 的 right after a place word joins nothing the name needs; without it the
+# place and the office read as one body (东城区医保局), not as the place's every body.
+_PLACE_DE = re.compile(r"(?<=[省市区县州旗盟镇乡])的(?=[\u4e00-\u9fff])")
 
 
 def is_english(question: str) -> bool:
@@ -47,6 +50,7 @@ def normalize_question(question: str) -> str:
     text = re.sub(r"\s+", " ", text).strip()
     text = _CN_YEAR.sub(lambda m: f"{_cn_year(m.group(1))}年", text)
     text = _SHORT_YEAR.sub(lambda m: f"20{m.group(1)}年", text)
+    text = _PLACE_DE.sub("", text)
     if is_english(text):
         text = english_to_chinese(text)
     return text

@@ -123,3 +123,19 @@ def test_a_ranking_over_one_kind_of_office_the_glossary_has_no_short_form_for(na
 def test_a_ranking_over_an_office_kind_not_loaded_gets_no_figure(names):
     answer = names.ask("哪个审计局的基本工资最多？")
     assert answer.status == "no_data" and not answer.figures
+
+
+@pytest.mark.parametrize("question, issuer", [
+    ("长春朝阳区的财政局的基本工资是多少？", "吉林省长春市朝阳区财政局"),
+    ("北京市的发改委的基本工资是多少？", "北京市发展和改革委员会"),
+    ("郑州市金水区的医保局基本工资是多少？", "河南省郑州市金水区医疗保障局"),
+])
+def test_a_de_between_place_and_office_names_one_body(names, question, issuer):
+    answer = names.ask(question)
+    assert answer.status == "answered", answer.answer
+    assert [f.value for f in answer.figures[:1]] == [wage_of(issuer)]
+
+
+def test_a_de_between_place_and_an_unloaded_office_gets_no_figure(names):
+    answer = names.ask("北京市的海淀区的财政局的基本工资是多少？")
+    assert answer.status == "no_data" and not answer.figures
