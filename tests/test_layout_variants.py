@@ -238,6 +238,17 @@ def test_table_without_any_unit_loads_no_figure_and_says_so(tmp_path, rows):
     assert any("没有写单位" in note and "--unit" in note for note in result.uncertain)
 
 
+def test_a_question_about_a_table_left_unread_says_why(tmp_path, rows):
+    from assistant.engine import Assistant
+    from ingest.pipeline import ingest_paths
+
+    store = tmp_path / "nounit.db"
+    ingest_paths([_no_unit_pdf(tmp_path, rows)], store)
+    answer = Assistant(store).ask("青海省医疗保障局2021年信息化建设是多少？")
+    assert answer.status == "no_data" and not answer.figures
+    assert "注意：《" in answer.answer and "没有写单位" in answer.answer and "--unit" in answer.answer
+
+
 def test_unit_stated_at_ingest_reads_a_table_that_prints_none(tmp_path, rows):
     from click.testing import CliRunner
 
