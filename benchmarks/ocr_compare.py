@@ -22,13 +22,64 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ingest import ocr  # noqa: E402
+from ingest.readers import ocr  # noqa: E402
 from ingest.model import IngestError  # noqa: E402
 from ingest.normalise.normalize import normalize  # noqa: E402
 from ingest.normalise.ocr_checks import mark_ocr  # noqa: E402
 from ingest.readers.pdf_reader import read_pdf  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
+
+
+class CachedEngine:
+    """The OCR engine with its detections (per page image) and readings (per crop) kept on disk,
+    so a change to the reconstruction or the checks is measured again in seconds, not minutes.
+    Only the engine's outputs are cached: every step of ours runs again."""
+
+    def __init__(self, engine, folder: Path):
+        self.engine, self.folder = engine, folder
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def _path(self, kind: str, array) -> Path:
+        import hashlib
+
+        return self.folder / f"{kind}-{hashlib.sha1(array.tobytes() + repr(array.shape).encode()).hexdigest()}.pkl"
+
+    def text_det(self, image):
+        import pickle
+
+        path = self._path("det", image)
+        if not path.is_file():
+            path.write_bytes(pickle.dumps(self.engine.text_det(image)))
+        return pickle.loads(path.read_bytes())
+
+    def text_rec(self, crops, return_words: bool = False):
+        """Crops not seen before are read in one call, as the reader batches them."""
+        import pickle
+
+        paths = [self._path(f"rec{int(return_words)}", crop) for crop in crops]
+        todo = [k for k, path in enumerate(paths) if not path.is_file()]
+        if todo:
+            readings, _ = self.engine.text_rec([crops[k] for k in todo], return_words)
+            for k, reading in zip(todo, readings):
+                paths[k].write_bytes(pickle.dumps(reading))
+        return [pickle.loads(path.read_bytes()) for path in paths], 0.0
+
+    def cal_rec_boxes(self, *args):
+        return self.engine.cal_rec_boxes(*args)
+
+
+def use_cache(folder: Path) -> None:
+    """Route the reader's engine through `CachedEngine` (worker processes fork with it)."""
+    real = ocr._engine
+    wrapped: dict = {}
+
+    def engine(threads=None):
+        if threads not in wrapped:
+            wrapped[threads] = CachedEngine(real(threads), folder)
+        return wrapped[threads]
+
+    ocr._engine = engine
 
 
 def figures(doc) -> dict[tuple, tuple[int, bool, str]]:
@@ -113,11 +164,15 @@ def main() -> None:
     parser.add_argument("--dpi", type=int, default=ocr.DPI, help="resolution of the scanned copy")
     parser.add_argument("--pages", type=int, default=None, help="only the first N pages of each PDF")
     parser.add_argument("--jobs", type=int, default=1, help="OCR worker processes across pages")
+    parser.add_argument("--cache", type=Path, default=None,
+                        help="keep the engine's outputs in this folder (re-runs take seconds)")
     parser.add_argument("--show", type=int, default=5, help="wrong/missing figures to list per PDF")
     args = parser.parse_args()
     if not ocr.available():
         sys.exit(ocr.INSTALL_HINT)
     ocr.configure(jobs=args.jobs)
+    if args.cache:
+        use_cache(args.cache)
     pdfs = args.pdfs or sorted((SHARED / "real").glob("*.pdf")) + sorted((SHARED / "real2").glob("*.pdf"))
     totals: Counter = Counter()
     for pdf in pdfs:
