@@ -9,6 +9,7 @@ share of exact figures and OCR pages per second.
 
     .venv/bin/python benchmarks/ocr_compare.py                      # all published PDFs
     .venv/bin/python benchmarks/ocr_compare.py FILE.pdf --pages 3   # the first 3 pages of one
+    .venv/bin/python benchmarks/ocr_compare.py FILE.pdf --pages 11-15 --cache /tmp/ocr-cache  # re-runs in seconds
 """
 from __future__ import annotations
 
@@ -99,11 +100,18 @@ def read(path: Path):
     return mark_ocr(normalize(parsed), parsed), parsed
 
 
-def compare(pdf: Path, dpi: int, pages: int | None, show: int) -> dict:
+def page_range(text: str) -> tuple[int, int]:
+    """'3' → the first 3 pages; '11-15' → pages 11 to 15."""
+    first, _, last = text.partition("-")
+    return (int(first), int(last)) if last else (1, int(first))
+
+
+def compare(pdf: Path, dpi: int, pages: tuple[int, int] | None, show: int) -> dict:
     import pypdfium2 as pdfium
 
     n_pages = len(pdfium.PdfDocument(str(pdf)))
-    numbers = list(range(1, min(n_pages, pages or n_pages) + 1))
+    first, last = pages or (1, n_pages)
+    numbers = list(range(first, min(n_pages, last) + 1))
     with tempfile.TemporaryDirectory() as folder:
         original_path = pdf
         if pages:  # the same pages as a text PDF, so both sides hold the same tables
@@ -162,7 +170,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("pdfs", nargs="*", type=Path)
     parser.add_argument("--dpi", type=int, default=ocr.DPI, help="resolution of the scanned copy")
-    parser.add_argument("--pages", type=int, default=None, help="only the first N pages of each PDF")
+    parser.add_argument("--pages", type=page_range, default=None,
+                        help="only the first N pages of each PDF, or pages A-B")
     parser.add_argument("--jobs", type=int, default=1, help="OCR worker processes across pages")
     parser.add_argument("--cache", type=Path, default=None,
                         help="keep the engine's outputs in this folder (re-runs take seconds)")

@@ -277,3 +277,9 @@ def test_characters_of_a_box_tile_it_in_reading_order():
 def test_a_lone_round_glyph_is_a_zero():
     assert ocr._clean("O") == "0" and ocr._clean("〇") == "0"
     assert ocr._clean("二〇二四年") == "二〇二四年"
+
+
+def test_a_lone_zero_read_as_a_full_stop_is_a_zero():
+    # 万里街道 收入预算总表, 事业收入 of 20406: the recogniser read the cell's "0" as "。"
+    assert ocr._clean("。") == "0"
+    assert ocr._clean("主要用于。") == "主要用于。"

@@ -137,6 +137,8 @@ def read_image(image, scale: float, threads: int | None = None) -> OcrPage:
     pieces = [(x0, y0, x1, y1) for x0, y0, x1, y1 in _drop_covered(pieces)
               if ink[y0:y1, x0:x1].sum() >= 0.04 * (y1 - y0) ** 2]
     pieces = _pad(_merge_close(pieces, v_runs), v_runs, bgr.shape[1])
+    tables = ruled_tables(h_runs, v_runs, scale)
+    pieces += _unread_cells(ink, pieces, [[tuple(v / scale for v in cell) for cell in t.cells] for t in tables])
     crops = [bgr[y0:y1, x0:x1] for x0, y0, x1, y1 in pieces]
     chars: list[OcrChar] = []
     runs: list[tuple[str, float]] = []
@@ -154,7 +156,35 @@ def read_image(image, scale: float, threads: int | None = None) -> OcrPage:
                 continue
             runs.append((text, score))
             chars += _box_chars(piece, text, score, entry[2:], scale)
-    return OcrPage(chars, ruled_tables(h_runs, v_runs, scale), runs)
+    return OcrPage(chars, tables, runs)
+
+
+def _unread_cells(ink, pieces: list[tuple[int, int, int, int]], tables: list[list[tuple]]) -> list[tuple[int, int, int, int]]:
+    """Ruled cells with ink in them that no text box covers, each as one more box to read.
+
+    The detector misses short lone glyphs (a "0" or "-" alone in a cell, which a table prints
+    for nothing), and a lost cell is a lost figure; the cell's borders say exactly where the
+    text is, so the ink inside them is read as it is."""
+    out = []
+    for cells in tables:  # in pixels
+        for x0, y0, x1, y1 in cells:
+            a0, b0, a1, b1 = int(x0) + 3, int(y0) + 3, int(x1) - 3, int(y1) - 3
+            if a1 - a0 < 6 or b1 - b0 < 6:
+                continue
+            if any(a0 <= (p0 + p1) / 2 <= a1 and b0 <= (q0 + q1) / 2 <= b1 for p0, q0, p1, q1 in pieces):
+                continue
+            box = ink[b0:b1, a0:a1]
+            rows, cols = box.any(axis=1).nonzero()[0], box.any(axis=0).nonzero()[0]
+            if not len(rows):
+                continue
+            top, bottom, left, right = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
+            height = bottom - top
+            if height < 8 or box.sum() < 0.04 * height ** 2:  # specks and stray border pixels
+                continue
+            pad = height // 3
+            out.append((max(a0, a0 + left - pad), max(b0, b0 + top - pad // 2),
+                        min(a1, a0 + right + pad), min(b1, b0 + bottom + pad // 2)))
+    return out
 
 
 def _rect(quad) -> tuple[int, int, int, int]:
@@ -236,7 +266,7 @@ def _clean(text: str) -> str:
     """The engine's forms to the text layer's: full-width digits, a comma between digits, no
     space inside a number ('1, 097, 073.43', '680. 00')."""
     text = norm_text(text).lstrip("、")  # '一、' whose 一 was lost: the 、 alone means nothing
-    if text in ("O", "o", "〇"):
+    if text in ("O", "o", "〇", "。", "°", "º", "о", "О"):  # the recogniser's readings of a lone "0"
         return "0"  # a box holding one round glyph is a table's zero
     text = re.sub(r"(?<=\d)[，,](?=\s?\d)", ",", text)
     return re.sub(r"(?<=\d[,.])\s+(?=\d)|(?<=\d)\s+(?=[,.]\d)", "", text)
