@@ -22,6 +22,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from ingest.model import ParsedDocument
+from ingest.normalise import ocr_structure
 from ingest.normalise.normalize import Item, NormalizedDocument
 from ingest.textutil import FEN_PER_UNIT
 
@@ -44,7 +45,7 @@ def mark_ocr(doc: NormalizedDocument, parsed: ParsedDocument) -> NormalizedDocum
         if figure.page in runs:
             figure.ocr_confidence = _sentence_confidence(runs[figure.page], figure.sentence, figure.value)
     if ocr_items:
-        _check_identities(doc, ocr_items)
+        _check_identities(doc, parsed, ocr_items)
     return doc
 
 
@@ -72,7 +73,7 @@ def _sentence_confidence(runs: list[tuple[str, float]], sentence: str, value: De
 
 # --- identities ------------------------------------------------------------------------------
 
-def _check_identities(doc: NormalizedDocument, ocr_items: list[Item]) -> None:
+def _check_identities(doc: NormalizedDocument, parsed: ParsedDocument, ocr_items: list[Item]) -> None:
     confirmed: set[int] = set()
     broken: set[int] = set()
     for table in doc.tables:
@@ -89,11 +90,12 @@ def _check_identities(doc: NormalizedDocument, ocr_items: list[Item]) -> None:
             _row_total(items, confirmed)
     _same_code_elsewhere(doc, confirmed)
     _stated_in_text(doc, confirmed)
+    misplaced = ocr_structure.doubts(doc, parsed, ocr_items)
     for item in ocr_items:
         key = id(item)
         if key in confirmed:
             continue
-        if key in broken or (item.ocr_confidence or 0.0) < LOW_CONFIDENCE:
+        if key in broken or key in misplaced or (item.ocr_confidence or 0.0) < LOW_CONFIDENCE:
             item.uncertain = True
 
 

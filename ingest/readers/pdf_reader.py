@@ -840,6 +840,10 @@ def read_pdf(path: str | Path) -> ParsedDocument:
             raise IngestError(f"{path.name}：这个 PDF 没有文字层（像是扫描件或图片）。{ocr.missing_hint()}")
         raise IngestError(f"{path.name}：这个 PDF 里没有任何文字，无法读取预算数字。")
     tables = [t for t in (_finish_table(t) for t in state.tables) if t is not None]
+    if ocr_runs:
+        from ingest.normalise.ocr_structure import repair_titles
+
+        repair_titles([t for t in tables if t.page in ocr_runs])
     paragraphs = _paragraphs(state.prose)
     lists = [t for t in tables if not t.title and not _BUDGET_WORDS.search("".join(t.columns + t.column_groups))]
     tables = [t for t in tables if t not in lists]
