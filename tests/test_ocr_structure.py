@@ -102,3 +102,9 @@ def test_a_table_placed_by_a_repaired_title_is_flagged_unless_an_identity_confir
     repair_titles([table])
     assert table.title == "2025年部门收入预算总表" and table.title_as_read == "2025年部门收人预算总表"
     assert _flagged(_doc([table])) == {(1, "2013202", "合计"), (1, "2040607", "合计")}
+
+
+def test_figures_of_a_table_whose_title_was_not_read_are_flagged_unless_confirmed():
+    columns = ["科目编码", "科目名称", "合计"]
+    table = _table([["2013202", "一般行政管理事务", "888,700"], ["2040607", "公共法律服务", "300,000"]], "", columns)
+    assert _flagged(_doc([table])) == {(1, "2013202", "合计"), (1, "2040607", "合计")}

@@ -13,8 +13,8 @@ Each check learns what the document itself holds, so none is a rule about one pu
   should agree on every one; a code whose amounts differ was read or placed wrong in one;
 - 科目 code ↔ name: a code printed with another name than everywhere else in the document
   (or a name printed with another code) is a row whose code and name come from two rows;
-- the title: a table whose title names a table family only after a one-character repair
-  (入 read as 人) is a guess about which table the figures belong to.
+- the title: a table whose title was not read, or names a table family only after a
+  one-character repair (入 read as 人), is a guess about which table the figures belong to.
 
 `doubts` returns, per item, why its place is in doubt; ocr_checks.py flags those that no
 identity confirms.
@@ -40,7 +40,10 @@ def doubts(doc: NormalizedDocument, parsed: ParsedDocument, ocr_items: list[Item
     for table, raw in zip(doc.tables, parsed.tables):
         for item, reason in _row_sums(table) + ([] if raw.cells_positional else _row_shape(table)):
             found.setdefault(id(item), reason)
-        if raw.title_as_read:
+        if not table.title:  # which table the figures belong to was guessed from their columns
+            for item in table.items:
+                found.setdefault(id(item), "表名未能识别")
+        elif raw.title_as_read:
             for item in table.items:
                 found.setdefault(id(item), f"表名识别为“{raw.title_as_read}”，按“{table.title}”归类")
     for check in (_same_code_pairs, _code_names):
