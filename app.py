@@ -1,6 +1,10 @@
 """budgetqa chat app (Streamlit). Thin: every decision lives in assistant/ and ingest/.
 
     BUDGETQA_DB=data/budgets.db streamlit run app.py
+    BUDGETQA_DB=postgresql://user@host/budgets streamlit run app.py   (a store several servers share)
+
+BUDGETQA_UPLOAD_DIR names the folder uploaded files are kept in (on a shared store, one folder
+every app server mounts at the same path, so each can show any upload's pages).
 
 BUDGETQA_UPLOADS=off turns uploading, correcting and removing documents off (a shared server
 where the loaded budgets are managed by the administrator).
@@ -22,6 +26,7 @@ from assistant.examples import answered_examples
 from assistant.factory import engine_description, make_assistant
 from assistant.llm_config import LLMConfig, LLMConfigError, load_config
 from assistant.present import md
+from db.pg import is_pg_url
 from db.store import connect_writer, store_version
 from ingest.readers import ocr
 from ingest import uploads
@@ -29,11 +34,12 @@ from ingest.pipeline import ingest_paths
 from ingest.writer import KINDS, SCOPES, relabel_document, remove_document
 
 REPO = Path(__file__).resolve().parent
-DB_PATH = Path(os.environ.get("BUDGETQA_DB", REPO / "data" / "budgets.db"))
+# A SQLite file, or a postgresql:// address of a store that several app servers share.
+STORE = os.environ.get("BUDGETQA_DB") or str(REPO / "data" / "budgets.db")
 SAMPLES = REPO / "data" / "samples"
 UPLOADS_ON = os.environ.get("BUDGETQA_UPLOADS", "on").strip().lower() not in ("off", "0", "false", "no")
-# Uploaded files are kept beside the database, so their pages can be shown later.
-UPLOAD_DIR = uploads.upload_folder(DB_PATH)
+# Uploaded files are kept (beside a SQLite file by default), so their pages can be shown later.
+UPLOAD_DIR = Path(os.environ.get("BUDGETQA_UPLOAD_DIR") or uploads.upload_folder(STORE, REPO / "data"))
 MAX_SOURCE_VIEWS = 12  # per answer; a long list cites its first figures' pages
 
 st.set_page_config(page_title="budgetqa · 预算问答", page_icon="📊", layout="wide")
@@ -86,23 +92,25 @@ def llm_settings() -> str:
 
 
 def ensure_database() -> None:
-    if DB_PATH.exists():
+    """A SQLite store that does not exist yet is made from the bundled samples. A shared
+    PostgreSQL store is the administrator's (budgetqa ingest --db …): the app never fills it."""
+    if is_pg_url(STORE) or Path(STORE).exists():
         return
-    DB_PATH.parent.mkdir(parents=True, exist_ok=True)
+    Path(STORE).parent.mkdir(parents=True, exist_ok=True)
     with st.spinner("首次启动：正在载入随附的样例预算……"):
-        report = ingest_paths([SAMPLES], DB_PATH, after_write=audit_in_transaction)
+        report = ingest_paths([SAMPLES], STORE, after_write=audit_in_transaction)
     for failure in report.failed:
         st.error(failure.message)
 
 
 def version() -> tuple:
-    """Changes with every committed write (WAL: the file's mtime alone may not)."""
-    return store_version(DB_PATH)
+    """Changes with every committed write, by this server or another (db/store.py)."""
+    return store_version(STORE)
 
 
 def loaded():
     """(assistant, engine description, problem with the LLM settings or None)."""
-    return load_assistant(str(DB_PATH), version(), llm_settings())
+    return load_assistant(STORE, version(), llm_settings())
 
 
 def assistant():
@@ -260,7 +268,7 @@ def landing() -> None:
     contradict themselves."""
     docs = documents()
     st.subheader("试试这些问题")
-    questions = examples(str(DB_PATH), version())
+    questions = examples(STORE, version())
     columns = st.columns(2)
     for k, question in enumerate(questions):
         columns[k % 2].button(md(question), key=f"example-{k}", width="stretch", on_click=_ask_later,
@@ -394,7 +402,7 @@ class _writer:
     """The store opened for writing, closed after use."""
 
     def __enter__(self):
-        self.conn = connect_writer(DB_PATH)
+        self.conn = connect_writer(STORE)
         return self.conn
 
     def __exit__(self, *exc):
@@ -446,6 +454,8 @@ def ingest_uploads(files) -> None:
     else:
         messages = [("error" if r.status == "failed" else "warning", r.message) for r in report.results
                     if r.status in ("failed", "revision")]  # a revision is kept out, and says how to replace
+        # A replaced revision, or the other half of a two-file budget joined (and renamed)
+        messages += [("info", f"《{r.title}》：{r.message}。") for r in report.results if r.status == "ingested" and r.message]
         # What the file did not say for sure (no issuer, a year only from the file name …): the
         # user is asked to confirm it in the correction form, opened on that document.
         unsure = [r for r in report.results if r.status == "ingested" and r.uncertain]
@@ -469,7 +479,7 @@ def _ingest_files(files):
     bar = st.progress(0.0, text="正在导入……")
     ocr.configure(progress=lambda name, done, total: bar.progress(  # scanned pages: seconds each
         done / total if total else 1.0, text=f"OCR 识别 {name}：第 {done}/{total} 页"))
-    report = ingest_paths(paths, DB_PATH, after_write=audit_in_transaction,  # stored with its findings
+    report = ingest_paths(paths, STORE, after_write=audit_in_transaction,  # stored with its findings
                           progress=lambda done, total, name: bar.progress(
                               done / total if total else 1.0, text=f"{done}/{total} {name}"))
     with _writer() as conn:
@@ -483,7 +493,7 @@ def main() -> None:
         ensure_database()
         assistant()
     except Exception as exc:
-        st.error(f"无法打开数据库 {DB_PATH.name}：{exc}")
+        st.error(f"无法打开数据库：{exc}")
         return
     st.title("预算问答")
     st.caption("问部门预算里的数字：每个数都给出单位、出处（文档、表、页、行），一键查看原文。")

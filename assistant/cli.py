@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from db.store import StoreError, connect_readonly
+from db.store import StoreError, connect_readonly, store_label
 
 DEFAULT_DB = "data/budgets.db"
 
@@ -84,7 +84,7 @@ def ingest(paths: tuple[Path, ...], db_path: Path, jobs: int, issuer: str | None
             click.echo(f"失败    {result.message}", err=True)
     click.echo(f"完成：导入 {report.count('ingested')}，未变化 {report.count('unchanged')}，"
                f"修订版未导入 {report.count('revision')}，失败 {report.count('failed')}；"
-               f"用时 {report.seconds:.2f} 秒。数据库：{db_path}")
+               f"用时 {report.seconds:.2f} 秒。数据库：{store_label(db_path)}")
     audit_ingested(db_path, report)
     if report.failed:
         sys.exit(1)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from db import limits
 from db.pg import is_pg_url
-from db.store import ReadOnlyConnections, StoreError
+from db.store import ReadOnlyConnections, StoreError, store_label
 
 from . import coverage, handlers, queries
 from .handlers import resolvers
@@ -45,7 +45,7 @@ class Assistant:
         except StoreError:
             raise
         except Exception as exc:  # damaged, written by another version: a message, not a traceback
-            raise StoreError(f"无法读取数据库 {self.db_path}（{exc}）：请稍后再试，或用 budgetqa ingest 重新生成。") from exc
+            raise StoreError(f"无法读取数据库 {store_label(self.db_path)}（{exc}）：请稍后再试，或用 budgetqa ingest 重新生成。") from exc
         self.speller = Speller(self.lexicon)
 
     @property

@@ -4,7 +4,9 @@ Prints median, p95 and max in milliseconds. Questions are generated from the loa
 (every bureau × a set of common subjects and phrasings), so the benchmark does not depend on
 the evaluation sentences.
 
-    python benchmarks/chat_latency.py [--db data/budgets.db] [--rounds 3]
+    python benchmarks/chat_latency.py [--db data/budgets.db | --db postgresql://…] [--rounds 3]
+
+A PostgreSQL store gets the samples loaded first (a no-op when they already are).
 """
 from __future__ import annotations
 
@@ -18,14 +20,15 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
 SUBJECTS = ["住房公积金", "基本工资", "办公费", "行政运行", "卫生健康支出", "社会保障和就业支出", "差旅费",
             "“三公”经费", "机关运行经费", "项目支出"]
 PHRASINGS = ["{b}{s}是多少", "{b}的{s}", "哪个医保局{s}最多", "{b}{s}比上年增加多少", "{b}{s}是多少元"]
 
 
-def questions(db: Path) -> list[str]:
-    import sqlite3
-    issuers = [r[0] for r in sqlite3.connect(db).execute("SELECT DISTINCT issuer FROM documents")]
+def questions(store: str) -> list[str]:
+    from db.store import connect_readonly
+    issuers = [r[0] for r in connect_readonly(store).execute("SELECT DISTINCT issuer FROM documents").fetchall()]
     out = []
     for issuer in issuers:
         for subject in SUBJECTS:
@@ -36,12 +39,12 @@ def questions(db: Path) -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", type=Path)
+    parser.add_argument("--db", help="a SQLite file or a postgresql:// store (default: a new file of the samples)")
     parser.add_argument("--rounds", type=int, default=1)
     args = parser.parse_args()
     db = args.db
-    if db is None or not db.exists():
-        db = Path(tempfile.mkdtemp()) / "bench.db"
+    if db is None or db.startswith(("postgresql://", "postgres://")) or not Path(db).exists():
+        db = db or str(Path(tempfile.mkdtemp()) / "bench.db")
         subprocess.run([sys.executable, "-m", "assistant.cli", "ingest", str(REPO / "data" / "samples"),
                         "--db", str(db)], check=True, capture_output=True)
     qs = questions(db) * args.rounds

@@ -31,3 +31,4 @@ TEXT_MAX_BYTES = 20 * MB
 # --- the store --------------------------------------------------------------------------------------
 WRITER_BUSY_SECONDS = 30.0  # a writer waits this long for another writer to finish
 READER_BUSY_SECONDS = 5.0  # a reader waits this long, then says the database is being written
+PG_READERS = 8  # server connections one process's question path holds at most (PostgreSQL)

@@ -12,6 +12,7 @@ Ingest writes one transaction per document (BEGIN … COMMIT, as on SQLite).
 """
 from __future__ import annotations
 
+import atexit
 import re
 from functools import lru_cache
 from typing import Any
@@ -19,7 +20,11 @@ from typing import Any
 import sqlglot
 from sqlglot import exp
 
+from db import limits
+
 URL_PREFIXES = ("postgresql://", "postgres://")
+# How the server lists budgetqa's connections (pg_stat_activity.application_name).
+READER_NAME, WRITER_NAME = "budgetqa-questions", "budgetqa-ingest"
 
 # The rowid key of each table: an INSERT into it returns the new id (sqlite3's lastrowid).
 _KEYS = {"documents": "doc_id", "source_tables": "table_id", "line_items": "item_id", "projects": "project_id",
@@ -72,70 +77,118 @@ def native(tree: exp.Expression) -> str:
 
 
 class _Cursor:
-    """What callers of sqlite3's execute() use: rows, description, lastrowid."""
+    """What callers of sqlite3's execute() use: rows, description, lastrowid. The rows are read
+    at once, so the connection (a pooled one, on the question path) is free again."""
 
     def __init__(self, cursor, lastrowid: int | None = None):
-        self._cursor = cursor
-        self.lastrowid = lastrowid
         self.description = cursor.description
+        self.rowcount = cursor.rowcount
+        self._rows = iter(cursor.fetchall() if cursor.description else [])
+        self.lastrowid = lastrowid
 
     def fetchone(self):
-        return self._cursor.fetchone() if self._cursor.description else None
+        return next(self._rows, None)
 
     def fetchall(self):
-        return self._cursor.fetchall() if self._cursor.description else []
+        return list(self._rows)
 
     def __iter__(self):
-        return iter(self.fetchall())
+        return self._rows
+
+
+@lru_cache(maxsize=None)
+def reader_pool(url: str, timeout_s: float):
+    """The question path's connections to one store, shared by every thread of the process.
+
+    Each statement borrows a connection and gives it back with its rows read: questions run in
+    autocommit, read-only, so nothing spans two statements, and a process with a hundred chat
+    sessions holds at most PG_READERS server connections. The pool checks a connection before
+    lending it, so a server restart costs a reconnect, not an error. The first connection is
+    made directly, so an unreachable server is said at once, with the server's own reason."""
+    import psycopg
+    from psycopg_pool import ConnectionPool
+
+    psycopg.connect(url, autocommit=True, connect_timeout=int(limits.READER_BUSY_SECONDS)).close()
+
+    def read_only(conn) -> None:
+        conn.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+        conn.execute(f"SET statement_timeout = {int(timeout_s * 1000)}")
+
+    pool = ConnectionPool(url, kwargs={"autocommit": True, "application_name": READER_NAME}, configure=read_only,
+                          check=ConnectionPool.check_connection, min_size=1, max_size=limits.PG_READERS,
+                          timeout=limits.READER_BUSY_SECONDS, open=True, name="budgetqa-readers")
+    atexit.register(pool.close)
+    return pool
 
 
 class PgConnection:
-    """A psycopg connection behind the part of the sqlite3 API budgetqa uses."""
+    """The part of the sqlite3 API budgetqa uses, on PostgreSQL.
+
+    A reader (`readonly=True`) lends each statement a pooled read-only connection and may be
+    shared by threads; a writer holds one connection of its own, for its transactions."""
 
     dialect = "postgres"
 
-    def __init__(self, url: str, readonly: bool, timeout_s: float = 2.0):
+    def __init__(self, url: str, readonly: bool, timeout_s: float = limits.QUERY_SECONDS):
         import psycopg
 
         self.url = url
-        self.raw = psycopg.connect(url, autocommit=True)
-        if readonly:
-            self.raw.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
-            self.raw.execute(f"SET statement_timeout = {int(timeout_s * 1000)}")
+        self._pool = reader_pool(url, timeout_s) if readonly else None
+        self._raw = None if readonly else psycopg.connect(url, autocommit=True, application_name=WRITER_NAME)
+
+    @property
+    def in_transaction(self) -> bool:
+        """Whether a writer's transaction is open (as sqlite3's): a failed write rolls it back."""
+        if self._raw is None:
+            return False
+        from psycopg.pq import TransactionStatus
+        return self._raw.info.transaction_status != TransactionStatus.IDLE
+
+    def _run(self, sql: str, params: tuple = ()) -> _Cursor:
+        if self._raw is not None:
+            cursor = self._raw.execute(sql, params)
+            return _Cursor(cursor, _returned_id(sql, cursor))
+        with self._pool.connection() as raw:
+            return _Cursor(raw.execute(sql, params))
 
     def execute(self, sql: str, params: tuple | list = ()) -> _Cursor:
         word = sql.strip().split(None, 1)[0].upper() if sql.strip() else ""
         if word in ("BEGIN", "COMMIT", "ROLLBACK"):
-            return _Cursor(self.raw.execute(word))
+            return self._run(word)
         if word == "PRAGMA":
             table = re.search(r"table_info\(\s*['\"]?(\w+)", sql)
             if table:  # the columns of a table, in the shape sqlite3 gives them (index 1: the name)
-                return _Cursor(self.raw.execute(
+                return self._run(
                     "SELECT ordinal_position, column_name, data_type, 0, NULL, 0 FROM information_schema.columns "
-                    "WHERE table_name = %s ORDER BY ordinal_position", (table.group(1),)))
-            return _Cursor(self.raw.execute("SELECT 1 WHERE false"))  # SQLite's settings mean nothing here
-        cursor = self.raw.execute(translate(sql), tuple(params))
-        lastrowid = None
-        if word == "INSERT" and cursor.description:
-            row = cursor.fetchone()
-            lastrowid = row[0] if row else None
-        return _Cursor(cursor, lastrowid)
+                    "WHERE table_name = %s ORDER BY ordinal_position", (table.group(1),))
+            return self._run("SELECT 1 WHERE false")  # SQLite's settings mean nothing here
+        return self._run(translate(sql), tuple(params))
 
     def execute_native(self, sql: str, params: tuple | list = ()) -> _Cursor:
         """Run PostgreSQL text as it is (the SQL checker already wrote it for this dialect)."""
-        return _Cursor(self.raw.execute(sql, tuple(params)))
+        return self._run(sql, tuple(params))
 
     def executemany(self, sql: str, rows) -> None:
         rows = [tuple(r) for r in rows]
         if rows:
             text = translate(sql)
             text = re.sub(r" RETURNING \w+$", "", text)
-            with self.raw.cursor() as cursor:
+            with self._raw.cursor() as cursor:
                 cursor.executemany(text, rows)
 
     def executescript(self, script: str) -> None:
         for statement in schema_statements(script):
-            self.raw.execute(statement)
+            self._raw.execute(statement)
 
     def close(self) -> None:
-        self.raw.close()
+        """A writer's connection is closed; a reader's pool stays for the process's other users."""
+        if self._raw is not None:
+            self._raw.close()
+
+
+def _returned_id(sql: str, cursor) -> int | None:
+    """The id an INSERT … RETURNING gave back (sqlite3's lastrowid)."""
+    if not sql.lstrip().upper().startswith("INSERT") or not cursor.description:
+        return None
+    row = cursor.fetchone()
+    return row[0] if row else None

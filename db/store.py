@@ -265,18 +265,35 @@ def _read_problem(exc: sqlite3.Error, path: Path) -> str:
     return describe_error(exc, path)
 
 
-def store_version(path: str | Path) -> tuple:
-    """Changes whenever a write is committed to the store (file and WAL sizes and times): a
-    cache of what is loaded is rebuilt when this changes. With WAL a commit may not touch the
-    main file's time until a checkpoint, so its time alone is not enough."""
+def store_version(target: str | Path) -> tuple:
+    """Changes whenever a write is committed to the store: a cache of what is loaded is rebuilt
+    when this changes.
+
+    SQLite: the file's and WAL's sizes and times (with WAL a commit may not touch the main
+    file's time until a checkpoint, so its time alone is not enough). PostgreSQL, which other
+    machines write: the number of documents, the highest doc_id (never reused) and the newest
+    transaction that wrote a documents row (`xmin`: a correction rewrites the row), so an
+    ingest, a removal and a correction each change it."""
+    if is_pg_url(target):
+        row = connect_readonly(target).execute_native(
+            "SELECT count(*), coalesce(max(doc_id), 0), coalesce(max(xmin::text::bigint), 0) FROM documents").fetchone()
+        return tuple(row)
     out = []
-    for name in (str(path), f"{path}-wal"):
+    for name in (str(target), f"{target}-wal"):
         try:
             info = Path(name).stat()
             out += [info.st_mtime_ns, info.st_size]
         except OSError:
             out += [0, 0]
     return tuple(out)
+
+
+def store_label(target: str | Path) -> str:
+    """The store as shown to people: the file, or a PostgreSQL address without its password."""
+    if is_pg_url(target):
+        hidden = re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", str(target))
+        return re.sub(r"(password=)[^&]*", r"\1***", hidden)
+    return str(target)
 
 
 class ReadOnlyConnections:
@@ -286,13 +303,17 @@ class ReadOnlyConnections:
     must never hand one sqlite3 connection to two threads: with Python callbacks set, one
     thread holds SQLite's connection mutex waiting for the GIL while another holds the GIL
     waiting for the mutex, and the whole process freezes. A connection is closed when its
-    thread ends (the thread-local slot is dropped)."""
+    thread ends (the thread-local slot is dropped). A PostgreSQL reader lends each statement a
+    pooled connection (db/pg.py), so all threads share one."""
 
     def __init__(self, path: str | Path):
         self.path = path if is_pg_url(path) else Path(path)
         self._local = threading.local()
+        self._shared = connect_readonly(self.path) if is_pg_url(path) else None
 
     def get(self) -> sqlite3.Connection:
+        if self._shared is not None:
+            return self._shared
         conn = getattr(self._local, "conn", None)
         if conn is None:
             conn = self._local.conn = connect_readonly(self.path)

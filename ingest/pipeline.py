@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import json
 import os
 import sqlite3
 import threading
@@ -236,6 +237,22 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _companion_note(conn, identity: dict) -> str:
+    """What joining the other half of a two-file budget did: which document it joined, and the
+    name that document now carries when this file spelled the issuer more fully."""
+    companion = identity.get("companion")
+    if companion is None:
+        return ""
+    row = conn.execute("SELECT title FROM documents WHERE doc_id = ?", (companion,)).fetchone()
+    if row is None:
+        return ""
+    note = f"与已载入的《{row[0]}》（文档 {companion}）是同一预算的两部分"
+    renamed = identity.get("companion_renamed_from")
+    if renamed and renamed != row[0]:
+        note += f"，它原名《{renamed}》，已改用本文件的单位全称"
+    return note
+
+
 def _store(conn, db_path: Path, path: Path, digest: str, result: NormalizedDocument | str,
            replace: bool = False, after_write: AfterWrite | None = None) -> FileResult:
     if isinstance(result, str):
@@ -258,6 +275,8 @@ def _store(conn, db_path: Path, path: Path, digest: str, result: NormalizedDocum
     message = "替换了" + "、".join(f"《{title}》（文档 {d}）" for d, title in revises) if revises else ""
     uncertain = result.identity.uncertain if result.identity else []
     # The title as stored: the half of a two-file budget takes the issuer's fuller spelling.
-    title = conn.execute("SELECT title FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()[0]
+    title, identity_json = conn.execute("SELECT title, identity_json FROM documents WHERE doc_id = ?",
+                                        (doc_id,)).fetchone()
+    message = "；".join(m for m in (message, _companion_note(conn, json.loads(identity_json or "{}"))) if m)
     return FileResult(path, "ingested", message, doc_id, title, len(result.tables), items, uncertain,
                       len(result.text_figures))

@@ -11,11 +11,18 @@ import hashlib
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
+from urllib.parse import urlparse
+
+from db.pg import is_pg_url
 
 
-def upload_folder(db_path: Path) -> Path:
-    """Where the uploads of the database `db_path` are kept: <db folder>/<db name>-uploads."""
-    return db_path.parent / f"{db_path.stem}-uploads"
+def upload_folder(store: str | Path, data_dir: Path) -> Path:
+    """Where the uploads of a store are kept: <db folder>/<db name>-uploads beside a SQLite
+    file; <data_dir>/<database name>-uploads for a PostgreSQL store."""
+    if is_pg_url(store):
+        return data_dir / f"{urlparse(str(store)).path.strip('/') or 'postgres'}-uploads"
+    path = Path(store)
+    return path.parent / f"{path.stem}-uploads"
 
 
 def keep_uploads(folder: Path, files: Iterable[tuple[str, bytes]]) -> list[Path]:

@@ -159,7 +159,7 @@ def _join_companion(conn: sqlite3.Connection, doc: NormalizedDocument) -> tuple[
             return issuer, issuer + doc.title[len(doc.issuer):], identity
         conn.execute("UPDATE documents SET issuer = ?, title = ? WHERE doc_id = ?",
                      (doc.issuer, doc.issuer + title[len(issuer):], doc_id))
-        return doc.issuer, doc.title, identity
+        return doc.issuer, doc.title, {**identity, "companion_renamed_from": title}
     return doc.issuer, doc.title, identity
 
 

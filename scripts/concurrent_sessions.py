@@ -1,13 +1,15 @@
-"""Several browser sessions asking questions of one app server at once; prints what arrived.
+"""Several browser sessions asking questions of app servers at once; prints what arrived.
 
     .venv/bin/python scripts/concurrent_sessions.py [--sessions 5] [--seconds 60]
+        [--servers 2 --db postgresql://user@host/budgets]
 
-Starts `streamlit run app.py` on a temporary database of the bundled samples, opens
-`--sessions` headless Chromium pages and has each ask questions (built from the loaded
-bureaus) one after the other until `--seconds` have passed. Prints the questions asked, the
-answers received, the server's resident memory (start, peak, end) and whether its health
-endpoint still answered at the end. A server that froze shows as questions without answers
-and a dead health endpoint.
+Starts `--servers` copies of `streamlit run app.py` on one store (a temporary SQLite file of
+the bundled samples, or the `--db` PostgreSQL store, which gets the samples loaded), opens
+`--sessions` headless Chromium pages spread over the servers and has each ask questions (built
+from the loaded bureaus) one after the other until `--seconds` have passed. Prints the
+questions asked, the answers received, the servers' resident memory (start, peak, end, summed)
+and whether every health endpoint still answered at the end. A server that froze shows as
+questions without answers and a dead health endpoint.
 
 Needs Debian's chromium and the playwright package (see scripts/screenshot.py); without them
 it says so and exits 0.
@@ -18,7 +20,6 @@ import argparse
 import asyncio
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -29,6 +30,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(REPO))
 from screenshot import CHROMIUM, CHROMIUM_ARGS, free_port, wait_for  # noqa: E402
 
 PHRASINGS = ["{b}住房公积金是多少？", "{b}基本支出是多少？", "{b}“三公”经费是多少？", "那{b}的办公费呢？",
@@ -75,10 +77,12 @@ def health(port: int) -> bool:
         return False
 
 
-def questions_for(db: Path) -> list[str]:
-    conn = sqlite3.connect(f"{db.as_uri()}?mode=ro", uri=True)
+def questions_for(store: str) -> list[str]:
+    from db.store import connect_readonly
+
+    conn = connect_readonly(store)
     try:
-        issuers = [r[0] for r in conn.execute("SELECT DISTINCT issuer FROM documents ORDER BY issuer")]
+        issuers = [r[0] for r in conn.execute("SELECT DISTINCT issuer FROM documents ORDER BY issuer").fetchall()]
     finally:
         conn.close()
     return [p.format(b=issuer) for issuer in issuers for p in PHRASINGS]
@@ -113,14 +117,15 @@ async def session(browser, port: int, questions: list[str], offset: int, seconds
         await page.close()
 
 
-async def drive(port: int, pid: int, questions: list[str], sessions: int, seconds: float, result: Result) -> None:
+async def drive(ports: list[int], pids: list[int], questions: list[str], sessions: int, seconds: float,
+                result: Result) -> None:
     from playwright.async_api import async_playwright
 
     async def sample_memory(stop: asyncio.Event) -> None:
         while not stop.is_set():
-            value = rss_mb(pid)
-            if value is not None:
-                result.rss_mb.append(value)
+            values = [rss_mb(pid) for pid in pids]
+            if None not in values:
+                result.rss_mb.append(sum(values))
             try:
                 await asyncio.wait_for(stop.wait(), timeout=1.0)
             except asyncio.TimeoutError:
@@ -130,40 +135,46 @@ async def drive(port: int, pid: int, questions: list[str], sessions: int, second
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         stop = asyncio.Event()
         sampler = asyncio.create_task(sample_memory(stop))
-        await asyncio.gather(*(session(browser, port, questions, k * 7, seconds, result) for k in range(sessions)))
+        await asyncio.gather(*(session(browser, ports[k % len(ports)], questions, k * 7, seconds, result)
+                               for k in range(sessions)))
         stop.set()
         await sampler
         await browser.close()
 
 
-def run(sessions: int = 5, seconds: float = 60, workdir: Path | None = None) -> Result:
-    """Start the app on the samples, drive the sessions, stop the app; the result says what arrived."""
+def run(sessions: int = 5, seconds: float = 60, workdir: Path | None = None, store: str | None = None,
+        servers: int = 1) -> Result:
+    """Start the app servers on one store of the samples, drive the sessions, stop the servers;
+    the result says what arrived."""
     workdir = Path(workdir or tempfile.mkdtemp(prefix="budgetqa-sessions-"))
-    db = workdir / "samples.db"
-    subprocess.run([sys.executable, "-m", "assistant.cli", "ingest", str(REPO / "data" / "samples"), "--db", str(db)],
+    store = store or str(workdir / "samples.db")
+    subprocess.run([sys.executable, "-m", "assistant.cli", "ingest", str(REPO / "data" / "samples"), "--db", store],
                    check=True, capture_output=True, cwd=REPO)
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.headless",
+    ports = [free_port() for _ in range(servers)]
+    env = {**os.environ, "BUDGETQA_DB": store, "BUDGETQA_UPLOADS": "off"}
+    procs = [subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.headless",
                                "true", "--server.port", str(port), "--server.address", "127.0.0.1",
                                "--browser.gatherUsageStats", "false"],
-                              cwd=REPO, env={**os.environ, "BUDGETQA_DB": str(db)},
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+             for port in ports]
     result = Result(sessions)
     try:
-        if not wait_for(port, 60):
-            result.failures.append("the app did not start within 60 s")
+        if not all(wait_for(port, 60) for port in ports):
+            result.failures.append("an app server did not start within 60 s")
             return result
-        asyncio.run(drive(port, server.pid, questions_for(db), sessions, seconds, result))
-        result.health_ok = health(port)
-        result.server_alive = server.poll() is None
+        asyncio.run(drive(ports, [p.pid for p in procs], questions_for(store), sessions, seconds, result))
+        result.health_ok = all(health(port) for port in ports)
+        result.server_alive = all(p.poll() is None for p in procs)
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:  # a frozen server ignores SIGTERM: that is a finding too
-            result.failures.append("the server ignored SIGTERM for 15 s")
-            server.kill()
-            server.wait()
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:  # a frozen server ignores SIGTERM: that is a finding too
+                result.failures.append("a server ignored SIGTERM for 15 s")
+                proc.kill()
+                proc.wait()
     return result
 
 
@@ -171,6 +182,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=5)
     parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--servers", type=int, default=1, help="app servers sharing the store")
+    parser.add_argument("--db", help="a postgresql:// store to share (default: a temporary SQLite file)")
     args = parser.parse_args()
     try:
         import playwright  # noqa: F401
@@ -182,7 +195,7 @@ def main() -> int:
         return 0
     workdir = Path(tempfile.mkdtemp(prefix="budgetqa-sessions-"))
     try:
-        result = run(args.sessions, args.seconds, workdir)
+        result = run(args.sessions, args.seconds, workdir, args.db, args.servers)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     print("\n".join(result.lines()))

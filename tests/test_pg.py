@@ -124,3 +124,87 @@ def test_an_unreachable_postgres_is_a_message_not_a_traceback():
     result = CliRunner().invoke(main, ["ask", "x", "--db", "postgresql://nobody@127.0.0.1:1/none"])
     assert result.exit_code != 0
     assert "无法连接 PostgreSQL" in result.output and "Traceback" not in result.output
+
+
+def test_many_threads_share_a_bounded_pool_of_read_connections(loaded_pg):
+    import threading
+
+    import psycopg
+
+    from assistant.engine import Assistant
+    from db import limits
+    from db.pg import READER_NAME
+
+    assistant = Assistant(loaded_pg)
+    answers, peak = [], []
+
+    def ask() -> None:
+        for _ in range(3):
+            answers.append(assistant.ask("青海省医疗保障局2021年信息化建设是多少？").figures[0].value)
+            with psycopg.connect(loaded_pg) as probe:
+                peak.append(probe.execute("SELECT count(*) FROM pg_stat_activity WHERE application_name = %s "
+                                          "AND datname = current_database()", (READER_NAME,)).fetchone()[0])
+
+    threads = [threading.Thread(target=ask) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert answers == [Decimal("1566.45")] * 60
+    assert max(peak) <= limits.PG_READERS
+
+
+def test_store_version_changes_with_each_write_from_any_process(loaded_pg):
+    from db.store import connect_writer, store_version
+    from ingest.pipeline import ingest_paths
+    from ingest.writer import relabel_document, remove_document
+
+    before = store_version(loaded_pg)
+    assert store_version(loaded_pg) == before  # reading changes nothing
+    [report] = ingest_paths([SAMPLES / "beidaihe-2021-budget.txt"], loaded_pg).results
+    after_ingest = store_version(loaded_pg)
+    writer = connect_writer(loaded_pg)
+    relabel_document(writer, report.doc_id, year=2022)
+    after_relabel = store_version(loaded_pg)
+    remove_document(writer, report.doc_id)
+    writer.close()
+    after_remove = store_version(loaded_pg)
+    assert len({before, after_ingest, after_relabel}) == 3 and after_remove != after_relabel
+    assert after_remove == before  # the same documents as before, so what was cached for them holds
+
+
+def test_a_password_in_a_store_address_is_never_shown():
+    from db.store import store_label
+
+    assert store_label("postgresql://ann:s3cret@db.example/budgets") == "postgresql://ann:***@db.example/budgets"
+    assert store_label("postgresql://db.example/budgets?password=s3cret") == "postgresql://db.example/budgets?password=***"
+    assert store_label("data/budgets.db") == "data/budgets.db"
+
+
+def test_readers_during_an_ingest_see_each_document_whole_or_not_at_all_on_postgres(pg_store):
+    import threading
+
+    from db.store import connect_readonly
+    from ingest.pipeline import ingest_paths
+
+    ingest_paths([SAMPLES / "qinghai-2021-budget.txt"], pg_store)  # the store exists before readers start
+    count_items = ("SELECT d.doc_id, (SELECT count(*) FROM line_items i WHERE i.doc_id = d.doc_id) "
+                   "FROM documents d")
+    seen: list[tuple[int, int]] = []
+    done = threading.Event()
+
+    def read() -> None:
+        conn = connect_readonly(pg_store)
+        while not done.is_set():  # one statement: one snapshot of the store
+            seen.extend(conn.execute(count_items).fetchall())
+
+    readers = [threading.Thread(target=read) for _ in range(2)]
+    for reader in readers:
+        reader.start()
+    report = ingest_paths([SAMPLES], pg_store)
+    done.set()
+    for reader in readers:
+        reader.join()
+    assert report.count("ingested") == 4
+    final = dict(connect_readonly(pg_store).execute(count_items).fetchall())
+    assert seen and all(final[doc_id] == count for doc_id, count in seen)

@@ -170,3 +170,17 @@ def real_and_samples(tmp_path_factory):
     report = ingest_paths([REAL2, SAMPLES], path, jobs=2)
     assert not report.failed, [r.message for r in report.failed]
     return Assistant(path)
+
+
+def test_the_text_half_loaded_first_is_renamed_and_the_ingest_line_says_so(tmp_path):
+    """The text half names its issuer 江苏省委办公厅; the tables half, loaded after it, brings
+    the fuller 中共江苏省委办公厅. Both then carry the fuller name, and the second ingest line
+    says which document it joined and what that one was called before."""
+    from ingest.pipeline import ingest_paths
+
+    db = tmp_path / "halves.db"
+    [text] = ingest_paths([REAL2 / NARRATIVE], db).results
+    [tables] = ingest_paths([REAL2 / TABLES], db).results
+    assert text.title == "江苏省委办公厅2019年部门预算（情况说明）"
+    assert tables.message == (f"与已载入的《中共江苏省委办公厅2019年部门预算（情况说明）》（文档 {text.doc_id}）"
+                              f"是同一预算的两部分，它原名《江苏省委办公厅2019年部门预算（情况说明）》，已改用本文件的单位全称")

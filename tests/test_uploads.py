@@ -8,7 +8,8 @@ from ingest.uploads import drop_unused, forget, keep_uploads, upload_folder
 
 
 def test_uploads_live_beside_their_database(tmp_path):
-    assert upload_folder(tmp_path / "budgets.db") == tmp_path / "budgets-uploads"
+    assert upload_folder(tmp_path / "budgets.db", tmp_path / "data") == tmp_path / "budgets-uploads"
+    assert upload_folder("postgresql://u@host/budgets", tmp_path / "data") == tmp_path / "data" / "budgets-uploads"
 
 
 def test_same_name_different_content_is_kept_apart(tmp_path):

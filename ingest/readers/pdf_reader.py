@@ -386,6 +386,18 @@ def _cell_text(chars: list[Char]) -> str:
     return join_wrapped([ln.text for ln in group_lines(chars, 0)])
 
 
+_GLYPH_NUMBER = re.compile(r"^\(cid:\d+\)$")
+
+
+def _undecodable(page) -> bool:
+    """Whether the page's text layer is glyph numbers, not text: a font embedded without its
+    ToUnicode map comes out of pdfplumber as "(cid:3176)(cid:1722)…". Such a page is read like
+    a scanned one (OCR of its rendered image), never as text."""
+    glyphs = [ch.get("text") or "" for ch in page.chars]
+    numbers = sum(1 for g in glyphs if _GLYPH_NUMBER.match(g))
+    return numbers >= 10 and numbers * 2 > len(glyphs)
+
+
 def _page_chars(page) -> list[Char]:
     out = []
     for ch in page.chars:
@@ -801,6 +813,7 @@ def read_pdf(path: str | Path) -> ParsedDocument:
     state = _State()
     cover: list[Line] = []
     n_chars = n_images = scanned_pages = 0
+    undecodable_pages: list[int] = []
     page_no = 0
     scans = ocr.scans_of(source, path.name)  # pages with an image and no text layer
     ocr_runs: dict[int, list[tuple[str, float]]] = {}
@@ -809,9 +822,11 @@ def read_pdf(path: str | Path) -> ParsedDocument:
             budget = PdfBudget(path, len(pdf.pages))
             for page_no, page in enumerate(pdf.pages, start=1):
                 budget.check_page(page, page_no)
-                chars = _page_chars(page)
+                undecodable = _undecodable(page)
+                chars = [] if undecodable else _page_chars(page)
+                undecodable_pages += [page_no] if undecodable else []
                 ocr_tables = None
-                if scans.needs(page_no, len(chars), bool(page.images)):
+                if scans.needs(page_no, len(chars), bool(page.images) or undecodable):
                     scan = scans.page(page_no)
                     chars, ocr_tables, ocr_runs[page_no] = list(scan.chars), scan.tables, scan.runs
                 n_chars += len(chars)
@@ -835,6 +850,10 @@ def read_pdf(path: str | Path) -> ParsedDocument:
                           f"文件可能已损坏。请重新下载或重新导出 PDF 后再导入。") from None
     finally:
         scans.close()
+    unread = [p for p in undecodable_pages if p not in ocr_runs]
+    if unread:  # without OCR those pages would be missing: their tables, and the answers from them
+        raise IngestError(f"{path.name}：第 {_page_list(unread)} 页的文字层无法解码（字体缺少编码表，取出的是字形编号而不是文字），"
+                          f"需要用 OCR 识别这些页。{ocr.missing_hint()}")
     if n_chars == 0:
         if n_images:
             raise IngestError(f"{path.name}：这个 PDF 没有文字层（像是扫描件或图片）。{ocr.missing_hint()}")
@@ -856,6 +875,13 @@ def read_pdf(path: str | Path) -> ParsedDocument:
     heading = [ln.text for ln in (cover or state.prose[:3])][:8]
     return ParsedDocument(str(path), "pdf", tables, paragraphs, heading_lines=heading,
                           context_lines=state.context, has_cover=bool(cover), pages=pages, ocr=ocr_runs)
+
+
+def _page_list(pages: list[int]) -> str:
+    """'3、4、7' or '1–33' for a run."""
+    if len(pages) > 3 and pages == list(range(pages[0], pages[-1] + 1)):
+        return f"{pages[0]}–{pages[-1]}"
+    return "、".join(map(str, pages))
 
 
 def _check_file(path: Path) -> None:
