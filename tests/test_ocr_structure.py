@@ -108,3 +108,20 @@ def test_figures_of_a_table_whose_title_was_not_read_are_flagged_unless_confirme
     columns = ["科目编码", "科目名称", "合计"]
     table = _table([["2013202", "一般行政管理事务", "888,700"], ["2040607", "公共法律服务", "300,000"]], "", columns)
     assert _flagged(_doc([table])) == {(1, "2013202", "合计"), (1, "2040607", "合计")}
+
+
+def test_an_answer_from_a_misplaced_ocr_figure_says_to_check_the_original(tmp_path):
+    from assistant.engine import Assistant
+    from assistant.handlers.common import OCR_UNCERTAIN_NOTE
+    from db.store import connect_writer
+    from ingest.writer import write_document
+
+    rows = [list(r) for r in ROWS]
+    rows[3][4] = "5,400,000"  # 行政运行's row no longer adds up: a figure from the row below
+    parsed = _doc([_table(rows)])
+    doc = mark_ocr(normalize(parsed, IDENTITY), parsed)
+    conn = connect_writer(tmp_path / "ocr.db")
+    write_document(conn, doc, "scan.pdf", "0" * 64)
+    conn.close()
+    answer = Assistant(tmp_path / "ocr.db").ask("某某局2025年行政运行项目支出是多少")
+    assert OCR_UNCERTAIN_NOTE in answer.answer + "".join(answer.warnings), answer.answer
