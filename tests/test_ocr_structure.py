@@ -125,3 +125,17 @@ def test_an_answer_from_a_misplaced_ocr_figure_says_to_check_the_original(tmp_pa
     conn.close()
     answer = Assistant(tmp_path / "ocr.db").ask("某某局2025年行政运行项目支出是多少")
     assert OCR_UNCERTAIN_NOTE in answer.answer + "".join(answer.warnings), answer.answer
+
+
+def test_a_wan_yuan_parent_off_by_its_childrens_rounding_is_not_flagged():
+    # 普陀区财政局 2024 决算, 基本支出决算表 (万元): 301 prints 2,082.85, its 30101… add to 2,082.86
+    rows = [["301", "工资福利支出", "2,082.85"], ["30101", "基本工资", "262.33"], ["30102", "津贴补贴", "1,820.53"]]
+    table = _table(rows, "2024年一般公共预算财政拨款基本支出决算表", COLUMNS[:3])
+    table.unit = "万元"
+    assert _flagged(_doc([table])) == set()
+
+
+def test_a_yuan_parent_off_by_one_yuan_is_flagged():
+    rows = [["301", "工资福利支出", "2,082,859"], ["30101", "基本工资", "262,330"], ["30102", "津贴补贴", "1,820,530"]]
+    flagged = _flagged(_doc([_table(rows, "2024年一般公共预算财政拨款基本支出决算表", COLUMNS[:3])]))
+    assert (1, "301", "合计") in flagged

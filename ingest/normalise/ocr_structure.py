@@ -67,13 +67,16 @@ def _rows(table: NormalizedTable) -> dict[tuple, list[Item]]:
 
 def _row_sums(table: NormalizedTable) -> list[tuple[Item, str]]:
     """Rows breaking the 合计 = sum of the other amounts identity the table's other rows hold."""
+    from ingest.normalise.ocr_checks import rounding_slack
+
     holds, breaks = [], []
     for items in _rows(table).values():
         totals = [i for i in items if i.measure == "合计"]
         others = [i for i in items if i.measure != "合计"]
         if len(totals) != 1 or not others:
             continue
-        (holds if totals[0].amount_fen == sum(i.amount_fen for i in others) else breaks).append(items)
+        diff = abs(totals[0].amount_fen - sum(i.amount_fen for i in others))
+        (holds if diff <= rounding_slack(items) else breaks).append(items)
     if len(holds) < MIN_AGREEING or len(holds) < MAJORITY * (len(holds) + len(breaks)):
         return []
     return [(item, "本行各列之和与合计不符") for items in breaks for item in items]
