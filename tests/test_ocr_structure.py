@@ -139,3 +139,17 @@ def test_a_yuan_parent_off_by_one_yuan_is_flagged():
     rows = [["301", "工资福利支出", "2,082,859"], ["30101", "基本工资", "262,330"], ["30102", "津贴补贴", "1,820,530"]]
     flagged = _flagged(_doc([_table(rows, "2024年一般公共预算财政拨款基本支出决算表", COLUMNS[:3])]))
     assert (1, "301", "合计") in flagged
+
+
+def test_straight_quotes_read_in_a_title_are_put_back_as_the_printed_pair():
+    # 江苏省高级人民法院 公开09表: OCR reads the closing ” of “三公” as a straight quote
+    table = _table([], '“三公"经费、会议费、培训费支出预算表')
+    repair_titles([table])
+    assert table.title == "“三公”经费、会议费、培训费支出预算表" and table.title_as_read is None
+
+
+def test_a_unit_label_whose_unit_wrapped_to_the_next_line_does_not_hide_the_title():
+    # 江苏省高级人民法院 公开09表 prints '单位：万' above '元': the title above it is still the table's
+    from ingest.readers.pdf_reader import _is_context
+
+    assert _is_context("单位：万") and _is_context("金额单位:") and not _is_context("单位工资")

@@ -167,9 +167,23 @@ def repair_titles(tables: list[RawTable]) -> None:
     ('收人预算总表' → '收入预算总表') are put right, the title as read kept beside: the
     figures then land in their family's table, and `doubts` marks them as placed by a guess."""
     for table in tables:
+        table.title = paired_quotes(table.title)
         repaired = title_repaired(table.title)
         if repaired is not None:
             table.title_as_read, table.title = table.title, repaired
+
+
+def paired_quotes(text: str) -> str:
+    """Straight double quotes the recogniser read for printed “ ” ('“三公"经费'), put back as
+    the pair they close or open: titles print Chinese quotes, and a title is matched as printed."""
+    out, open_ = [], False
+    for ch in text:
+        if ch == '"':
+            ch = "”" if open_ else "“"
+        if ch in "“”":
+            open_ = ch == "“"
+        out.append(ch)
+    return "".join(out)
 
 
 def title_repaired(title: str) -> str | None:

@@ -764,7 +764,8 @@ def _is_context(text: str) -> bool:
     """Lines printed between a title and its table: unit, 编制部门, a table number, a year."""
     t = text.replace(" ", "")
     return bool(find_unit(t) or _ORG_LABEL.match(t) or _TABLE_NUMBER.match(t)
-                or re.fullmatch(r"[(（]?\d{4}年?度?[)）]?", t) or t.startswith(("预算年度", "金额单位")))
+                or re.fullmatch(r"[(（]?\d{4}年?度?[)）]?", t) or t.startswith(("预算年度", "金额单位"))
+                or re.fullmatch(r"(金额)?单位[:：]?[万千亿]?", t))  # '单位：万' whose 元 wrapped to the next line
 
 
 # --- the document ----------------------------------------------------------------------------
