@@ -160,30 +160,44 @@ def read_image(image, scale: float, threads: int | None = None) -> OcrPage:
 
 
 def _unread_cells(ink, pieces: list[tuple[int, int, int, int]], tables: list[list[tuple]]) -> list[tuple[int, int, int, int]]:
-    """Ruled cells with ink in them that no text box covers, each as one more box to read.
+    """Ink inside ruled cells that no text box covers, one box per line of it, to be read too.
 
     The detector misses short lone glyphs (a "0" or "-" alone in a cell, which a table prints
-    for nothing), and a lost cell is a lost figure; the cell's borders say exactly where the
-    text is, so the ink inside them is read as it is."""
+    for nothing) and sometimes one line of a wrapped header ('公务用车购置' above '费'); a lost
+    line is a lost figure or a wrong column label. The cell's borders say where its text is, so
+    the ink left in them is read line by line as it is."""
     out = []
     for cells in tables:  # in pixels
         for x0, y0, x1, y1 in cells:
             a0, b0, a1, b1 = int(x0) + 3, int(y0) + 3, int(x1) - 3, int(y1) - 3
             if a1 - a0 < 6 or b1 - b0 < 6:
                 continue
-            if any(a0 <= (p0 + p1) / 2 <= a1 and b0 <= (q0 + q1) / 2 <= b1 for p0, q0, p1, q1 in pieces):
-                continue
-            box = ink[b0:b1, a0:a1]
-            rows, cols = box.any(axis=1).nonzero()[0], box.any(axis=0).nonzero()[0]
-            if not len(rows):
-                continue
-            top, bottom, left, right = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
-            height = bottom - top
-            if height < 8 or box.sum() < 0.04 * height ** 2:  # specks and stray border pixels
-                continue
+            box = ink[b0:b1, a0:a1].copy()
+            for p0, q0, p1, q1 in pieces:
+                box[max(q0 - b0, 0):max(q1 - b0, 0), max(p0 - a0, 0):max(p1 - a0, 0)] = False
+            out += [(a0 + left, b0 + top, a0 + right, b0 + bottom) for left, top, right, bottom in _ink_lines(box)]
+    return out
+
+
+def _ink_lines(box) -> list[tuple[int, int, int, int]]:
+    """Lines of text in a cell's leftover ink: bands of inked rows, each as tall as a character
+    (specks and stray border pixels are not), padded a little as the detector's boxes are."""
+    rows = box.any(axis=1)
+    out, k = [], 0
+    while k < len(rows):
+        if not rows[k]:
+            k += 1
+            continue
+        top = k
+        while k < len(rows) and rows[k]:
+            k += 1
+        band = box[top:k]
+        height = k - top
+        cols = band.any(axis=0).nonzero()[0]
+        if height >= 8 and band.sum() >= 0.04 * height ** 2:
             pad = height // 3
-            out.append((max(a0, a0 + left - pad), max(b0, b0 + top - pad // 2),
-                        min(a1, a0 + right + pad), min(b1, b0 + bottom + pad // 2)))
+            out.append((max(0, cols[0] - pad), max(0, top - pad // 2),
+                        min(box.shape[1], cols[-1] + 1 + pad), min(box.shape[0], k + pad // 2)))
     return out
 
 
