@@ -305,3 +305,8 @@ def test_a_speck_in_a_ruled_cell_is_not_read():
     ink = np.zeros((200, 300), dtype=bool)
     ink[50:53, 50:53] = True
     assert ocr._unread_cells(ink, [], [[(10, 10, 290, 190)]]) == []
+
+
+def test_overlapping_boxes_on_a_line_are_read_as_one():
+    # 普陀区商务委 收入预算总表, 208 财政拨款收入: '3,808，' and '8,085.00' overlapped, read '3,808,，085.00'
+    assert ocr._merge_close([(1304, 1133, 1419, 1166), (1380, 1134, 1515, 1166)], []) == [(1304, 1133, 1515, 1166)]
