@@ -3,9 +3,12 @@
 For each PDF (default: every one in ../shared/real and ../shared/real2) an image-only copy is
 made (each page rendered at --dpi, no text layer), both are read and normalized, and the table
 figures compared: a text-layer figure is reproduced exactly when the scanned copy has the same
-amount at the same (table title, row, column). Every figure of the copy that is not exact is
-wrong; the benchmark says how many of those the identities flagged `uncertain`. It prints the
-share of exact figures and OCR pages per second.
+amount in the same table, row label and column (row numbers differ where the text layer splits
+a wrapped name into two rows; they are counted apart). A figure under a column the text layer
+left unlabelled (its header read one cell off) matches by table, row label and amount. Every
+other figure of the copy is wrong, and the benchmark says how many of those the checks
+flagged `uncertain` (caught), how many of them the text layer has no figure at all to compare
+with, and how many exact figures were flagged (false alarms). It prints OCR pages per second.
 
     .venv/bin/python benchmarks/ocr_compare.py                      # all published PDFs
     .venv/bin/python benchmarks/ocr_compare.py FILE.pdf --pages 3   # the first 3 pages of one

@@ -11,9 +11,12 @@ beside its source). Then the identities a budget table holds check the digits:
 - the explanatory text states the 科目's amount, in the table's unit, to the same digits.
 
 An OCR figure that takes part in an identity that holds is confirmed. One that breaks an
-identity it should hold (the first two kinds), or whose confidence is low, and that nothing
-confirms, is flagged `uncertain`: never silently trusted. The last two kinds only confirm,
-since a row's other columns need not be its parts and two tables may cover different funds.
+identity it should hold (the first two kinds, beyond what the printed rounding explains), or
+whose confidence is low, or whose place ocr_structure.py doubts (right digits in the wrong row,
+column or table), and that nothing confirms, is flagged `uncertain`: never silently trusted.
+The last three kinds only confirm here, since a row's other columns need not be its parts and
+two tables may cover different funds; ocr_structure.py learns from the document where they
+must hold.
 """
 from __future__ import annotations
 
