@@ -41,6 +41,11 @@ UPLOADS_ON = os.environ.get("BUDGETQA_UPLOADS", "on").strip().lower() not in ("o
 # Uploaded files are kept (beside a SQLite file by default), so their pages can be shown later.
 UPLOAD_DIR = Path(os.environ.get("BUDGETQA_UPLOAD_DIR") or uploads.upload_folder(STORE, REPO / "data"))
 MAX_SOURCE_VIEWS = 12  # per answer; a long list cites its first figures' pages
+# A province's store holds thousands of documents: past these, the page lists the first ones
+# and says how to see the rest (filters), instead of drawing thousands of elements per rerun.
+SIDEBAR_LINES_MAX = 30  # documents listed one per line; more are one scrolling table
+FINDINGS_LINES_MAX = 150  # finding lines drawn in the sidebar's box
+LANDING_FINDINGS_DOCS_MAX = 15  # documents with an expander of findings on the landing page
 
 st.set_page_config(page_title="budgetqa · 预算问答", page_icon="📊", layout="wide")
 
@@ -74,8 +79,10 @@ def load_assistant(db_path: str, version: tuple, llm_settings: str):
 @st.cache_data(show_spinner=False)
 def examples(db_path: str, version: tuple) -> list[str]:
     """Example questions that the built-in engine answers on this version of the database
-    (checked offline: an LLM engine is never called for them)."""
-    return answered_examples(Assistant(db_path))
+    (checked offline: an LLM engine is never called for them). The app's own engine is used
+    when it is the built-in one: a second one would read the whole vocabulary again."""
+    engine = assistant()
+    return answered_examples(engine if engine.engine_name == "builtin" else Assistant(db_path))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -255,6 +262,12 @@ def _unique(names: list[str]) -> list[str]:
 # --- the landing page --------------------------------------------------------------------------
 
 def documents() -> list[catalog.DocumentSummary]:
+    return _documents(STORE, version())
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _documents(store: str, version: tuple) -> list[catalog.DocumentSummary]:
+    """What is loaded, read once per version of the store (a page load asks for it twice)."""
     return catalog.list_documents(assistant().conn)
 
 
@@ -282,16 +295,20 @@ def landing() -> None:
     else:
         st.info("还没有载入任何预算文件。")
     st.subheader("一致性检查")
-    found = findings_for(assistant().conn, [d.doc_id for d in docs])
-    counts = {sev: sum(1 for f in found if f.severity == sev) for sev in present.SEVERITY_NAMES}
-    st.markdown(f"{len(docs)} 份文档中：**{counts['error']}** 处错误、**{counts['warning']}** 处警告、"
-                f"**{counts['info']}** 条提示（如 0.01 的舍入差、没有写明的增减原因）。回答引用的数若有矛盾，"
+    counts = catalog.finding_counts(assistant().conn)
+    st.markdown(f"{len(docs)} 份文档中：**{counts.get('error', 0)}** 处错误、**{counts.get('warning', 0)}** 处警告、"
+                f"**{counts.get('info', 0)}** 条提示（如 0.01 的舍入差、没有写明的增减原因）。回答引用的数若有矛盾，"
                 f"回答下面会提示。")
-    for d in docs:
+    with_findings = [d for d in docs if d.findings or d.notes]
+    listed = with_findings[:LANDING_FINDINGS_DOCS_MAX]
+    found = findings_for(assistant().conn, [d.doc_id for d in listed])
+    for d in listed:
         mine = sorted((f for f in found if f.doc_id == d.doc_id), key=lambda f: f.severity == "info")
-        if mine:
-            with st.expander(md(f"《{d.title}》：{d.findings} 处矛盾，{d.notes} 条提示")):
-                show_finding_lines(mine)
+        with st.expander(md(f"《{d.title}》：{d.findings} 处矛盾，{d.notes} 条提示")):
+            show_finding_lines(mine)
+    if len(with_findings) > len(listed):
+        st.caption(f"另有 {len(with_findings) - len(listed)} 份文档有发现：在侧栏按单位或年度筛选后查看，"
+                   f"或运行 budgetqa audit。")
 
 
 def show_finding_lines(found) -> None:
@@ -313,7 +330,12 @@ def sidebar() -> None:
         issuers = st.multiselect("筛选单位", sorted({d.issuer for d in docs}), placeholder="全部单位")
         years = st.multiselect("筛选年度", sorted({_year(d) for d in docs}), placeholder="全部年度")
         shown = [d for d in docs if (not issuers or d.issuer in issuers) and (not years or _year(d) in years)]
-        for d in shown:
+        if len(shown) > SIDEBAR_LINES_MAX:
+            st.caption(f"{len(shown)} 份文档（可用上面的筛选缩小范围）：")
+            st.dataframe(pd.DataFrame([{"文档": f"{d.issuer} · {_year(d)} · {d.scope or ''}{d.kind}",
+                                        "发现": d.findings} for d in shown]),
+                         hide_index=True, height=300, width="stretch")
+        for d in shown if len(shown) <= SIDEBAR_LINES_MAX else ():
             findings = f"**{d.findings}处发现**" if d.findings else "无发现"
             notes = f" · {d.notes}条提示" if d.notes else ""
             st.markdown(f"**{md(d.issuer)}**  \n:small[{_year(d)} · {d.scope or ''}{d.kind} · {d.tables}张表 · "
@@ -331,17 +353,25 @@ def sidebar() -> None:
 
 def show_findings(shown: list[catalog.DocumentSummary]) -> None:
     """The findings of the listed documents, grouped by document, in a box that scrolls; the
-    count in the title is what the box lists."""
-    titles = {d.doc_id: d for d in shown}
-    found = findings_for(assistant().conn, list(titles))
-    serious = sum(1 for f in found if f.severity != "info")
-    with st.expander(f"一致性检查发现（{serious} 处矛盾，{len(found) - serious} 条提示）"):
+    count in the title is what the listed documents hold. Past FINDINGS_LINES_MAX lines the box
+    lists the first documents' findings and says how many documents it left out."""
+    serious, notes = sum(d.findings for d in shown), sum(d.notes for d in shown)
+    with_findings = [d for d in shown if d.findings or d.notes]
+    listed, lines = [], 0
+    for d in with_findings:
+        if listed and lines + d.findings + d.notes > FINDINGS_LINES_MAX:
+            break
+        listed.append(d)
+        lines += d.findings + d.notes
+    found = findings_for(assistant().conn, [d.doc_id for d in listed])
+    with st.expander(f"一致性检查发现（{serious} 处矛盾，{notes} 条提示）"):
         with st.container(height=360, border=False):
-            for doc_id, d in titles.items():
-                mine = sorted((f for f in found if f.doc_id == doc_id), key=lambda f: f.severity == "info")
-                if mine:
-                    st.markdown(f"**{md(doc_label(d))}**")
-                    show_finding_lines(mine)
+            for d in listed:
+                mine = sorted((f for f in found if f.doc_id == d.doc_id), key=lambda f: f.severity == "info")
+                st.markdown(f"**{md(doc_label(d))}**")
+                show_finding_lines(mine)
+            if len(with_findings) > len(listed):
+                st.caption(f"另有 {len(with_findings) - len(listed)} 份文档有发现：用上面的筛选缩小范围后查看。")
 
 
 def manage_documents(docs: list[catalog.DocumentSummary]) -> None:

@@ -66,6 +66,11 @@ def list_documents(conn: sqlite3.Connection) -> list[DocumentSummary]:
     return out
 
 
+def finding_counts(conn: sqlite3.Connection) -> dict[str, int]:
+    """How many findings of each severity the whole store holds, counted in SQL."""
+    return dict(conn.execute("SELECT severity, count(*) FROM findings GROUP BY severity").fetchall())
+
+
 def list_tables(conn: sqlite3.Connection, doc_id: int) -> list[tuple[int, int, str, str]]:
     """(table_id, seq, title, table_kind) of one document, in printed order."""
     return conn.execute(

@@ -10,6 +10,8 @@ from .lexicon import Lexicon
 from .text import squash
 
 # Subjects nearly every department budget prints; only those found in the loaded data are used.
+# Candidates of one kind tried before giving that kind up: the page waits for these.
+TRIES_PER_KIND = 12
 COMMON_SUBJECTS = ("住房公积金", "基本支出", "“三公”经费", "机关运行经费", "办公费", "差旅费", "行政运行")
 
 
@@ -42,12 +44,15 @@ def answered_examples(assistant, limit: int = 6) -> list[str]:
     kept: list[str] = []
     kinds: set[str] = set()
     spares: list[str] = []
+    failed: dict[str, int] = {}
     for question in example_questions(assistant.lexicon, limit=200):
         if len(kept) >= limit:
             break
         kind = _kind(question)
         if kind in kinds and kind != "lookup":
             spares.append(question)
+            continue
+        if failed.get(kind, 0) >= TRIES_PER_KIND:  # a store with one year per body has no change to show
             continue
         try:
             answered = assistant.ask(question).status == "answered"
@@ -56,6 +61,8 @@ def answered_examples(assistant, limit: int = 6) -> list[str]:
         if answered:
             kept.append(question)
             kinds.add(kind)
+        else:
+            failed[kind] = failed.get(kind, 0) + 1
     for question in spares:
         if len(kept) >= limit:
             break

@@ -69,6 +69,9 @@ class Ranking:
 
     descending: bool = True
     limit: int = 10
+    # No year asked: each body (issuer) is ranked once, by its latest loaded year that prints
+    # the subject; a body's 2019 and 2024 would otherwise rank (and add up) as two bodies.
+    latest_per_body: bool = False
 
 
 @dataclass
@@ -81,6 +84,7 @@ class Trace:
     scope_checked: bool | None = None  # whether the scope's filter selects exactly its documents
     capped: bool = False  # a result reached the row cap: the answer may be missing rows
     ranked: int = 0  # documents ranked by the Ranking queries run so far (their rows are the first few)
+    ranked_documents: int = 0  # documents that had the subject, before latest_per_body kept one a body
     ranked_fen: int = 0  # the sum of those documents' amounts (table rows only), exact in 分
 
     def run(self, sql: str, params: tuple = (), main: bool = False) -> list[dict[str, Any]]:
@@ -90,6 +94,7 @@ class Trace:
         out = [dict(zip(result.columns, row)) for row in result.rows]
         if out and "ranked" in out[0]:
             self.ranked += out[0]["ranked"]
+            self.ranked_documents += out[0].get("documents", out[0]["ranked"])
             self.ranked_fen += out[0].get("ranked_fen") or 0
         if main or not self.columns:
             self.columns = list(result.columns)
@@ -155,14 +160,20 @@ def doc_ids_found(trace: Trace, sql: str, params: tuple) -> set[int]:
 
 
 def _ranked(sql: str, ranking: Ranking) -> str:
-    """`sql` (ITEM_COLUMNS rows, no ORDER BY) cut to each document's best row, ordered by amount,
-    the first `ranking.limit`, each carrying `ranked` (how many documents were ranked) and
-    `ranked_fen` (the sum of all their amounts)."""
+    """`sql` (ITEM_COLUMNS rows, no ORDER BY) cut to each document's best row (and, with
+    `latest_per_body`, to each issuer's latest dated document, an undated one when it has no
+    other), ordered by amount, the first `ranking.limit`, each carrying `ranked` (how many were
+    ranked), `ranked_fen` (the sum of all their amounts) and `documents` (how many documents
+    had the subject)."""
     order = "DESC" if ranking.descending else "ASC"
+    latest = ("row_number() OVER (PARTITION BY issuer ORDER BY CASE WHEN year IS NULL THEN 1 ELSE 0 END, "
+              "year DESC, doc_id DESC)") if ranking.latest_per_body else "1"
     return (f"SELECT * FROM (SELECT {ITEM_COLUMNS}, count(*) OVER () AS ranked, "
-            "sum(amount_fen) OVER () AS ranked_fen FROM "
+            "sum(amount_fen) OVER () AS ranked_fen, documents FROM "
+            f"(SELECT {ITEM_COLUMNS}, count(*) OVER () AS documents, {latest} AS latest FROM "
             f"(SELECT {ITEM_COLUMNS}, {_BEST_IN_DOCUMENT} AS pick FROM ({sql}) AS found) AS picked "
-            f"WHERE pick = 1) AS best ORDER BY amount_fen {order}, doc_id LIMIT {int(ranking.limit)}")
+            f"WHERE pick = 1) AS dated WHERE latest = 1) AS best "
+            f"ORDER BY amount_fen {order}, doc_id LIMIT {int(ranking.limit)}")
 
 
 def items_sql(trace: Trace, doc_ids: list[int], codes: list[str], names: list[str], measure: str | None,

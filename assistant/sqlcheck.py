@@ -204,6 +204,7 @@ def _run_pg(conn, sql: str, params, max_rows: int) -> QueryResult:
     """The same check, the statement written for PostgreSQL; the connection is read-only and its
     statement timeout stops a long query (db/pg.py)."""
     import psycopg
+    from psycopg_pool import PoolTimeout
 
     checked = check_sql(sql, max_rows, "postgres")
     try:
@@ -211,6 +212,8 @@ def _run_pg(conn, sql: str, params, max_rows: int) -> QueryResult:
         rows = [tuple(r) for r in cursor.fetchall()]
     except psycopg.errors.QueryCanceled as exc:
         raise QueryInterrupted("查询超时，已停止 (query took too long)") from exc
+    except PoolTimeout as exc:  # every pooled connection busy, or the server gone, for READER_BUSY_SECONDS
+        raise SqlError("PostgreSQL 数据库正忙或连接不上，请稍后再试 (the database is busy or unreachable)") from exc
     except psycopg.Error as exc:
         raise SqlError(f"PostgreSQL 拒绝了这个查询：{str(exc).strip().splitlines()[0]}") from exc
     return QueryResult(checked, [d[0] for d in cursor.description or ()], rows)

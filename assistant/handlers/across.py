@@ -29,11 +29,14 @@ RANK_SHOWN = 10
 def rank(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
     if len(frame.bureaus) == 1:  # "青海…商品和服务支出中哪一项最多": the rows under the 科目, ranked
         return _rank_children(frame, documents, trace)
-    ranking = queries.Ranking(frame.descending, RANK_LISTED)
+    ranking = _ranking(frame, frame.descending)
     rows = find_items(frame, documents, trace, ranking)
     rows += _stated_only_in_text(frame, documents, trace, ranking)
     if not rows:
         return _not_found(frame, documents)
+    if ranking.latest_per_body:  # a text-only figure of another year of a body ranked by its table
+        rows = [r for r in rows if not any(o["issuer"] == r["issuer"] and (o["year"] or 0) > (r["year"] or 0)
+                                           for o in rows)]
     rows.sort(key=lambda r: (r["amount_fen"], -r["doc_id"]), reverse=frame.descending)
     ranked = trace.ranked
     rows = rows[:RANK_LISTED if ranked <= RANK_LISTED else RANK_SHOWN]
@@ -61,6 +64,7 @@ def rank(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
         if ranked > len(rows) else ""
     head = say(frame, f"{subject}{word}的是{top['issuer']}。按{subject}{order}" + (f"（{first}）" if first else "") + "：",
                f"Highest {subject}: {top['issuer']}. Ranking" + (f" ({first})" if first else "") + ": ")
+    head = _latest_note(frame, trace) + head
     answer = Answer("answered", head + ("; ".join(parts) + "." if frame.english else "；".join(parts) + "。"), figures)
     answer.warnings = [f"{r['issuer']}：{uncertain_note(r)}" for r in rows if r["uncertain"]]
     return answer
@@ -183,7 +187,7 @@ def difference(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
 def _sum_over_departments(frame: Frame, documents: list[Document], trace: Trace) -> Answer | None:
     """The subject added over every department: each document's best row, summed in SQL over
     all of them; the operands are listed when there are few, else the largest few."""
-    rows = find_items(frame, documents, trace, queries.Ranking(True, RANK_LISTED))
+    rows = find_items(frame, documents, trace, _ranking(frame, True))
     if len(rows) < 2:
         return None
     count, unit = trace.ranked, frame.unit or "万元"
@@ -200,8 +204,21 @@ def _sum_over_departments(frame: Frame, documents: list[Document], trace: Trace)
     label = f"{count}个单位的{subject}合计"
     figures.append(Figure(exact(value), unit, label, item_source(rows[0])))
     listed = "：" + " + ".join(parts) if count <= RANK_LISTED else f"。其中最多的{len(shown)}个：" + "；".join(parts)
-    return Answer("answered", say(frame, f"{label}为{show(value, unit)}{listed}。",
+    return Answer("answered", _latest_note(frame, trace) + say(frame, f"{label}为{show(value, unit)}{listed}。",
                                   f"Total over {count} departments: {show(value, unit)}."), figures)
+
+
+def _ranking(frame: Frame, descending: bool) -> queries.Ranking:
+    """With no year asked, each department once, by its latest loaded year."""
+    return queries.Ranking(descending, RANK_LISTED, latest_per_body=frame.year is None and not frame.years_by_bureau)
+
+
+def _latest_note(frame: Frame, trace: Trace) -> str:
+    """Said first when a department had several years loaded and only its latest was used."""
+    if trace.ranked_documents <= trace.ranked:
+        return ""
+    return say(frame, "问题没有指明年份，每个单位只用已载入的最近一年。",
+               "No year asked: each department's latest loaded year is used. ")
 
 
 def _operand_label(frame: Frame, row: dict[str, Any], named_by_measure: bool) -> str:

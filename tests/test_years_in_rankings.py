@@ -1,0 +1,60 @@
+"""A ranking or a sum over departments with no year asked takes each department once, by its
+latest loaded year, and says so: a department's 2023 and 2024 are not two departments."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from conftest import SAMPLES
+from scale_corpus import copy_document, county_bodies
+
+BASE_WAGE_FEN = 67_030_740  # 莲湖 2024 基本工资（30101）670,307.40元
+
+
+@pytest.fixture(scope="module")
+def years_store(tmp_path_factory):
+    from assistant.engine import Assistant
+    from db.store import connect_writer
+    from ingest.pipeline import ingest_paths
+
+    path = tmp_path_factory.mktemp("years") / "years.db"
+    assert not ingest_paths([SAMPLES / "lianhu-2024-budget.txt"], path).failed
+    conn = connect_writer(path)
+    (source,) = conn.execute("SELECT doc_id FROM documents").fetchone()
+    x, y, z = county_bodies("医疗保障局", 3)
+    conn.execute("BEGIN")
+    copy_document(conn, source, x, 2, year=2024)
+    copy_document(conn, source, x, 9, year=2023)  # older and larger: never ranked without a year
+    copy_document(conn, source, y, 5, year=2024)
+    copy_document(conn, source, z, 3, year=2023)  # z's latest is 2023
+    conn.execute("COMMIT")
+    conn.close()
+    return Assistant(path), (x, y, z)
+
+
+def wan(multiplier: int) -> Decimal:
+    return Decimal(BASE_WAGE_FEN * multiplier) / 1_000_000
+
+
+def test_a_ranking_without_a_year_takes_each_department_by_its_latest_year(years_store):
+    assistant, (x, y, z) = years_store
+    answer = assistant.ask("哪个单位的基本工资最多？")
+    assert answer.answer.startswith("问题没有指明年份，每个单位只用已载入的最近一年。")
+    assert [f.value for f in answer.figures if f.unit == "万元"] == [wan(5), wan(3), wan(2), wan(1)]
+    assert f"{x}（2024年）" in answer.answer and f"{x}（2023年）" not in answer.answer
+    assert f"{z}（2023年）" in answer.answer
+
+
+def test_a_sum_without_a_year_adds_each_department_once(years_store):
+    assistant, _ = years_store
+    answer = assistant.ask("各单位基本工资合计是多少？")
+    assert "4个单位的基本工资合计" in answer.answer
+    assert answer.figures[-1].value == wan(5 + 3 + 2 + 1) and answer.figures[-1].unit == "万元"
+
+
+def test_a_year_asked_ranks_that_year_without_a_note(years_store):
+    assistant, (x, _, _) = years_store
+    answer = assistant.ask("2023年哪个单位的基本工资最多？")
+    assert answer.answer.startswith(f"基本工资最多的是{x}")
+    assert answer.figures[0].value == wan(9)
