@@ -17,7 +17,8 @@ from ..text import squash
 
 
 UNCERTAIN_NOTE = "这个数所在的栏目在原文中没有印出空白格，勾稽关系也无法确定，请对照原表核实。"
-OCR_UNCERTAIN_NOTE = "这个数由 OCR 从扫描件识别，识别置信度低或与表内勾稽关系不符，请对照原件核实。"
+OCR_UNCERTAIN_NOTE = ("这个数由 OCR 从扫描件识别，识别置信度低，或它的数字、所在行列、表名与表内勾稽关系"
+                      "或其他表中的同一科目对不上，请对照原件核实。")
 
 
 def uncertain_note(row: dict[str, Any]) -> str:

@@ -863,7 +863,8 @@ def _is_context(text: str) -> bool:
     """Lines printed between a title and its table: unit, 编制部门, a table number, a year."""
     t = text.replace(" ", "")
     return bool(find_unit(t) or _ORG_LABEL.match(t) or _TABLE_NUMBER.match(t)
-                or re.fullmatch(r"[(（]?\d{4}年?度?[)）]?", t) or t.startswith(("预算年度", "金额单位")))
+                or re.fullmatch(r"[(（]?\d{4}年?度?[)）]?", t) or t.startswith(("预算年度", "金额单位"))
+                or re.fullmatch(r"(金额)?单位[:：]?[万千亿]?", t))  # '单位：万' whose 元 wrapped to the next line
 
 
 # --- the document ----------------------------------------------------------------------------
@@ -959,6 +960,10 @@ def read_pdf(path: str | Path) -> ParsedDocument:
             raise IngestError(f"{path.name}：这个 PDF 没有文字层（像是扫描件或图片）。{ocr.missing_hint()}")
         raise IngestError(f"{path.name}：这个 PDF 里没有任何文字，无法读取预算数字。")
     tables = [t for t in (_finish_table(t) for t in state.tables) if t is not None]
+    if ocr_runs:
+        from ingest.normalise.ocr_structure import repair_titles
+
+        repair_titles([t for t in tables if t.page in ocr_runs])
     paragraphs = _paragraphs(state.prose)
     lists = [t for t in tables if not t.title and not _BUDGET_WORDS.search("".join(t.columns + t.column_groups))]
     tables = [t for t in tables if t not in lists]
