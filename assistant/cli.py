@@ -48,10 +48,11 @@ def main() -> None:
 @click.option("--year", type=click.IntRange(1990, 2100), help="The budget year, when the file does not say it.")
 @click.option("--kind", type=click.Choice(["预算", "决算"]), help="预算 or 决算, when the file does not say it.")
 @click.option("--scope", type=click.Choice(["部门", "单位"]), help="部门 or 单位 budget, when the file does not say it.")
+@click.option("--unit", type=click.Choice(["元", "万元"]), help="The unit of tables that print amounts but no unit.")
 @click.option("--replace", is_flag=True,
               help="A revision of a loaded document (same issuer, year, kind, scope, part and title) replaces it.")
 def ingest(paths: tuple[Path, ...], db_path: Path, jobs: int, issuer: str | None, year: int | None,
-           kind: str | None, scope: str | None, replace: bool) -> None:
+           kind: str | None, scope: str | None, replace: bool, unit: str | None = None) -> None:
     """Load budget files or folders (txt, pdf, xlsx, xls, csv, html, docx; scanned PDFs and png/jpg pages by OCR) into the database."""
     from assistant.audit import audit_in_transaction
     from ingest.readers import ocr
@@ -59,7 +60,7 @@ def ingest(paths: tuple[Path, ...], db_path: Path, jobs: int, issuer: str | None
 
     ocr.configure(jobs=jobs, progress=ocr.stderr_progress)  # scanned pages: OCR, one line a page
     bar = _ProgressBar() if sys.stderr.isatty() else None
-    overrides = {"issuer": issuer, "year": year, "kind": kind, "scope": scope}
+    overrides = {"issuer": issuer, "year": year, "kind": kind, "scope": scope, "unit": unit}
     try:
         # each document is audited in its own transaction: stored with its findings, or not at all
         report = ingest_paths(list(paths), db_path, jobs=jobs, progress=bar, overrides=overrides,

@@ -201,7 +201,7 @@ class Assistant:
         answer.sql = trace.sql
         answer.columns, answer.rows = trace.columns, trace.rows
         if answer.status == "no_data" and not frame.english:
-            answer.answer += self.loaded_summary([d for d in documents])
+            answer.answer += self.unread_tables(documents) + self.loaded_summary([d for d in documents])
         elif answer.status == "answered":
             answer.answer += _without_the_year(frame, documents)
         return answer
@@ -314,6 +314,18 @@ class Assistant:
                                 f"No {frame.year} {what} of that bureau is loaded. Loaded: {_doc_list(bureaus)}.")
         return handlers.say(frame, f"已载入的预算中没有{frame.year}年的这份预算。已载入的是：{loaded}。",
                             f"No {frame.year} budget of that bureau is loaded. Loaded: {loaded}.")
+
+    def unread_tables(self, documents: list[Document]) -> str:
+        """What the ingest could not load from the few documents asked about (a table printing
+        amounts with no unit): a line missing from them may be in it."""
+        if not documents or len(documents) > SUMMARY_TITLES:
+            return ""
+        marks = ", ".join("?" for _ in documents)
+        notes = [note for (identity,) in self.conn.execute(
+                     f"SELECT identity_json FROM documents WHERE doc_id IN ({marks}) ORDER BY doc_id",
+                     tuple(d.doc_id for d in documents)).fetchall()
+                 for note in json.loads(identity or "{}").get("unread_tables", [])]
+        return "注意：" + "；".join(notes) + "。" if notes else ""
 
     def loaded_summary(self, documents: list[Document] | None = None, limit: int = 3) -> str:
         """The documents near the question (at most `limit`), and how many are loaded: never

@@ -44,6 +44,7 @@ class RawTable:
     cells_positional: bool = True
     note: str | None = None  # e.g. "注：无政府基金预算财政拨款预算，空表列示。"
     kind_hint: str | None = None  # a reader that knows the table's kind says so
+    title_as_read: str | None = None  # OCR: the title before a misread family word was put right
     # Where each body row and cell sits on its page (PDF points: x0, top, x1, bottom, from the
     # page's top-left), so the app can box a cited figure on the page image. Empty (or None
     # per row/cell) when the reader has no geometry (text files, spreadsheets).

@@ -273,7 +273,7 @@ def _store(conn, db_path: Path, path: Path, digest: str, result: NormalizedDocum
         return FileResult(path, "failed", f"{path.name}：写入数据库失败（{exc}），未保存任何内容。")
     items = sum(len(t.items) for t in result.tables)
     message = "替换了" + "、".join(f"《{title}》（文档 {d}）" for d, title in revises) if revises else ""
-    uncertain = result.identity.uncertain if result.identity else []
+    uncertain = (result.identity.uncertain if result.identity else []) + result.notes
     # The title as stored: the half of a two-file budget takes the issuer's fuller spelling.
     title, identity_json = conn.execute("SELECT title, identity_json FROM documents WHERE doc_id = ?",
                                         (doc_id,)).fetchone()

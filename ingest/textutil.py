@@ -17,6 +17,9 @@ _TAG = re.compile(r"</?[a-zA-Z][^>]*>|\[bookmark: [^\]]*\]")
 _SPACES = re.compile(r"[ \t\u3000\u00a0]+")
 # A printed amount: optional sign, digits with optional thousands separators, optional decimals.
 _AMOUNT = re.compile(r"^[-−]?(\d{1,3}([,，]\d{3})+|\d+)(\.\d+)?$")
+# A negative printed the accountant's way: (12.30), (1,234.00). Only with decimals or
+# separators, so a bracketed item number such as (1) stays text.
+_BRACKETED = re.compile(r"^\((\d{1,3}([,，]\d{3})+(\.\d+)?|\d+\.\d+)\)$")
 _UNIT_LINE = re.compile(r"(?:金额)?单位[:：]\s*(万元|元|亿元|千元)")
 
 
@@ -52,10 +55,14 @@ def precision(value: Decimal) -> Decimal:
 
 
 def parse_amount(text: str | None) -> Decimal | None:
-    """Decimal of a printed amount, or None when the cell is not an amount."""
+    """Decimal of a printed amount, or None when the cell is not an amount. A negative may be
+    printed -12.30, －12.30 or (12.30)."""
     if text is None:
         return None
     s = nfkc(clean_cell(text)).replace(" ", "").replace("−", "-")
+    bracketed = _BRACKETED.match(s)
+    if bracketed:
+        s = "-" + bracketed.group(1)
     if not s or not _AMOUNT.match(s):
         return None
     try:

@@ -64,6 +64,8 @@ def write_document(conn: sqlite3.Connection, doc: NormalizedDocument, source_fil
         for old in replaces:
             conn.execute("DELETE FROM documents WHERE doc_id = ?", (old,))
         issuer, title, identity = _join_companion(conn, doc)
+        if doc.notes:  # tables whose figures were not loaded: a question about them says so
+            identity = {**identity, "unread_tables": doc.notes}
         cur = conn.execute(
             """INSERT INTO documents (issuer, year, kind, scope, title, source_file, sha256, layout,
                                       unit, pages, ingested_at, part, identity_json)

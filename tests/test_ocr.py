@@ -277,3 +277,36 @@ def test_characters_of_a_box_tile_it_in_reading_order():
 def test_a_lone_round_glyph_is_a_zero():
     assert ocr._clean("O") == "0" and ocr._clean("〇") == "0"
     assert ocr._clean("二〇二四年") == "二〇二四年"
+
+
+def test_a_lone_zero_read_as_a_full_stop_is_a_zero():
+    # 万里街道 收入预算总表, 事业收入 of 20406: the recogniser read the cell's "0" as "。"
+    assert ocr._clean("。") == "0"
+    assert ocr._clean("主要用于。") == "主要用于。"
+
+
+def test_a_line_of_a_ruled_cell_no_text_box_covers_is_read_too():
+    # 江苏省委办公厅 公开09表: the detector found '费' but not '公务用车购置' above it in the cell
+    import numpy as np
+
+    ink = np.zeros((200, 300), dtype=bool)
+    ink[40:70, 50:250] = True  # the line the detector missed
+    ink[100:130, 130:160] = True  # the line it found
+    found = [(125, 95, 165, 135)]
+    boxes = ocr._unread_cells(ink, found, [[(10, 10, 290, 190)]])
+    assert len(boxes) == 1
+    x0, y0, x1, y1 = boxes[0]
+    assert x0 <= 50 and x1 >= 250 and y0 <= 40 and y1 >= 70 and y1 < 95
+
+
+def test_a_speck_in_a_ruled_cell_is_not_read():
+    import numpy as np
+
+    ink = np.zeros((200, 300), dtype=bool)
+    ink[50:53, 50:53] = True
+    assert ocr._unread_cells(ink, [], [[(10, 10, 290, 190)]]) == []
+
+
+def test_overlapping_boxes_on_a_line_are_read_as_one():
+    # 普陀区商务委 收入预算总表, 208 财政拨款收入: '3,808，' and '8,085.00' overlapped, read '3,808,，085.00'
+    assert ocr._merge_close([(1304, 1133, 1419, 1166), (1380, 1134, 1515, 1166)], []) == [(1304, 1133, 1515, 1166)]

@@ -17,7 +17,8 @@ from ..text import squash
 
 
 UNCERTAIN_NOTE = "这个数所在的栏目在原文中没有印出空白格，勾稽关系也无法确定，请对照原表核实。"
-OCR_UNCERTAIN_NOTE = "这个数由 OCR 从扫描件识别，识别置信度低或与表内勾稽关系不符，请对照原件核实。"
+OCR_UNCERTAIN_NOTE = ("这个数由 OCR 从扫描件识别，识别置信度低，或它的数字、所在行列、表名与表内勾稽关系"
+                      "或其他表中的同一科目对不上，请对照原件核实。")
 
 
 def uncertain_note(row: dict[str, Any]) -> str:
@@ -53,15 +54,38 @@ def _doc_ids(documents: list[Document]) -> list[int]:
 GENERIC_TOTALS = ("合计", "总计", "总合计")
 
 
+def _nth_of_name(rows: list[dict[str, Any]]) -> dict[int, int]:
+    """id(row) → which printing of its name in its table it is (1, 2 …), for codeless
+    function/expenditure rows whose table prints the name on several rows with different amounts."""
+    seen: dict[tuple, list[tuple[int, int]]] = {}
+    for row in rows:
+        if row.get("is_total") or row.get("classification") not in ("function", "other", None):
+            continue
+        key = (row["table_id"], row["name"], row.get("measure"))
+        seen.setdefault(key, []).append((row.get("row_no") or 0, id(row)))
+    out: dict[int, int] = {}
+    for printed in seen.values():
+        row_nos = sorted({n for n, _ in printed})
+        if len(row_nos) > 1:
+            for n, rid in printed:
+                out[rid] = row_nos.index(n) + 1
+    return out
+
+
 def _entities(rows: list[dict[str, Any]]) -> "OrderedDict[tuple[int, str], list[dict[str, Any]]]":
     """Rows grouped per (document, code or name), best citation first."""
     groups: OrderedDict[tuple[int, str], list[dict[str, Any]]] = OrderedDict()
     # A summary table prints 社会保障和就业支出 without its code 208: the same 科目 all the same.
     code_of = {(r["doc_id"], r["name"]): r["code"] for r in rows if r["code"]}
+    # A table printed without codes may print one name on two rows (行政运行 under 卫生健康管理事务
+    # and under 医疗保障管理事务): the second is another item, never dropped in favour of the first.
+    nth = _nth_of_name([r for r in rows if not r["code"] and (r["doc_id"], r["name"]) not in code_of])
     for row in queries.best_first(rows):
         # …but a “三公” table's 公务接待费 counts project money too: not the economic 30217.
         borrowed = code_of.get((row["doc_id"], row["name"])) if row["table_kind"] != "sangong" else None
         key = row["code"] or borrowed or row["name"]
+        if nth.get(id(row), 1) > 1:
+            key = f"{row['name']}#{nth[id(row)]}"
         if row["is_total"] and row["name"] in GENERIC_TOTALS:  # 合计 of one table, 总合计 of another
             key = "合计"
         groups.setdefault((row["doc_id"], key), []).append(row)

@@ -22,13 +22,16 @@ from ingest.recognise.narrative import extract_text_figures
 from ingest.recognise.performance import extract_projects, is_project_table
 from ingest.model import IngestError, Paragraph, ParsedDocument, RawTable
 from ingest.records import ProjectRecord, TextFigure
-from ingest.textutil import FEN_PER_UNIT, clean_cell, is_code, nfkc, parse_amount
+from ingest.textutil import FEN_PER_UNIT, clean_cell, is_code, nfkc, parse_amount, squash
 
 TOTAL_NAMES = {"合计", "总计", "总合计", "本年收入合计", "本年支出合计", "收入总计", "支出总计", "金额合计"}
 ORG_NAME = re.compile(r"(局|委员会|办公室|办事处|中心|本级|街道)[)）]?$")
 IGNORED_HEADERS = ("备注", "简介", "是否空表", "理由", "拟变动", "时间", "说明", "规格", "目录", "内容",
                    "序号", "报表", "性质", "依据", "方向")
 COUNT_HEADERS = ("数量", "人数", "个数")
+# A column of rates, not money: 增减%, 增长率, 完成率, 决算数为预算数的%, 占比.
+_HEADER_UNIT = re.compile(r"[（(](?:(?:金额)?单位[:：])?\s*(万元|元|亿元|千元)\s*[)）]|单位[:：]\s*(万元|元|亿元|千元)")
+_PERCENT_HEADER = re.compile(r"[%％]|百分比|[增长完成执行]率|比率|比例|比重|占比|幅度")
 _NUMBERING = re.compile(r"^([一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d{1,2}[、.．](?!\d))\s*")
 _UNIT_CODE_NAME = re.compile(r"^(\d{3,})\s*[-—]?\s*(\D.*)$")
 
@@ -89,11 +92,14 @@ class NormalizedDocument:
     part: str = "whole"  # whole | tables | text: a budget published as two files has two parts
     paragraphs: list[Paragraph] = field(default_factory=list)  # the text as read, for the audit
     heading_lines: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the layout left unread, said at ingest
 
 
 def normalize(parsed: ParsedDocument, overrides: dict | None = None) -> NormalizedDocument:
-    """`overrides` are fields the user stated (issuer, year, kind, scope); they win over cues."""
-    identity = recognise_identity(parsed, overrides)
+    """`overrides` are fields the user stated (issuer, year, kind, scope; unit for tables that
+    print none); they win over cues."""
+    stated_unit = (overrides or {}).get("unit")
+    identity = recognise_identity(parsed, {k: v for k, v in (overrides or {}).items() if k != "unit"})
     text_figures = _text_figures(parsed)
     if not parsed.tables and not text_figures:
         raise IngestError(f"{_name(parsed)}：没有找到预算表，说明文字里也没有预算数字，"
@@ -102,7 +108,7 @@ def normalize(parsed: ParsedDocument, overrides: dict | None = None) -> Normaliz
     units = Counter(t.unit for t in parsed.tables if t.unit)
     doc_unit = units.most_common(1)[0][0] if units else None
     name_codes = _name_code_map(parsed.tables)
-    tables = [_table_shell(i + 1, raw, doc_unit) for i, raw in enumerate(parsed.tables)]
+    tables = [_table_shell(i + 1, raw, doc_unit, stated_unit) for i, raw in enumerate(parsed.tables)]
     known: dict[tuple[str, int], set[str]] = {}
     # Tables whose columns are certain first, then the lost-cell ones from the narrowest up, so
     # a code decided in a narrow table decides it in a wider one.
@@ -114,7 +120,17 @@ def normalize(parsed: ParsedDocument, overrides: dict | None = None) -> Normaliz
     part = "whole" if tables and text_figures else ("tables" if tables else "text")
     title = document_title(identity, part if part == "text" else None, only_targets)
     return NormalizedDocument(issuer, year, kind, scope, title, parsed.layout, doc_unit, parsed.pages,
-                              tables, text_figures, identity, part, parsed.paragraphs, parsed.heading_lines)
+                              tables, text_figures, identity, part, parsed.paragraphs, parsed.heading_lines,
+                              _unread_tables(tables))
+
+
+def _unread_tables(tables: list[NormalizedTable]) -> list[str]:
+    """Tables that print amounts but no unit anywhere (above, in the header, in other tables):
+    their figures are not loaded, and the ingest says so and how to state the unit."""
+    return [f"《{t.title or f'第{t.seq}张表'}》印有金额但没有写单位（元/万元），这些数没有导入："
+            f"请核对原表后用 --unit 万元（或 --unit 元）重新导入"
+            for t in tables if not t.unit and not t.is_empty and t.table_kind not in ("performance", "project")
+            and not t.projects]
 
 
 def _name(parsed: ParsedDocument) -> str:
@@ -125,7 +141,7 @@ def _text_figures(parsed: ParsedDocument) -> list[TextFigure]:
     return extract_text_figures(parsed.paragraphs)
 
 
-def _table_shell(seq: int, raw: RawTable, doc_unit: str | None) -> NormalizedTable:
+def _table_shell(seq: int, raw: RawTable, doc_unit: str | None, stated_unit: str | None = None) -> NormalizedTable:
     kind = classify_table(raw.title, raw.columns, raw.kind_hint, raw.column_groups)
     rows = []
     for k, cells in enumerate(raw.rows):
@@ -133,7 +149,8 @@ def _table_shell(seq: int, raw: RawTable, doc_unit: str | None) -> NormalizedTab
         line = raw.row_lines[k] if k < len(raw.row_lines) else None
         rows.append((k + 1, [clean_cell(c) for c in cells], page, line))
     has_numbers = any(parse_amount(c) is not None for _, cells, _, _ in rows for c in cells)
-    return NormalizedTable(seq, raw.title, kind, raw.unit or doc_unit, raw.page, raw.line,
+    unit = raw.unit or header_unit(raw) or stated_unit or doc_unit
+    return NormalizedTable(seq, raw.title, kind, unit, raw.page, raw.line,
                            list(raw.columns), rows, is_empty=not has_numbers, note=raw.note)
 
 
@@ -152,6 +169,8 @@ def _fill_table(table: NormalizedTable, raw: RawTable, name_codes: dict[str, str
         table.items = _positional_items(table, raw, name_codes)
     else:
         table.items = _lost_cell_items(table, raw, name_codes, known)
+    if table.table_kind == "sangong":
+        _name_sangong_total(table.items)
     _attach_boxes(table, raw)
     for item in table.items:
         key = "__total__" if item.is_total else item.code
@@ -180,11 +199,32 @@ def _is_name_col(label: str) -> bool:
     """项目 / 科目名称 / 单位（项目）名称 / 支出功能分类科目（按大类） / 预算单位 — not 项目支出."""
     label = label.replace(" ", "")
     return "编码" not in label and (label in ("项目", "预算单位", "采购项目") or label.endswith(("名称", "科目"))
-                                   or "按大类" in label)
+                                   or "按大类" in label or bool(_SIDE_NAME.fullmatch(label)))
+
+
+# The name column of one half of a 收支总表: 收入项目, 支出项目 (a bare 收入 may hold amounts).
+_SIDE_NAME = re.compile(r"(收入|支出)(项目|科目)")
 
 
 def _is_ignored_col(label: str) -> bool:
     return any(h in label for h in IGNORED_HEADERS) and not _is_name_col(label)
+
+
+def header_unit(raw: RawTable) -> str | None:
+    """The unit a table prints in its header instead of above it: '支出预算（万元）' spanning
+    the amounts, '金额（元）', '合计(万元)'. One unit, or None when the labels name none or
+    disagree (each column then keeps its own, `_column_unit`)."""
+    units = set()
+    for label in raw.columns + raw.column_groups:
+        m = _HEADER_UNIT.search(label or "")
+        if m:
+            units.add(m.group(1) or m.group(2))
+    return units.pop() if len(units) == 1 else None
+
+
+def _is_percent_col(label: str, group: str = "") -> bool:
+    """A rate column (增减%, 完成率): its figures are percentages, never money."""
+    return bool(_PERCENT_HEADER.search(label)) or (not label and bool(_PERCENT_HEADER.search(group)))
 
 
 def _column_unit(label: str, table_unit: str) -> str:
@@ -409,13 +449,18 @@ def _group(raw: RawTable, col: int) -> str:
 def _side(raw: RawTable, col: int) -> str | None:
     """收入 / 支出 for side-by-side summary tables: from the spanning label (收入, 本年支出,
     财政拨款收入 …), else by position (the second 项目 column starts the 支出 side)."""
-    names = [i for i, c in enumerate(raw.columns) if c in ("项目", "项 目")]
+    names = [i for i, c in enumerate(raw.columns)
+             if c.replace(" ", "") == "项目" or _SIDE_NAME.fullmatch(c.replace(" ", ""))]
     if len(names) < 2:
         return None  # not a side-by-side table: 基本支出 over its columns is not a side
     group = _group(raw, col)
     for side in ("收入", "支出"):
         if group.endswith(side):
             return side
+    owner = max(i for i in names if i < col) if any(i < col for i in names) else None
+    m = _SIDE_NAME.fullmatch(raw.columns[owner].replace(" ", "")) if owner is not None else None
+    if m:
+        return m.group(1)  # the half's own name column says: 支出项目
     return "收入" if col < names[1] else "支出"
 
 
@@ -435,6 +480,8 @@ def _make_item(table: NormalizedTable, raw: RawTable, row_no: int, code: str | N
         m = re.search(r"[（(]([^）)]*)[)）]", name)
         unit = m.group(1).replace("、", "/") if m else "个"
         fen = int(value * 100)
+    elif _is_percent_col(label, _group(raw, col)):
+        unit, fen = "%", int(value * 100)
     else:
         fen = int(value * FEN_PER_UNIT[unit])
     side = _side(raw, col)
@@ -550,6 +597,18 @@ def _wide_sangong_items(table: NormalizedTable, raw: RawTable) -> list[Item]:
                               "sangong", is_total=False, raw_text=" | ".join(c for c in cells if c),
                               page=page, line=line, printed_at=col))
     return items
+
+
+def _name_sangong_total(items: list[Item]) -> None:
+    """The 合计 row of a “三公” table printed down the rows (项目 | 预算数) is the “三公”经费合计,
+    or, when the table adds 会议费/培训费 rows, the total of all of them: named so, as the wide
+    layout names its 合计 column, so that a question for the “三公” total finds it (or not)."""
+    names = {squash(i.name) for i in items}
+    extra = [w for w in ("会议费", "培训费") if any(w in n for n in names)]
+    name = "“三公”经费、" + "、".join(extra) + "合计" if extra else "“三公”经费合计"
+    for item in items:
+        if item.is_total and item.classification == "sangong":
+            item.name, item.is_total = name, False
 
 
 def _lost_cell_sangong_items(table: NormalizedTable, raw: RawTable, row_no: int, cells: list[str],

@@ -11,9 +11,12 @@ beside its source). Then the identities a budget table holds check the digits:
 - the explanatory text states the 科目's amount, in the table's unit, to the same digits.
 
 An OCR figure that takes part in an identity that holds is confirmed. One that breaks an
-identity it should hold (the first two kinds), or whose confidence is low, and that nothing
-confirms, is flagged `uncertain`: never silently trusted. The last two kinds only confirm,
-since a row's other columns need not be its parts and two tables may cover different funds.
+identity it should hold (the first two kinds, beyond what the printed rounding explains), or
+whose confidence is low, or whose place ocr_structure.py doubts (right digits in the wrong row,
+column or table), and that nothing confirms, is flagged `uncertain`: never silently trusted.
+The last three kinds only confirm here, since a row's other columns need not be its parts and
+two tables may cover different funds; ocr_structure.py learns from the document where they
+must hold.
 """
 from __future__ import annotations
 
@@ -22,6 +25,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from ingest.model import ParsedDocument
+from ingest.normalise import ocr_structure
 from ingest.normalise.normalize import Item, NormalizedDocument
 from ingest.textutil import FEN_PER_UNIT
 
@@ -44,7 +48,7 @@ def mark_ocr(doc: NormalizedDocument, parsed: ParsedDocument) -> NormalizedDocum
         if figure.page in runs:
             figure.ocr_confidence = _sentence_confidence(runs[figure.page], figure.sentence, figure.value)
     if ocr_items:
-        _check_identities(doc, ocr_items)
+        _check_identities(doc, parsed, ocr_items)
     return doc
 
 
@@ -72,7 +76,7 @@ def _sentence_confidence(runs: list[tuple[str, float]], sentence: str, value: De
 
 # --- identities ------------------------------------------------------------------------------
 
-def _check_identities(doc: NormalizedDocument, ocr_items: list[Item]) -> None:
+def _check_identities(doc: NormalizedDocument, parsed: ParsedDocument, ocr_items: list[Item]) -> None:
     confirmed: set[int] = set()
     broken: set[int] = set()
     for table in doc.tables:
@@ -89,20 +93,39 @@ def _check_identities(doc: NormalizedDocument, ocr_items: list[Item]) -> None:
             _row_total(items, confirmed)
     _same_code_elsewhere(doc, confirmed)
     _stated_in_text(doc, confirmed)
+    misplaced = ocr_structure.doubts(doc, parsed, ocr_items)
     for item in ocr_items:
         key = id(item)
         if key in confirmed:
             continue
-        if key in broken or (item.ocr_confidence or 0.0) < LOW_CONFIDENCE:
+        if key in broken or key in misplaced or (item.ocr_confidence or 0.0) < LOW_CONFIDENCE:
             item.uncertain = True
 
 
 def _record(whole: Item, parts: list[Item], confirmed: set[int], broken: set[int]) -> None:
+    """Exact: every digit vouched for. Off by no more than the parts' rounding: the printed
+    table rounds (万元 to two places), so it vouches for nothing and breaks nothing. Further
+    off: a digit or a place is wrong somewhere in the family."""
     members = [whole] + parts
-    if whole.amount_fen == sum(p.amount_fen for p in parts):
+    diff = abs(whole.amount_fen - sum(p.amount_fen for p in parts))
+    if diff == 0:
         confirmed.update(id(m) for m in members)
-    else:
+    elif diff > rounding_slack(members):
         broken.update(id(m) for m in members)
+
+
+def rounding_slack(items: list[Item]) -> int:
+    """How far (in 分) a printed whole may be from the sum of its printed parts by rounding
+    alone: half a step of the last printed digit per figure (2,082.85 万元 steps by 100 元).
+    Figures printed in 元 are the amounts themselves, not roundings: no slack."""
+    steps = []
+    for item in items:
+        if item.unit == "元":
+            return 0
+        text = _compact(item.amount_text).rstrip("?")
+        decimals = len(text.rsplit(".", 1)[1]) if "." in text else 0
+        steps.append(int(FEN_PER_UNIT.get(item.unit, Decimal(100)) / Decimal(10) ** decimals))
+    return max(steps, default=0) * len(items) // 2
 
 
 def _sum_families(items: list[Item]) -> list[tuple[Item, list[Item]]]:

@@ -29,6 +29,7 @@ from ingest.model import IngestError
 from ingest.readers.pdf_reader import Char, norm_text
 
 DPI = 200  # scanned budgets print 9–12 pt figures: ≥ 20 px tall at this resolution
+MIN_GLYPH_PX = DPI // 12  # the height of a 6 pt character: ink bands lower than this are specks or clipped strokes
 MIN_TEXT_CHARS = 20  # a page with fewer text-layer characters than this and an image is scanned
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"}
 INSTALL_HINT = ("需要 OCR 才能读取扫描件/图片，但没有安装 OCR 组件。请运行 "
@@ -137,6 +138,8 @@ def read_image(image, scale: float, threads: int | None = None) -> OcrPage:
     pieces = [(x0, y0, x1, y1) for x0, y0, x1, y1 in _drop_covered(pieces)
               if ink[y0:y1, x0:x1].sum() >= 0.04 * (y1 - y0) ** 2]
     pieces = _pad(_merge_close(pieces, v_runs), v_runs, bgr.shape[1])
+    tables = ruled_tables(h_runs, v_runs, scale)
+    pieces += _unread_cells(ink, pieces, [[tuple(v / scale for v in cell) for cell in t.cells] for t in tables])
     crops = [bgr[y0:y1, x0:x1] for x0, y0, x1, y1 in pieces]
     chars: list[OcrChar] = []
     runs: list[tuple[str, float]] = []
@@ -154,7 +157,50 @@ def read_image(image, scale: float, threads: int | None = None) -> OcrPage:
                 continue
             runs.append((text, score))
             chars += _box_chars(piece, text, score, entry[2:], scale)
-    return OcrPage(chars, ruled_tables(h_runs, v_runs, scale), runs)
+    return OcrPage(chars, tables, runs)
+
+
+def _unread_cells(ink, pieces: list[tuple[int, int, int, int]], tables: list[list[tuple]]) -> list[tuple[int, int, int, int]]:
+    """Ink inside ruled cells that no text box covers, one box per line of it, to be read too.
+
+    The detector misses short lone glyphs (a "0" or "-" alone in a cell, which a table prints
+    for nothing) and sometimes one line of a wrapped header ('公务用车购置' above '费'); a lost
+    line is a lost figure or a wrong column label. The cell's borders say where its text is, so
+    the ink left in them is read line by line as it is."""
+    out = []
+    for cells in tables:  # in pixels
+        for x0, y0, x1, y1 in cells:
+            a0, b0, a1, b1 = int(x0) + 3, int(y0) + 3, int(x1) - 3, int(y1) - 3
+            if a1 - a0 < 6 or b1 - b0 < 6:
+                continue
+            box = ink[b0:b1, a0:a1].copy()
+            for p0, q0, p1, q1 in pieces:  # with the strokes a box clips (a comma's tail, a 了's hook)
+                m = (q1 - q0) // 3
+                box[max(q0 - m - b0, 0):max(q1 + m - b0, 0), max(p0 - m - a0, 0):max(p1 + m - a0, 0)] = False
+            out += [(a0 + left, b0 + top, a0 + right, b0 + bottom) for left, top, right, bottom in _ink_lines(box)]
+    return out
+
+
+def _ink_lines(box) -> list[tuple[int, int, int, int]]:
+    """Lines of text in a cell's leftover ink: bands of inked rows, each as tall as a character
+    (specks and stray border pixels are not), padded a little as the detector's boxes are."""
+    rows = box.any(axis=1)
+    out, k = [], 0
+    while k < len(rows):
+        if not rows[k]:
+            k += 1
+            continue
+        top = k
+        while k < len(rows) and rows[k]:
+            k += 1
+        band = box[top:k]
+        height = k - top
+        cols = band.any(axis=0).nonzero()[0]
+        if height >= MIN_GLYPH_PX and band.sum() >= 0.04 * height ** 2:
+            pad = height // 3
+            out.append((max(0, cols[0] - pad), max(0, top - pad // 2),
+                        min(box.shape[1], cols[-1] + 1 + pad), min(box.shape[0], k + pad // 2)))
+    return out
 
 
 def _rect(quad) -> tuple[int, int, int, int]:
@@ -179,8 +225,9 @@ def _split_at_lines(rects: list[tuple[int, int, int, int]], v_runs) -> list[tupl
 
 
 def _merge_close(pieces: list[tuple[int, int, int, int]], v_runs) -> list[tuple[int, int, int, int]]:
-    """Boxes on one line closer than ⅖ of their height, with no ruling line between them, are one
-    run of text the detector broke (a number split in two loses the digit at the break)."""
+    """Boxes on one line that overlap, or are closer than ⅖ of their height, with no ruling line
+    between them, are one run of text the detector broke (a number split in two loses the digit
+    at the break; two overlapping boxes read the shared digits twice: '3,808,，085.00')."""
     out: list[list[int]] = []
     for x0, y0, x1, y1 in sorted(pieces, key=lambda p: (p[0], p[1])):
         for run in out:
@@ -188,7 +235,7 @@ def _merge_close(pieces: list[tuple[int, int, int, int]], v_runs) -> list[tuple[
             same_line = min(y1, b1) - max(y0, b0) > 0.6 * min(y1 - y0, b1 - b0)
             gap = x0 - a1
             ruled = any(a1 - 2 <= x + w / 2 <= x0 + 2 and min(y1, y + h) - max(y0, y) > 0 for x, y, w, h in v_runs)
-            if same_line and -2 <= gap < 0.4 * max(y1 - y0, b1 - b0) and not ruled:
+            if same_line and gap < 0.4 * max(y1 - y0, b1 - b0) and not ruled:  # overlapping too: one run read twice
                 run[:] = [a0, min(y0, b0), max(x1, a1), max(y1, b1)]
                 break
         else:
@@ -236,7 +283,7 @@ def _clean(text: str) -> str:
     """The engine's forms to the text layer's: full-width digits, a comma between digits, no
     space inside a number ('1, 097, 073.43', '680. 00')."""
     text = norm_text(text).lstrip("、")  # '一、' whose 一 was lost: the 、 alone means nothing
-    if text in ("O", "o", "〇"):
+    if text in ("O", "o", "〇", "。", "°", "º", "о", "О"):  # the recogniser's readings of a lone "0"
         return "0"  # a box holding one round glyph is a table's zero
     text = re.sub(r"(?<=\d)[，,](?=\s?\d)", ",", text)
     return re.sub(r"(?<=\d[,.])\s+(?=\d)|(?<=\d)\s+(?=[,.]\d)", "", text)

@@ -159,6 +159,17 @@ def _code_part_split(texts: list[str | None]) -> list[int]:
     return []
 
 
+def is_column_numbers(texts: list[str | None]) -> bool:
+    """The row under a header that numbers the columns: '栏次 | 1 | 2 | 3', or '1 | 2 | 3'
+    alone (决算 forms). Its numbers are no amounts and no part of the labels."""
+    cells = [t.replace(" ", "") for t in texts if t and t.strip()]
+    if cells and cells[0].startswith("栏次"):
+        return True
+    numbers = [c for c in cells if c not in ("甲", "乙", "丙")]
+    return (len(numbers) >= 2 and all(c.isdigit() for c in numbers)
+            and [int(c) for c in numbers] == list(range(int(numbers[0]), int(numbers[0]) + len(numbers))))
+
+
 def header_rows(grid: Grid, max_rows: int = 8) -> tuple[int, list[int]]:
     """(number of header rows, columns of a 类/款/项 row that is also the first body row)."""
     seen_header = False
@@ -170,6 +181,9 @@ def header_rows(grid: Grid, max_rows: int = 8) -> tuple[int, list[int]]:
             continue
         nonblank += 1
         first_nonblank = r if first_nonblank is None else first_nonblank
+        if is_column_numbers(texts):
+            seen_header = True
+            continue
         parts = _code_part_split(texts)
         if parts:
             rest = [t if c not in parts else "" for c, t in enumerate(texts)]
@@ -200,9 +214,12 @@ def leaf_labels(grid: Grid, n_header: int, parts: list[int]) -> tuple[list[str],
     it (spanning more columns) the group."""
     spans: dict[int, tuple[int, int]] = {}
     columns, groups = [], []
+    numbering = {r for r in range(n_header) if is_column_numbers(grid.row_texts(r))}
     for c in range(grid.width):
         chain: list[int] = []
         for r in range(n_header):
+            if r in numbering:
+                continue
             cid = grid.owner[r][c]
             if cid < 0 or not grid.texts[cid].strip() or grid.texts[cid].replace(" ", "").startswith("栏次"):
                 continue
@@ -341,10 +358,15 @@ class Line:
         return self
 
     def segments(self, gap: float) -> list[tuple[float, float, str]]:
-        """Runs of characters separated by at least `gap` × font size of white space."""
+        """Runs of characters separated by at least `gap` × font size of white space, or by
+        half that where a figure ends and Chinese text begins: a right-aligned amount and the
+        left-aligned name of the next column (two halves of a 收支总表 side by side) sit closer
+        than a cell gap, but further apart than the space printed before 万元 in a sentence."""
         out: list[list[Char]] = []
         for ch in self.chars:
-            if out and ch.x0 - out[-1][-1].x1 < gap * max(ch.size, 1):
+            space = ch.x0 - out[-1][-1].x1 if out else 0.0
+            at_name = bool(out) and out[-1][-1].text.isdigit() and _is_cjk(ch.text) and not ch.text in "万亿元"
+            if out and space < (gap / 2 if at_name else gap) * max(ch.size, 1):
                 out[-1].append(ch)
             else:
                 out.append([ch])
@@ -409,6 +431,25 @@ def _page_chars(page) -> list[Char]:
             continue
         out.append(Char(ch["x0"], ch["x1"], ch["top"], ch["bottom"], ch.get("size") or 10.0, text))
     return out
+
+
+def turned_upright(page):
+    """The page as a reader turns it: a landscape table printed on a portrait page without
+    /Rotate (its text running up or down the page) comes back with its text across, as if the
+    page had been given the /Rotate a viewer needs. pdfminer lays a page out through its
+    /Rotate, so the page is read again with that rotation; other pages are returned as they are."""
+    sideways = [ch for ch in page.chars if not ch.get("upright", True) and (ch.get("text") or "").strip()]
+    if len(sideways) < 10 or len(sideways) * 2 <= len(page.chars):
+        return page
+    from pdfplumber.page import Page
+
+    # Text turned anticlockwise (running up the page: matrix b > 0) reads after a clockwise turn.
+    up = sorted(ch["matrix"][1] for ch in sideways)[len(sideways) // 2] > 0
+    obj = page.page_obj
+    obj.rotate = (obj.rotate + (90 if up else 270)) % 360
+    obj.attrs["Rotate"] = obj.rotate
+    page.close()
+    return Page(page.pdf, obj, page.page_number, page.initial_doctop)
 
 
 # --- ruled tables ----------------------------------------------------------------------------
@@ -582,10 +623,31 @@ def _columns(header: list[Line], body: list[Line]) -> list[list[float]]:
     centred, so an amount need not overlap its label: `_band_of` falls back to the nearest
     label's region."""
     segs = [(k, x0, x1) for k, ln in enumerate(header) for x0, x1, _ in ln.segments(SEGMENT_GAP)]
-    leaves = sorted([x0, x1] for k, x0, x1 in segs
+    leaves = sorted([x0, x1, k] for k, x0, x1 in segs
                     if not any(header[k2].top > header[k].bottom and _overlap(x0, x1, a, b) > 0
                                for k2, a, b in segs))
-    return leaves or _bands(body)
+    body_bands = _bands(body)
+    if len(header) >= 2 and len(leaves) > len(body_bands):
+        leaves = _without_gap_groups(leaves, segs, header, len(body_bands))
+    return [leaf[:2] for leaf in leaves] or body_bands
+
+
+def _without_gap_groups(leaves: list[list], segs: list[tuple[int, float, float]], header: list[Line],
+                        wanted: int) -> list[list]:
+    """Leaves without the group labels centred over a gap between lower labels.
+
+    A label spanning columns ('金额' over 合计 … 增减%) may sit over the space between two
+    lower labels and so have nothing printed under it, like a leaf. When the header then
+    names more columns than the body fills, a label of the top header line with lower labels
+    on both sides is such a group, and is dropped, but only when that makes the counts agree."""
+    def is_gap_group(leaf: list) -> bool:
+        x0, x1, k = leaf
+        if k != 0:
+            return False
+        lower = [(a, b) for k2, a, b in segs if header[k2].top > header[0].bottom]
+        return any(b <= x0 for a, b in lower) and any(a >= x1 for a, b in lower)
+    kept = [leaf for leaf in leaves if not is_gap_group(leaf)]
+    return kept if len(kept) == wanted else leaves
 
 
 def _band_of(bands: list[list[float]], x0: float, x1: float) -> int:
@@ -622,14 +684,19 @@ def _header_spans(header: list[Line], bands: list[list[float]]) -> list[tuple[in
             hit = [_band_of(bands, x0, x1)]
         placed.append((k, min(hit), max(hit), text, x0, x1))
     out = []
+    resolved: dict[int, set[int]] = {}  # per line: columns its group labels already span
     for k, lo, hi, text, x0, x1 in placed:
         size = header[k].size
         below = [(header[k2].top, lo2, hi2) for k2, lo2, hi2, *_ in placed
                  if header[k2].top > header[k].bottom and lo2 <= hi and hi2 >= lo]
-        wrapped = any(top - header[k].bottom < 0.8 * size for top, *_ in below)
+        # A label wraps onto the next line at the cell's line spacing and only when it fills its
+        # column; a short label close above others ('支出预算' over 合计 | 基本支出 | 项目支出,
+        # '科目编码' over 类 | 款 | 项, rows set tight) spans them.
+        wrapped = (any(top - header[k].bottom < 0.5 * size for top, *_ in below)
+                   and x1 - x0 >= 0.6 * _room(bands, lo, hi))
         if below and not wrapped:
             claimed = {i for k2, lo2, hi2, *_ in placed if k2 == k and (lo2, hi2) != (lo, hi)
-                       for i in range(lo2, hi2 + 1)}
+                       for i in range(lo2, hi2 + 1)} | resolved.get(k, set())
             under = {i for k2, lo2, hi2, *_ in placed if header[k2].top > header[k].bottom
                      for i in range(lo2, hi2 + 1)}
             i0 = lo
@@ -644,8 +711,39 @@ def _header_spans(header: list[Line], bands: list[list[float]]) -> list[tuple[in
                     <= max(0.15 * (bands[b][1] - bands[a][0]), 3.0)]
             if fits:
                 _, lo, hi = max(fits)
+            else:  # columns of unequal widths: the span whose columns (not labels) centre it
+                edges = _column_edges(bands)
+                off = min((abs((edges[a] + edges[b + 1]) / 2 - centre) / (edges[b + 1] - edges[a]), a, b)
+                          for a in range(i0, lo + 1) for b in range(hi, i1 + 1))
+                if off[0] <= 0.15:
+                    _, lo, hi = off
+            resolved.setdefault(k, set()).update(range(lo, hi + 1))
         out.append((k, lo, hi, text))
     return out
+
+
+def _room(bands: list[list[float]], lo: int, hi: int) -> float:
+    """The width a label over columns lo..hi has before it must wrap: from halfway to the
+    column on its left to halfway to the one on its right (mirrored at the table's edge)."""
+    centres = [(a + b) / 2 for a, b in bands]
+    half_left = (centres[lo] - centres[lo - 1]) / 2 if lo > 0 else None
+    half_right = (centres[hi + 1] - centres[hi]) / 2 if hi + 1 < len(bands) else None
+    if half_left is None and half_right is None:
+        return 0.0  # one column: nothing to span, a label close above another wraps
+    half_left = half_left if half_left is not None else half_right
+    half_right = half_right if half_right is not None else half_left
+    return (centres[hi] + half_right) - (centres[lo] - half_left)
+
+
+def _column_edges(bands: list[list[float]]) -> list[float]:
+    """Where columns meet, from their labels: halfway between neighbouring label centres (the
+    outer edges mirrored). A label over columns of different widths is centred over the
+    columns, not over their labels."""
+    centres = [(a + b) / 2 for a, b in bands]
+    if len(centres) < 2:
+        return [bands[0][0], bands[0][1]] if bands else []
+    inner = [(p + q) / 2 for p, q in zip(centres, centres[1:])]
+    return [2 * centres[0] - inner[0], *inner, 2 * centres[-1] - inner[-1]]
 
 
 def _unruled_grid(table: Unruled) -> Grid:
@@ -702,7 +800,8 @@ def _start_unruled(lines: list[Line]) -> Unruled | None:
     first_body = next((k for k, t in enumerate(texts) if is_body_row(t, k > 0)), None)
     if first_body is None:
         return None
-    header, body = lines[:first_body], lines[first_body:]
+    header = [ln for ln in lines[:first_body] if not is_column_numbers(texts[lines.index(ln)])]
+    body = lines[first_body:]
     bands = _columns(header, body)
     if len(bands) < 2:
         return None
@@ -764,7 +863,8 @@ def _is_context(text: str) -> bool:
     """Lines printed between a title and its table: unit, 编制部门, a table number, a year."""
     t = text.replace(" ", "")
     return bool(find_unit(t) or _ORG_LABEL.match(t) or _TABLE_NUMBER.match(t)
-                or re.fullmatch(r"[(（]?\d{4}年?度?[)）]?", t) or t.startswith(("预算年度", "金额单位")))
+                or re.fullmatch(r"[(（]?\d{4}年?度?[)）]?", t) or t.startswith(("预算年度", "金额单位"))
+                or re.fullmatch(r"(金额)?单位[:：]?[万千亿]?", t))  # '单位：万' whose 元 wrapped to the next line
 
 
 # --- the document ----------------------------------------------------------------------------
@@ -822,6 +922,7 @@ def read_pdf(path: str | Path) -> ParsedDocument:
             budget = PdfBudget(path, len(pdf.pages))
             for page_no, page in enumerate(pdf.pages, start=1):
                 budget.check_page(page, page_no)
+                page = turned_upright(page)
                 undecodable = _undecodable(page)
                 chars = [] if undecodable else _page_chars(page)
                 undecodable_pages += [page_no] if undecodable else []
@@ -859,6 +960,10 @@ def read_pdf(path: str | Path) -> ParsedDocument:
             raise IngestError(f"{path.name}：这个 PDF 没有文字层（像是扫描件或图片）。{ocr.missing_hint()}")
         raise IngestError(f"{path.name}：这个 PDF 里没有任何文字，无法读取预算数字。")
     tables = [t for t in (_finish_table(t) for t in state.tables) if t is not None]
+    if ocr_runs:
+        from ingest.normalise.ocr_structure import repair_titles
+
+        repair_titles([t for t in tables if t.page in ocr_runs])
     paragraphs = _paragraphs(state.prose)
     lists = [t for t in tables if not t.title and not _BUDGET_WORDS.search("".join(t.columns + t.column_groups))]
     tables = [t for t in tables if t not in lists]
@@ -1034,7 +1139,8 @@ def _read_free_lines(state: _State, lines: list[Line], page_no: int,
             k += 1
         repeated = _header_texts(carried.unruled)
         body = [ln for ln in lines[:k]
-                if not all(_squash(s[2]) in repeated for s in ln.segments(SEGMENT_GAP))]
+                if not all(_squash(s[2]) in repeated for s in ln.segments(SEGMENT_GAP))
+                and not is_column_numbers([s[2] for s in ln.segments(SEGMENT_GAP)])]
         if any(is_body_row([s[2] for s in ln.segments(SEGMENT_GAP)], True) for ln in body):
             _add_rows(carried.unruled, body)
             note = _note_below(lines, lines[k - 1].bottom, None, set(range(k)))
