@@ -176,7 +176,7 @@ class Assistant:
             return Answer("no_data", handlers.say(
                 frame, (f"问题中的{'、'.join(f'“{w}”' for w in coverage.leftover_words(frame))}不是已载入预算中的科目、项目或指标，"
                         if coverage.leftover_words(frame) else "没有在问题里找到已载入预算中的科目、项目或指标，")
-                + f"无法给出数字。{self.loaded_summary(documents)}",
+                + f"无法给出数字。{self.unread_tables(documents)}{self.loaded_summary(documents)}",
                 f"The question names no budget line, project or indicator found in the loaded budgets. "
                 f"{self.loaded_summary(documents)}"))
         notes: list[tuple[str, str]] = []
