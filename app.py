@@ -172,7 +172,7 @@ def show_chart(answer: Answer) -> None:
             tooltip=[alt.Tooltip("series:N", title="项目"), alt.Tooltip("year:O", title="年度"),
                      alt.Tooltip("shown:N", title="数值")])
         text = lines.mark_text(dy=-12, color="#333").encode(text="shown:N")
-        st.altair_chart((lines + text).properties(height=320, title=chart.title or alt.Undefined), width="stretch")
+        st.altair_chart((lines + text).properties(height=320, **_title(chart)), width="stretch")
         return
     bars = alt.Chart(frame).mark_bar(color="#2f6db5").encode(
         x=alt.X("value:Q", title=f"单位：{chart.unit}"),
@@ -182,8 +182,13 @@ def show_chart(answer: Answer) -> None:
         tooltip=[alt.Tooltip("full:N", title="项目"), alt.Tooltip("shown:N", title="数值")])
     text = bars.mark_text(align="left", dx=4, color="#333").encode(text="shown:N")
     lines = max(p["lines"].count("\n") + 1 for p in chart.points)
-    st.altair_chart((bars + text).properties(height=alt.Step(18 * lines + 16), title=chart.title or alt.Undefined),
-                    width="stretch")
+    st.altair_chart((bars + text).properties(height=alt.Step(18 * lines + 16), **_title(chart)), width="stretch")
+
+
+def _title(chart: present.Chart) -> dict:
+    """A chart's title when its labels share words; none at all otherwise (altair's schema
+    refuses an empty or Undefined title given explicitly: the page showed a traceback)."""
+    return {"title": chart.title} if chart.title else {}
 
 
 def show_sources(answer: Answer, turn: int) -> None:

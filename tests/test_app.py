@@ -230,6 +230,15 @@ def test_ranking_draws_horizontal_bars_in_one_unit_with_every_label(app):
     assert frame["value"].iloc[2] == pytest.approx(0.000834)
 
 
+def test_bars_whose_labels_share_no_words_draw_without_a_title(app):
+    """Two bodies compared (谁多): the labels share nothing to put in a title; the chart is drawn
+    untitled (an explicit empty title made altair raise, and the page showed a traceback)."""
+    app.chat_input[0].set_value("青海省医疗保障局和莲湖区医疗保障局住房公积金谁多？").run()
+    assert not app.exception
+    spec, frame = chart_data(app)
+    assert "title" not in spec and len(frame) == 3
+
+
 def test_a_series_over_years_draws_a_line(series_app):
     series_app.chat_input[0].set_value("某某区医疗保障局行政事业单位养老支出").run()
     spec, frame = chart_data(series_app)
