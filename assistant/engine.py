@@ -421,6 +421,9 @@ def _without_the_year(frame: Frame, documents: list[Document]) -> str:
     missing = [b for b in frame.bureaus if b.issuer not in used]
     if not missing:
         return ""
+    if len(missing) > SUMMARY_TITLES // 2:  # a place's many bodies: how many, not each one
+        return handlers.say(frame, f"另：所问的单位中有{len(missing)}个没有载入{frame.year}年的预算。",
+                            f" {len(missing)} of the bodies asked have no {frame.year} budget loaded.")
     return handlers.say(frame, "另：" + "；".join(f"{b.issuer}没有载入{frame.year}年的预算（已载入："
                                                  + _years_of(b) + "）"
                                                  for b in missing) + "。",

@@ -184,3 +184,11 @@ def test_the_text_half_loaded_first_is_renamed_and_the_ingest_line_says_so(tmp_p
     assert text.title == "江苏省委办公厅2019年部门预算（情况说明）"
     assert tables.message == (f"与已载入的《中共江苏省委办公厅2019年部门预算（情况说明）》（文档 {text.doc_id}）"
                               f"是同一预算的两部分，它原名《江苏省委办公厅2019年部门预算（情况说明）》，已改用本文件的单位全称")
+
+
+def test_a_ranking_counts_a_two_file_budget_once(real2):
+    """The text half restates the tables half's 公务接待费 (27.00万元): one entry for the body."""
+    answer = real2.ask("2019年哪个单位的公务接待费最多？")
+    assert answer.answer.startswith("公务接待费最多的是江苏省高级人民法院。")
+    assert answer.answer.count("中共江苏省委办公厅（2019年）27.00万元") == 1
+    assert "共" not in answer.answer.split("：")[0]  # two bodies: no "共N个单位" cut

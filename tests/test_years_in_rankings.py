@@ -66,3 +66,22 @@ def test_two_bodies_asked_for_a_year_one_lacks_names_the_missing_one(years_store
     assert answer.status == "answered"
     assert [f.value for f in answer.figures if f.unit == "万元"] == [wan(2)]
     assert answer.answer.endswith(f"另：{z}没有载入2024年的预算（已载入：2023年）。")
+
+
+def test_many_bodies_of_a_place_without_the_year_are_counted_not_listed(tmp_path):
+    from assistant.engine import Assistant
+    from db.store import connect_writer
+    from ingest.pipeline import ingest_paths
+
+    path = tmp_path / "place.db"
+    assert not ingest_paths([SAMPLES / "lianhu-2024-budget.txt"], path).failed
+    conn = connect_writer(path)
+    (source,) = conn.execute("SELECT doc_id FROM documents").fetchone()
+    conn.execute("BEGIN")
+    for k, office in enumerate(("教育局", "民政局", "财政局", "审计局", "司法局"), 2):
+        copy_document(conn, source, f"西安市莲湖区{office}", k, year=2023)
+    conn.execute("COMMIT")
+    conn.close()
+    answer = Assistant(path).ask("莲湖区各单位2024年基本工资是多少？")
+    assert answer.status == "answered"
+    assert answer.answer.endswith("另：所问的单位中有5个没有载入2024年的预算。")

@@ -41,11 +41,9 @@ def rank(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
     rows += _stated_only_in_text(frame, documents, trace, ranking)
     if not rows:
         return _not_found(frame, documents)
-    if ranking.latest_per_body:  # a text-only figure of another year of a body ranked by its table
-        rows = [r for r in rows if not any(o["issuer"] == r["issuer"] and (o["year"] or 0) > (r["year"] or 0)
-                                           for o in rows)]
-    rows.sort(key=lambda r: (r["amount_fen"], -r["doc_id"]), reverse=frame.descending)
-    ranked = trace.ranked
+    kept = _once_per_body(rows, ranking.latest_per_body)
+    ranked = trace.ranked - (len(rows) - len(kept))  # a body counted once
+    rows = sorted(kept, key=lambda r: (r["amount_fen"], -r["doc_id"]), reverse=frame.descending)
     rows = rows[:RANK_LISTED if ranked <= RANK_LISTED else RANK_SHOWN]
     if WHICH_ONE.search(frame.question) and not WHOLE_RANKING.search(frame.question) and len(rows) > WHICH_LISTED:
         rows = rows[:WHICH_SHOWN]  # "哪个单位最多" of many: the one asked for and the next few, not all of them
@@ -77,6 +75,19 @@ def rank(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
     answer = Answer("answered", head + ("; ".join(parts) + "." if frame.english else "；".join(parts) + "。"), figures)
     answer.warnings = [f"{r['issuer']}：{uncertain_note(r)}" for r in rows if r["uncertain"]]
     return answer
+
+
+def _once_per_body(rows: list[dict[str, Any]], latest_only: bool) -> list[dict[str, Any]]:
+    """One entry per body and year: the text half of a two-file budget restates what its tables
+    half prints, so a figure stated only in the text of a body ranked by its table (same year,
+    or with `latest_only` an older year) is dropped."""
+    def outranks(other: dict[str, Any], row: dict[str, Any]) -> bool:
+        if other is row or other["issuer"] != row["issuer"]:
+            return False
+        if other["year"] == row["year"]:
+            return "figure_id" in row and "figure_id" not in other
+        return latest_only and (other["year"] or 0) > (row["year"] or 0)
+    return [r for r in rows if not any(outranks(o, r) for o in rows)]
 
 
 def _stated_only_in_text(frame: Frame, documents: list[Document], trace: Trace,
