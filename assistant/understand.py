@@ -602,13 +602,14 @@ def _fill_from_previous(frame: Frame, previous: Frame) -> Frame:
         frame.office_kind = frame.office_kind or previous.office_kind
         followup = True
     elif frame.bureaus and frame.year is None and previous.year is not None:
-        frame.bureaus = _same_office(frame, previous)
+        if followup:  # "那丰台区呢？": not a new question that names its own line
+            frame.bureaus = _same_office(frame, previous)
         if all(any(d.year == previous.year for d in b.documents) for b in frame.bureaus) \
                 or any(len({d.year for d in b.documents}) > 1 for b in frame.bureaus):
             # a body with several years loaded: the year asked before still holds (and a
             # missing one is named); a body of one year is read in that year
             frame.year = previous.year
-    elif frame.bureaus:
+    elif frame.bureaus and followup:
         frame.bureaus = _same_office(frame, previous)
     if frame.unit is None and followup:
         frame.unit = previous.unit

@@ -68,12 +68,14 @@ def test_two_bodies_asked_for_a_year_one_lacks_names_the_missing_one(years_store
     assert answer.answer.endswith(f"另：{z}没有载入2024年的预算（已载入：2023年）。")
 
 
-def test_many_bodies_of_a_place_without_the_year_are_counted_not_listed(tmp_path):
+@pytest.fixture(scope="module")
+def place_store(tmp_path_factory):
+    """莲湖's 医保局 (2024) and five other 莲湖区 bodies with only a 2023 budget."""
     from assistant.engine import Assistant
     from db.store import connect_writer
     from ingest.pipeline import ingest_paths
 
-    path = tmp_path / "place.db"
+    path = tmp_path_factory.mktemp("place") / "place.db"
     assert not ingest_paths([SAMPLES / "lianhu-2024-budget.txt"], path).failed
     conn = connect_writer(path)
     (source,) = conn.execute("SELECT doc_id FROM documents").fetchone()
@@ -82,6 +84,21 @@ def test_many_bodies_of_a_place_without_the_year_are_counted_not_listed(tmp_path
         copy_document(conn, source, f"西安市莲湖区{office}", k, year=2023)
     conn.execute("COMMIT")
     conn.close()
-    answer = Assistant(path).ask("莲湖区各单位2024年基本工资是多少？")
+    return Assistant(path)
+
+
+def test_many_bodies_of_a_place_without_the_year_are_counted_not_listed(place_store):
+    answer = place_store.ask("莲湖区各单位2024年基本工资是多少？")
     assert answer.status == "answered"
     assert answer.answer.endswith("另：所问的单位中有5个没有载入2024年的预算。")
+
+
+def test_a_new_question_naming_a_place_is_not_narrowed_to_the_office_asked_before(place_store):
+    """After a question about 莲湖区教育局, "2023年莲湖区哪个单位…最多" ranks every 莲湖区 body of
+    2023; only an elliptical follow-up ("那民政局呢？") keeps what was asked before."""
+    from assistant.answer import Exchange
+
+    before = "西安市莲湖区教育局2023年基本工资是多少？"
+    answer = place_store.ask("2023年莲湖区哪个单位的基本工资最多？", [Exchange(before, place_store.ask(before))])
+    assert answer.answer.startswith("基本工资最多的是西安市莲湖区司法局")
+    assert [f.value for f in answer.figures if f.unit == "万元"] == [wan(6), wan(5), wan(4), wan(3), wan(2)]
