@@ -139,4 +139,3 @@ def test_a_de_between_place_and_office_names_one_body(names, question, issuer):
 def test_a_de_between_place_and_an_unloaded_office_gets_no_figure(names):
     answer = names.ask("北京市的海淀区的财政局的基本工资是多少？")
     assert answer.status == "no_data" and not answer.figures
-

@@ -374,3 +374,9 @@ def test_completion_rate_names_the_row_and_cites_both_inputs(real_assistant):
 def test_completion_of_the_full_year_budget_never_uses_the_start_of_year_one(real_assistant):
     answer = real_assistant.ask("普陀区财政局2024年一般公共服务支出完成全年预算的百分之多少")
     assert all("年初" not in f.label for f in answer.figures)
+
+
+def test_a_share_of_income_names_the_income_total_it_divides_by(real_assistant):
+    answer = real_assistant.ask("普陀区商务委2025年收入预算中财政拨款收入占比多少？")
+    assert "占收入总计37,151.47万元" in answer.answer and "的100.00%" in answer.answer
+    assert "总支出" not in answer.answer

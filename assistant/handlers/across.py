@@ -469,9 +469,14 @@ def _doc(row: dict[str, Any]) -> Document:
 
 
 def _part_name(row: dict[str, Any], measure: str | None) -> str:
-    """'项目支出' for the total row's 项目支出 column, '总支出（表内合计）' for its 合计, else the row."""
+    """'项目支出' for the total row's 项目支出 column; a total row by its own name (收入总计), or
+    '总支出（表内合计）' / '总收入（表内合计）' when it is printed as a bare 合计; else the row."""
     if row["is_total"]:
-        return measure or "总支出（表内合计）"
+        if measure:
+            return measure
+        if row["name"] not in GENERIC_TOTALS:
+            return row["name"]
+        return "总收入（表内合计）" if row["classification"] == "income" else "总支出（表内合计）"
     if measure and row["name"].startswith(measure):  # the row '人员经费合计' is the measure
         return row["name"]
     return row["name"] + (measure or "")
