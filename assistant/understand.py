@@ -585,7 +585,10 @@ def _fill_from_previous(frame: Frame, previous: Frame) -> Frame:
                           or frame.intent != "lookup")
     if not said_something and not ELLIPTICAL.search(frame.question.strip()):
         return frame  # not a follow-up: a new question that names nothing from the budgets
-    elliptical = bool(ELLIPTICAL.search(frame.question.strip())) or not frame.bureaus
+    # "那北戴河呢？" is elliptical; so is a question naming no body at all ("基本支出呢"), but not
+    # one that asks across an office kind with its own measure ("哪个医保局的人员经费…最高")
+    elliptical = bool(ELLIPTICAL.search(frame.question.strip())) or not (
+        frame.bureaus or (frame.office_kind and frame.measure))
     if not frame.subjects and frame.intent not in ("count",) and elliptical:
         frame.subjects = previous.subjects
         if frame.measure is None and not frame.bureaus:
@@ -605,7 +608,7 @@ def _fill_from_previous(frame: Frame, previous: Frame) -> Frame:
         if followup:  # "那丰台区呢？": not a new question that names its own line
             frame.bureaus = _same_office(frame, previous)
         if all(any(d.year == previous.year for d in b.documents) for b in frame.bureaus) \
-                or any(len({d.year for d in b.documents}) > 1 for b in frame.bureaus):
+                or (followup and any(len({d.year for d in b.documents}) > 1 for b in frame.bureaus)):
             # a body with several years loaded: the year asked before still holds (and a
             # missing one is named); a body of one year is read in that year
             frame.year = previous.year

@@ -551,3 +551,25 @@ def test_code_printed_beside_rows_is_the_sum_of_those_rows(assistant, question, 
 def test_opinion_question_gets_the_figures_and_no_opinion(assistant):
     answer = ask(assistant, "你觉得青海省医疗保障局2021年的三公经费合理吗")
     assert Decimal("9.82") in values(answer, "万元") and "不评价是否合理" in answer.answer
+
+
+# a share over several bodies; what a new question does not take from the one before ---------
+
+def test_a_share_asked_across_bodies_is_each_bodys_share_highest_first(assistant):
+    answer = ask(assistant, "哪个医保局的人员经费占基本支出比重最高？")
+    assert answer.answer.startswith("3个单位中，比例最高的是青海省医疗保障局（96.83%）。1. 青海省医疗保障局")
+    assert [f.value for f in answer.figures if f.unit == "%"] == [Decimal("96.8287"), Decimal("96.6118"),
+                                                                  Decimal("92.6235")]
+    assert answer.answer.endswith("没有算出比例的单位：拉萨市医疗保障局。")
+
+
+def test_a_question_across_an_office_kind_keeps_its_own_line_after_another_question(assistant):
+    first, second = converse(assistant, "莲湖区医保局2024年会议费和培训费合计", "哪个医保局的人员经费占基本支出比重最高？")
+    assert second.answer.startswith("3个单位中，比例最高的是青海省医疗保障局")
+    assert "会议费" not in second.answer
+
+
+def test_a_new_body_asked_without_a_year_is_not_held_to_the_year_asked_before(assistant):
+    _, second = converse(assistant, "青海省医疗保障局2021年住房公积金是多少？", "拉萨市医疗保障局住房公积金是多少？")
+    assert second.status == "answered"
+    assert values(second, "万元") == {Decimal("77.89")}

@@ -333,6 +333,9 @@ def ratio(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
     项目支出 of the total row); the whole is the second subject, the total the question names
     (总支出), the same row in the whole's measure (人员经费 of 基本支出), or the table's total.
     In a 决算, a completion rate (完成率) is 决算数 ÷ 年初预算 of the row."""
+    issuers = list(dict.fromkeys(d.issuer for d in documents))
+    if len(issuers) > 1:  # "哪个医保局的人员经费占比最高": each body's share, not the first body's
+        return _ratio_of_each(frame, documents, issuers, trace)
     completion = completion_rate(frame, documents, trace)
     if completion:
         return completion
@@ -374,6 +377,31 @@ def ratio(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
     text = say(frame, f"{num_label}{ntext}，占{den_name}{dtext}的{show(share, '%')}。" + sources,
                f"{num_label} {ntext} is {show(share, '%')} of {den_name} {dtext}.")
     return Answer("answered", text, figures)
+
+
+def _ratio_of_each(frame: Frame, documents: list[Document], issuers: list[str], trace: Trace) -> Answer:
+    """The share for each body asked about, each computed and cited as for one body, listed
+    from the highest (the lowest first when the question asks for the lowest); the bodies
+    without one are named."""
+    shares, missing = [], []
+    for issuer in issuers:
+        answer = ratio(frame, [d for d in documents if d.issuer == issuer], trace)
+        if answer.status == "answered" and answer.figures[0].unit == "%":
+            shares.append((issuer, answer))
+        else:
+            missing.append(issuer)
+    if not shares:
+        return _not_found(frame, documents)
+    shares.sort(key=lambda pair: pair[1].figures[0].value, reverse=frame.descending)
+    word = "最高" if frame.descending else "最低"
+    issuer, first = shares[0]
+    share = show(first.figures[0].value, "%")
+    head = say(frame, f"{len(shares)}个单位中，比例{word}的是{issuer}（{share}）。", f"{word}: {issuer} ({share}). ") \
+        if len(shares) > 1 else ""
+    parts = [f"{k}. {answer.answer}" for k, (_, answer) in enumerate(shares, 1)]
+    gone = say(frame, f"没有算出比例的单位：{'、'.join(missing)}。", f" No share for: {', '.join(missing)}.") \
+        if missing else ""
+    return Answer("answered", head + "".join(parts) + gone, [f for _, answer in shares for f in answer.figures])
 
 
 def _no_completion(frame: Frame, documents: list[Document]) -> Answer:
