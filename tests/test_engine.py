@@ -573,3 +573,20 @@ def test_a_new_body_asked_without_a_year_is_not_held_to_the_year_asked_before(as
     _, second = converse(assistant, "青海省医疗保障局2021年住房公积金是多少？", "拉萨市医疗保障局住房公积金是多少？")
     assert second.status == "answered"
     assert values(second, "万元") == {Decimal("77.89")}
+
+
+# a department's projects ranked ---------------------------------------------------------------
+
+@pytest.mark.parametrize("question", ["青海省医疗保障局2021年哪个项目的金额最多？",
+                                      "青海省医疗保障局2021年项目支出最多的项目是哪个？"])
+def test_the_largest_project_of_a_department_is_named_not_its_project_total(assistant, question):
+    answer = ask(assistant, question)
+    assert answer.answer.startswith("《青海省医疗保障局2021年部门预算》部门预算项目支出绩效目标公开表的21个项目中，"
+                                    "金额最多的是“医疗服务和保障能力提升补助资金（存量资金）”")
+    assert [f.value for f in answer.figures][:3] == [Decimal("13962"), Decimal("3792"), Decimal("3177")]
+    assert Decimal("24554") not in values(answer)  # the 项目支出 total is not the answer
+
+
+def test_the_n_smallest_projects_when_asked_for_n(assistant):
+    answer = ask(assistant, "青海省医疗保障局2021年金额最少的三个项目")
+    assert [f.value for f in answer.figures] == [Decimal("11"), Decimal("23"), Decimal("30")]

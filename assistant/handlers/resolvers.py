@@ -8,6 +8,7 @@ series          one bureau over several loaded years: each year's figure (Answer
 year_change     the difference (and growth) between two loaded years, computed in SQL
 indicator_list  the performance indicators of a project or of the department, with a count
 project_list    the projects of a department with their amounts, with a count
+project_rank    a department's projects by amount, the first few
 """
 from __future__ import annotations
 
@@ -508,6 +509,48 @@ def project_list(frame: Frame, documents: list[Document], trace: Trace) -> Answe
     return Answer("answered", "".join(parts), figures)
 
 
+PROJECTS_ASKED = re.compile(r"(的|个)项目|项目(是|有|的金额|金额)|哪个项目|哪一个项目|哪些项目")
+TOP_N = re.compile(r"前\s*(\d+)|(\d+)\s*个项目|([一二三四五六七八九十])个项目")
+RANKED_SHOWN = 5  # projects named by a ranking unless the question asks for another number
+
+
+def _is_project_rank(frame: Frame, documents: list[Document]) -> bool:
+    """"青海省医疗保障局2021年哪个项目的金额最多", "项目支出最多的项目是哪个": the projects ranked,
+    not the 项目支出 total; a ranking across bodies ("哪个单位的项目支出最多") is not this."""
+    return frame.intent == "rank" and bool(frame.bureaus) and not frame.subjects \
+        and not names_of(frame, "project") and bool(PROJECTS_ASKED.search(frame.question))
+
+
+def project_rank(frame: Frame, documents: list[Document], trace: Trace) -> Answer | None:
+    """Each document's projects by amount, in SQL, from its project table (else its performance
+    table): the first few, each cited, and how many were ranked."""
+    m = TOP_N.search(frame.question)
+    limit = int(m.group(1) or m.group(2)) if m and (m.group(1) or m.group(2)) else \
+        ("一二三四五六七八九十".index(m.group(3)) + 1 if m and m.group(3) else RANKED_SHOWN)
+    order = "DESC" if frame.descending else "ASC"
+    figures, parts = [], []
+    for doc in documents:
+        rows = trace.run(
+            "SELECT project_id, doc_id, document, issuer, year, table_id, source_table, page, line, row_no, name, "
+            "amount_fen, unit, table_kind, count(*) OVER () AS ranked FROM projects_v WHERE doc_id = ? "
+            "AND amount_fen IS NOT NULL AND table_kind = (SELECT table_kind FROM projects_v WHERE doc_id = ? "
+            "AND amount_fen IS NOT NULL ORDER BY table_kind <> 'project' LIMIT 1) "
+            f"ORDER BY amount_fen {order}, row_no LIMIT {int(limit)}", (doc.doc_id, doc.doc_id), main=True)
+        if not rows:
+            continue
+        lines = []
+        for k, r in enumerate(rows, 1):
+            figs, text = item_figures(r, label_for(r, f"“{r['name']}”项目", None), frame.unit)
+            figures += figs[:1]
+            lines.append(f"{k}. {r['name']} {text}（{item_source(r).cite()}）")
+        word = "最多" if frame.descending else "最少"
+        parts.append(f"《{doc.title}》{rows[0]['source_table']}的{rows[0]['ranked']}个项目中，金额{word}的是"
+                     f"“{rows[0]['name']}”：" + "；".join(lines) + "。")
+    if not parts:
+        return None
+    return Answer("answered", "".join(parts), figures)
+
+
 RESOLVERS: list[Resolver] = [
     Resolver("year_average", _is_year_average, year_average),
     Resolver("year_change", _is_year_change, year_change),
@@ -517,6 +560,7 @@ RESOLVERS: list[Resolver] = [
     Resolver("series_each", _is_series_each, series_each),
     Resolver("indicator_list", _is_indicator_list, indicator_list),
     Resolver("project_list", _is_project_list, project_list),
+    Resolver("project_rank", _is_project_rank, project_rank),
 ]
 
 
