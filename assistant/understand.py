@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from db.glossary import glossary
 
@@ -25,7 +26,7 @@ INTENTS = [  # first match wins; order matters
     ("change", re.compile(r"比上年|较上年|同比|[与和跟同](?:上年|去年|\d{4}年度?)(?:预算)?相?比|增长率|增幅|降幅|增减|变化|变动|比去年|增加了?多少|减少了?多少|下降了?多少|上升了?多少|增长了?多少"
                            r"|(?:增长|下降|减少|增加)(?:了)?百分之(?:几|多少)|降低了?多少"
                            r"|比\d{4}年度?[^比]{0,8}?(?:增加|减少|增长|下降)")),
-    ("rank", re.compile(r"最多|最高|最大|最少|最低|最小|排序|排列|排名|从高到低|从低到高|从大到小|从小到大|哪个|哪家|哪一|\bmost\b|\bhighest\b|\blowest\b|\brank")),
+    ("rank", re.compile(r"最多|最高|最大|最少|最低|最小|排序|排列|排名|从高到低|从低到高|从大到小|从小到大|哪个|哪家|哪一|\bmost\b|\bhighest\b|\blowest\b|\blargest\b|\bbiggest\b|\bsmallest\b|\bleast\b|\brank")),
     ("difference", re.compile(r"谁(?:的)?(?:更|比较)?(?:多|少|高|低|大|小)|相差|差额|差多少|差距|多了?多少|少了?多少|高了?多少|低了?多少|比较|对比|difference|compare")),
     # "一共有多少个项目" is a count, not a sum
     ("count", re.compile(r"多少个|几个|几项|多少项|几辆|多少辆|几台|多少台|几人|多少人|how many")),
@@ -37,7 +38,7 @@ ELLIPTICAL = re.compile(r"呢[?？。]?$|^(那|那么|其中|换成|改成|改�
                         r"|^(?:这个|这项|这一|该|此|上述)(?:项目|科目|指标)")
 # "这个项目的绩效指标…": words that point back at what was asked before
 POINTING = re.compile(r"^(?:这个|这项|这一|该|此|上述|它的|它)(项目|科目|指标|单位|部门|局)?")
-ASCENDING = re.compile(r"最少|最低|最小|从低到高|从小到大|lowest|least")
+ASCENDING = re.compile(r"最少|最低|最小|从低到高|从小到大|lowest|least|smallest")
 WANTS_YUAN = re.compile(r"(多少|几)元|换成元|以元|单位为?元|按元|用元|精确到元|折合元|in yuan")
 WANTS_WAN = re.compile(r"万元|in (?:ten )?thousands? (?:of )?yuan")
 WANTS_YI = re.compile(r"(多少|几)亿|亿元|hundred million")
@@ -152,6 +153,8 @@ def understand(question: str, lexicon: Lexicon, previous: Frame | None = None,
         most = max((len(b.pinyin & set(words)) for b in hits), default=0)
         bureaus += [(b, 0, 0) for b in hits if len(b.pinyin & set(words)) == most]
     frame.bureaus = [b for b, _, _ in bureaus]
+    if frame.english:
+        frame.unknown_bureau = _unknown_english_name(question, lexicon)
     named = text
     for _, start, end in bureaus:
         text = text[:start] + "＿" * (end - start) + text[end:]
@@ -362,6 +365,27 @@ def _measure_words(text: str, longer: list[tuple[int, int]]) -> list[tuple[int, 
     return found
 
 
+def _unknown_english_name(question: str, lexicon: Lexicon) -> str | None:
+    """A capitalised word of an English question that is no budget term, no word for a kind of
+    place or body, and no loaded body's pinyin ("Chengdu" when no Chengdu body is loaded): a body
+    that is not loaded. Said back, it is never replaced by the body the question before asked
+    about. The sentence's first word is skipped (it is capitalised anyway)."""
+    known = _english_known_words()
+    for word in re.findall(r"[A-Za-z][A-Za-z']*", question)[1:]:
+        lower = word.lower().removesuffix("'s")
+        if word[0].isupper() and lower not in known and not lexicon.bureau_by_pinyin([lower]) \
+                and not lexicon.bureau_by_pinyin(_english_name_pinyin([lower])):
+            return word
+    return None
+
+
+@lru_cache(maxsize=1)
+def _english_known_words() -> frozenset[str]:
+    g = glossary()
+    words = {w for term in g["english"] for w in re.findall(r"[a-z']+", term.lower())}
+    return frozenset(words | set(g["english_place_words"]["words"]) | set(g["english_generic_name_words"]["words"]))
+
+
 def _english_name_pinyin(words: list[str]) -> list[str]:
     """The pinyin of each run of English words the glossary translates (High People's Court →
     gaoji + renmin + fayuan): every word, and every run of consecutive ones joined."""
@@ -426,15 +450,17 @@ def _office_kind(text: str) -> str | None:
     full suffix (医疗保障局, 街道办事处); None when it names none (哪个单位)."""
     for long, shorts in glossary()["bureau_abbreviations"].items():
         for word in sorted([long] + [s for s in shorts if s], key=len, reverse=True):
-            if len(word) >= 2 and (re.search(rf"(?:哪个|哪家|哪一个|哪一家|各个?|所有|全部|每个){re.escape(word)}", text)
+            if len(word) >= 2 and (re.search(rf"(?:哪个|哪家|哪一个|哪一家|各个?|所有|全部|每个|{ENGLISH_WHICH}){re.escape(word)}", text)
                                    or re.search(rf"(?:^|的){re.escape(word)}(?:是|为)?{WHICH_ONE}", text)):
                 return long
     # an office the glossary has no short form for (哪个财政局): the office as written
-    named = re.search(r"(?:哪个|哪家|哪一个|哪一家|各个?|所有|全部|每个)([\u4e00-\u9fff]{1,10}?(?:局|委员会|厅|办公室|办事处))", text) \
+    named = re.search(rf"(?:哪个|哪家|哪一个|哪一家|各个?|所有|全部|每个|{ENGLISH_WHICH})([\u4e00-\u9fff]{{1,10}}?(?:局|委员会|厅|办公室|办事处))", text) \
         or re.search(rf"(?:^|的)([\u4e00-\u9fff]{{1,8}}?(?:局|委员会|厅|办公室|办事处))(?:是|为)?{WHICH_ONE}", text)
     return named.group(1) if named else None
 
 
+# "which 医疗保障局 has the most …": an English question's office kind, after its terms are translated
+ENGLISH_WHICH = r"\bwhich\s*|\beach\s*|\bevery\s*|\ball\s*"
 # "…最少的财政局是哪个": the office kind named before the question word
 WHICH_ONE = r"(?:哪个|哪家|哪一个|哪一家)"
 

@@ -590,3 +590,22 @@ def test_the_largest_project_of_a_department_is_named_not_its_project_total(assi
 def test_the_n_smallest_projects_when_asked_for_n(assistant):
     answer = ask(assistant, "青海省医疗保障局2021年金额最少的三个项目")
     assert [f.value for f in answer.figures] == [Decimal("11"), Decimal("23"), Decimal("30")]
+
+
+# English: a place's conventional spelling, a name not loaded, rankings -----------------------
+
+def test_an_english_conventional_place_spelling_names_its_body(assistant):
+    answer = ask(assistant, "How much is the housing provident fund of Lhasa?")
+    assert values(answer, "万元") == {Decimal("77.89")}
+
+
+def test_an_english_name_not_loaded_is_said_never_the_body_asked_before(assistant):
+    _, second = converse(assistant, "Total expenditure of Beidaihe in 2021",
+                         "How much is the housing provident fund of Chengdu?")
+    assert second.status == "no_data" and not second.figures
+    assert "Chengdu" in second.answer
+
+
+def test_an_english_ranking_lowest_first(assistant):
+    answer = ask(assistant, "Which healthcare security bureau has the smallest office expenses?")
+    assert answer.answer.startswith("Lowest 办公费: 秦皇岛市北戴河区医疗保障局（本级）. Ranking: 1.")

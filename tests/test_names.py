@@ -139,3 +139,9 @@ def test_a_de_between_place_and_office_names_one_body(names, question, issuer):
 def test_a_de_between_place_and_an_unloaded_office_gets_no_figure(names):
     answer = names.ask("北京市的海淀区的财政局的基本工资是多少？")
     assert answer.status == "no_data" and not answer.figures
+
+
+def test_an_english_ranking_over_one_kind_of_office(names):
+    answer = names.ask("Which finance bureau has the highest basic salary?")
+    assert answer.answer.startswith("Highest 基本工资: 河北省邯郸市邯郸县财政局.")
+    assert all("财政局" in f.source.document for f in answer.figures)

@@ -70,7 +70,8 @@ def rank(frame: Frame, documents: list[Document], trace: Trace) -> Answer:
     first = say(frame, f"共{ranked}个单位，列出前{len(rows)}名", f"{ranked} ranked; the first {len(rows)}") \
         if ranked > len(rows) else ""
     head = say(frame, f"{subject}{word}的是{top['issuer']}。按{subject}{order}" + (f"（{first}）" if first else "") + "：",
-               f"Highest {subject}: {top['issuer']}. Ranking" + (f" ({first})" if first else "") + ": ")
+               f"{'Highest' if frame.descending else 'Lowest'} {subject}: {top['issuer']}. Ranking"
+               + (f" ({first})" if first else "") + ": ")
     head = _latest_note(frame, trace) + head
     answer = Answer("answered", head + ("; ".join(parts) + "." if frame.english else "；".join(parts) + "。"), figures)
     answer.warnings = [f"{r['issuer']}：{uncertain_note(r)}" for r in rows if r["uncertain"]]
